@@ -1,0 +1,75 @@
+package model
+
+// Finding statuses.
+const (
+	StatusFail    = "fail"
+	StatusUnknown = "unknown"
+)
+
+// Severities, most severe first.
+const (
+	SeverityCritical = "critical"
+	SeverityHigh     = "high"
+	SeverityMedium   = "medium"
+	SeverityLow      = "low"
+)
+
+// SeverityRank orders severities: critical 4, high 3, medium 2, low 1, other 0.
+func SeverityRank(s string) int {
+	switch s {
+	case SeverityCritical:
+		return 4
+	case SeverityHigh:
+		return 3
+	case SeverityMedium:
+		return 2
+	case SeverityLow:
+		return 1
+	}
+	return 0
+}
+
+// Enforcement levels of an environment.
+const (
+	EnforcementAdvise = "advise"
+	EnforcementWarn   = "warn"
+	EnforcementBlock  = "block"
+)
+
+// Finding is one rule result, the same struct in every layer and every
+// output format. Its JSON form is public interface (see DESIGN.md).
+type Finding struct {
+	Rule         string `json:"rule"`
+	Title        string `json:"title"`
+	Severity     string `json:"severity"`
+	Status       string `json:"status"`
+	Resource     string `json:"resource"`
+	ResourceType string `json:"resource_type"`
+	File         string `json:"file"`
+	Line         int    `json:"line"`
+	Column       int    `json:"column"`
+	EndLine      int    `json:"end_line"`
+	EndColumn    int    `json:"end_column"`
+	Path         string `json:"path"`
+	Message      string `json:"message"`
+	Remediation  string `json:"remediation"`
+	Environment  string `json:"environment"`
+	Enforcement  string `json:"enforcement"`
+	// Blocking is true when this finding alone makes the gate fail.
+	Blocking bool `json:"blocking"`
+	// Waived is set when a waiver or an inline suppression covers the
+	// finding; nil otherwise.
+	Waived *Waiver `json:"waived"`
+
+	// Range is the full source range (with byte offsets) for editors.
+	Range Range `json:"-"`
+}
+
+// Waiver says why a finding does not count.
+type Waiver struct {
+	// Kind is "waiver" (stackgate.yaml) or "inline" (a stackgate:ignore comment).
+	Kind    string `json:"kind"`
+	Reason  string `json:"reason"`
+	Owner   string `json:"owner,omitempty"`
+	Expires string `json:"expires,omitempty"`
+}
