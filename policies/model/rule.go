@@ -27,6 +27,17 @@ type Rule struct {
 	Builtin bool `json:"builtin"`
 	// Package is the Rego package path (data.stackgate.rules.<name>).
 	Package string `json:"package"`
+	// Examples are the good and bad snippets of the rule's examples.yaml.
+	Examples Examples `json:"examples"`
+}
+
+// Examples are a rule's good and bad snippets per source language; the fix
+// text and the docs are generated from them.
+type Examples struct {
+	CloudFormationGood string `json:"cloudformation_good,omitempty"`
+	CloudFormationBad  string `json:"cloudformation_bad,omitempty"`
+	TerraformGood      string `json:"terraform_good,omitempty"`
+	TerraformBad       string `json:"terraform_bad,omitempty"`
 }
 
 // Remediation is a fix per source language.

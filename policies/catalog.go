@@ -1,0 +1,230 @@
+package policies
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/stackgate/stackgate/policies/model"
+)
+
+// rulePackagePrefix is the Rego package prefix every rule lives under, so the
+// engine can find rules without a registry: built-in and user rules alike.
+const rulePackagePrefix = "stackgate.rules."
+
+var ruleIDPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// ruleModule is a parsed rule: its Rego module, metadata and examples.
+type ruleModule struct {
+	rule   model.Rule
+	module *ast.Module
+	file   string
+}
+
+// moduleSet is every parsed module of a rule set, keyed by file name.
+type moduleSet struct {
+	modules map[string]*ast.Module // every module, tests included
+	rules   []*ruleModule          // rule modules, sorted by id
+}
+
+// examples is the examples.yaml of a rule folder.
+type examples struct {
+	CloudFormation snippetPair `yaml:"cloudformation"`
+	Terraform      snippetPair `yaml:"terraform"`
+}
+
+type snippetPair struct {
+	Good string `yaml:"good"`
+	Bad  string `yaml:"bad"`
+}
+
+func parseRego(file string, src []byte) (*ast.Module, error) {
+	m, err := ast.ParseModuleWithOpts(file, string(src), ast.ParserOptions{
+		ProcessAnnotation: true,
+		RegoVersion:       ast.RegoV1,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// loadFS parses every .rego file in fsys. displayRoot prefixes the file
+// names shown in errors and findings ("policies" for the built-in rules, the
+// directory the user gave for theirs).
+func loadFS(fsys fs.FS, displayRoot string, builtinRules bool, set *moduleSet) error {
+	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".rego") {
+			return nil
+		}
+		src, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		return set.add(fsys, p, filepath.Join(displayRoot, filepath.FromSlash(p)), src, builtinRules)
+	})
+}
+
+func (s *moduleSet) add(fsys fs.FS, fsPath, display string, src []byte, builtinRules bool) error {
+	if _, dup := s.modules[display]; dup {
+		return fmt.Errorf("%s: loaded twice", display)
+	}
+	m, err := parseRego(display, src)
+	if err != nil {
+		return err
+	}
+	s.modules[display] = m
+	pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
+	if strings.HasSuffix(fsPath, "_test.rego") || !strings.HasPrefix(pkg, rulePackagePrefix) {
+		return nil
+	}
+	rule, err := ruleMetadata(display, m)
+	if err != nil {
+		return err
+	}
+	rule.Builtin = builtinRules
+	rule.Package = "data." + pkg
+	if ex, ok, err := readExamples(fsys, path.Join(path.Dir(fsPath), "examples.yaml")); err != nil {
+		return fmt.Errorf("%s: %w", display, err)
+	} else if ok {
+		rule.Remediation = withSnippets(rule.Remediation, ex)
+		rule.Examples = ex
+	}
+	s.rules = append(s.rules, &ruleModule{rule: rule, module: m, file: display})
+	return nil
+}
+
+// ruleMetadata reads the package METADATA annotation of a rule module.
+func ruleMetadata(file string, m *ast.Module) (model.Rule, error) {
+	var a *ast.Annotations
+	for _, ann := range m.Annotations {
+		if ann.Scope == "package" {
+			a = ann
+		}
+	}
+	errf := func(format string, args ...any) error {
+		line := m.Package.Location.Row
+		if a != nil && a.Location != nil {
+			line = a.Location.Row
+		}
+		return model.Errorf(file, line, 0, format, args...)
+	}
+	if a == nil {
+		return model.Rule{}, errf("rule package %s has no METADATA annotation (scope: package) with custom.id, severity and remediation", m.Package.Path)
+	}
+	c := a.Custom
+	r := model.Rule{
+		ID:             str(c["id"]),
+		Title:          strings.TrimSpace(a.Title),
+		Severity:       str(c["severity"]),
+		Description:    strings.TrimSpace(a.Description),
+		ResourceTypes:  strList(c["resource_types"]),
+		Layers:         strList(c["layers"]),
+		DefaultEnabled: c["default_enabled"] == true,
+	}
+	if len(a.RelatedResources) > 0 && a.RelatedResources[0].Ref.String() != "" {
+		r.URL = a.RelatedResources[0].Ref.String()
+	}
+	if rem, ok := c["remediation"].(map[string]any); ok {
+		r.Remediation = model.Remediation{
+			CloudFormation: strings.TrimSpace(str(rem["cloudformation"])),
+			Terraform:      strings.TrimSpace(str(rem["terraform"])),
+		}
+	}
+	if p, ok := c["parameters"].(map[string]any); ok {
+		r.Parameters = p
+	}
+	switch {
+	case !ruleIDPattern.MatchString(r.ID):
+		return r, errf("custom.id %q must be kebab-case (lowercase letters, digits and dashes)", r.ID)
+	case r.Title == "":
+		return r, errf("rule %s has no title", r.ID)
+	case model.SeverityRank(r.Severity) == 0:
+		return r, errf("rule %s: custom.severity %q must be critical, high, medium or low", r.ID, r.Severity)
+	case r.Remediation.CloudFormation == "" && r.Remediation.Terraform == "":
+		return r, errf("rule %s has no custom.remediation (cloudformation and/or terraform)", r.ID)
+	}
+	if len(r.Layers) == 0 {
+		r.Layers = []string{"editor", "ci", "deployment"}
+	}
+	if len(r.ResourceTypes) == 0 {
+		r.ResourceTypes = []string{"*"}
+	}
+	return r, nil
+}
+
+func readExamples(fsys fs.FS, p string) (model.Examples, bool, error) {
+	src, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		if os.IsNotExist(err) || strings.Contains(err.Error(), "not exist") {
+			return model.Examples{}, false, nil
+		}
+		return model.Examples{}, false, err
+	}
+	var ex examples
+	dec := yaml.NewDecoder(strings.NewReader(string(src)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&ex); err != nil {
+		return model.Examples{}, false, fmt.Errorf("%s: %w", p, err)
+	}
+	return model.Examples{
+		CloudFormationGood: ex.CloudFormation.Good, CloudFormationBad: ex.CloudFormation.Bad,
+		TerraformGood: ex.Terraform.Good, TerraformBad: ex.Terraform.Bad,
+	}, true, nil
+}
+
+// withSnippets appends the good example to each language's fix sentence, so
+// the fix a developer reads is concrete and written only once.
+func withSnippets(r model.Remediation, ex model.Examples) model.Remediation {
+	if ex.CloudFormationGood != "" {
+		r.CloudFormation = strings.TrimSpace(r.CloudFormation + "\n\n" + strings.TrimRight(ex.CloudFormationGood, "\n"))
+	}
+	if ex.TerraformGood != "" {
+		r.Terraform = strings.TrimSpace(r.Terraform + "\n\n" + strings.TrimRight(ex.TerraformGood, "\n"))
+	}
+	return r
+}
+
+func (s *moduleSet) sortAndCheck() error {
+	sort.Slice(s.rules, func(i, j int) bool { return s.rules[i].rule.ID < s.rules[j].rule.ID })
+	for i := 1; i < len(s.rules); i++ {
+		if s.rules[i].rule.ID == s.rules[i-1].rule.ID {
+			return fmt.Errorf("rule id %s is declared twice: %s and %s", s.rules[i].rule.ID, s.rules[i-1].file, s.rules[i].file)
+		}
+	}
+	seen := map[string]string{}
+	for _, r := range s.rules {
+		if other, ok := seen[r.rule.Package]; ok {
+			return fmt.Errorf("%s and %s both declare package %s: one rule per package", other, r.file, r.rule.Package)
+		}
+		seen[r.rule.Package] = r.file
+	}
+	return nil
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func strList(v any) []string {
+	l, _ := v.([]any)
+	out := make([]string, 0, len(l))
+	for _, x := range l {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}

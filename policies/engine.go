@@ -1,0 +1,286 @@
+package policies
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/stackgate/stackgate/policies/model"
+)
+
+// Engine evaluates the rule set. It compiles every module once (New) and
+// prepares one query per distinct set of enabled rules, the first time that
+// set is asked for; after that an evaluation is a single prepared-query call
+// over the whole document. An Engine is safe for concurrent use.
+type Engine struct {
+	compiler *ast.Compiler
+	set      *moduleSet
+	byID     map[string]*ruleModule
+
+	mu       sync.Mutex
+	prepared map[string]*preparedQuery
+}
+
+type preparedQuery struct {
+	once  sync.Once
+	query rego.PreparedEvalQuery
+	rules []*ruleModule
+	err   error
+}
+
+type options struct {
+	policyDirs []string
+}
+
+// Option configures New.
+type Option func(*options)
+
+// WithPolicyDirs adds user rule directories. Their rules are loaded exactly
+// like the built-in ones: package stackgate.rules.<name>, a METADATA block
+// with custom.id, severity and remediation, and a deny set.
+func WithPolicyDirs(dirs ...string) Option {
+	return func(o *options) { o.policyDirs = append(o.policyDirs, dirs...) }
+}
+
+// New loads and compiles the built-in rules plus any user rule directories.
+func New(opts ...Option) (*Engine, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	set, err := loadModules(o.policyDirs)
+	if err != nil {
+		return nil, err
+	}
+	compiler := ast.NewCompiler()
+	compiler.Compile(set.modules)
+	if compiler.Failed() {
+		return nil, fmt.Errorf("compiling rules: %w", compiler.Errors)
+	}
+	e := &Engine{compiler: compiler, set: set, byID: map[string]*ruleModule{}, prepared: map[string]*preparedQuery{}}
+	for _, r := range set.rules {
+		if !definesDeny(r.module) {
+			return nil, model.Errorf(r.file, r.module.Package.Location.Row, 0, "rule %s defines no deny set: a rule reports findings as `deny contains f if {...}`", r.rule.ID)
+		}
+		e.byID[r.rule.ID] = r
+	}
+	return e, nil
+}
+
+func loadModules(dirs []string) (*moduleSet, error) {
+	set := &moduleSet{modules: map[string]*ast.Module{}}
+	if err := loadFS(builtin, "policies", true, set); err != nil {
+		return nil, err
+	}
+	for _, dir := range dirs {
+		st, err := os.Stat(dir)
+		if err != nil {
+			return nil, fmt.Errorf("policy directory: %w", err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("policy directory %s is not a directory", dir)
+		}
+		if err := loadFS(os.DirFS(dir), dir, false, set); err != nil {
+			return nil, err
+		}
+	}
+	return set, set.sortAndCheck()
+}
+
+func definesDeny(m *ast.Module) bool {
+	for _, r := range m.Rules {
+		if r.Head.Name.String() == "deny" || (len(r.Head.Reference) > 0 && r.Head.Reference[0].Value.String() == "deny") {
+			return true
+		}
+	}
+	return false
+}
+
+// Rules returns the metadata of every loaded rule, sorted by id.
+func (e *Engine) Rules() []model.Rule {
+	out := make([]model.Rule, len(e.set.rules))
+	for i, r := range e.set.rules {
+		out[i] = r.rule
+	}
+	return out
+}
+
+// Rule returns one rule's metadata.
+func (e *Engine) Rule(id string) (model.Rule, bool) {
+	r, ok := e.byID[id]
+	if !ok {
+		return model.Rule{}, false
+	}
+	return r.rule, true
+}
+
+// Modules returns every parsed module (rules, tests and library), for the
+// Rego test runner.
+func (e *Engine) Modules() map[string]*ast.Module { return e.set.modules }
+
+// DefaultRules returns the rules that are on without configuration, with
+// empty parameters: the environment-neutral ones.
+func (e *Engine) DefaultRules() map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for _, r := range e.set.rules {
+		if r.rule.DefaultEnabled {
+			out[r.rule.ID] = map[string]any{}
+		}
+	}
+	return out
+}
+
+// Evaluate runs the rules enabled in doc.Environment.Rules (the default
+// rules when that is nil) over every resource of the document in one
+// evaluation and returns the findings, located in their source and sorted.
+// Enforcement, waivers and suppressions are applied by the caller (gate).
+func (e *Engine) Evaluate(ctx context.Context, doc *model.Document) ([]model.Finding, error) {
+	if doc.Environment.Rules == nil {
+		doc.Environment.Rules = e.DefaultRules()
+	}
+	pq, err := e.prepare(ctx, doc.Environment.Rules)
+	if err != nil {
+		return nil, err
+	}
+	if len(pq.rules) == 0 || len(doc.Resources) == 0 {
+		return nil, nil
+	}
+	rs, err := pq.query.Eval(ctx, rego.EvalParsedInput(inputValue(doc)))
+	if err != nil {
+		return nil, fmt.Errorf("evaluating rules: %w", err)
+	}
+	if len(rs) == 0 {
+		return nil, fmt.Errorf("evaluating rules: the rule query was undefined")
+	}
+	perRule, _ := rs[0].Bindings["out"].([]any)
+	byAddress := make(map[string]*model.Resource, len(doc.Resources))
+	for i := range doc.Resources {
+		byAddress[doc.Resources[i].Address] = &doc.Resources[i]
+	}
+	var findings []model.Finding
+	for i, denies := range perRule {
+		rule := pq.rules[i].rule
+		list, _ := denies.([]any)
+		for _, d := range list {
+			obj, ok := d.(map[string]any)
+			if !ok {
+				return nil, fmt.Errorf("rule %s: deny produced %T, want an object with resource, path, message", rule.ID, d)
+			}
+			findings = append(findings, newFinding(rule, obj, byAddress, doc.Environment.Name))
+		}
+	}
+	SortFindings(findings)
+	return findings, nil
+}
+
+func (e *Engine) prepare(ctx context.Context, enabled map[string]map[string]any) (*preparedQuery, error) {
+	ids := make([]string, 0, len(enabled))
+	for id := range enabled {
+		if _, ok := e.byID[id]; !ok {
+			return nil, fmt.Errorf("unknown rule %q", id)
+		}
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	key := strings.Join(ids, ",")
+	e.mu.Lock()
+	pq, ok := e.prepared[key]
+	if !ok {
+		pq = &preparedQuery{}
+		e.prepared[key] = pq
+	}
+	e.mu.Unlock()
+	pq.once.Do(func() {
+		refs := make([]string, len(ids))
+		for i, id := range ids {
+			r := e.byID[id]
+			pq.rules = append(pq.rules, r)
+			refs[i] = r.rule.Package + ".deny"
+		}
+		if len(ids) == 0 {
+			return
+		}
+		pq.query, pq.err = rego.New(
+			rego.Query("out := ["+strings.Join(refs, ", ")+"]"),
+			rego.Compiler(e.compiler),
+			rego.StrictBuiltinErrors(false),
+		).PrepareForEval(ctx)
+	})
+	return pq, pq.err
+}
+
+// newFinding turns one deny object into a located finding.
+func newFinding(rule model.Rule, obj map[string]any, byAddress map[string]*model.Resource, env string) model.Finding {
+	f := model.Finding{
+		Rule:        rule.ID,
+		Title:       rule.Title,
+		Severity:    rule.Severity,
+		Status:      model.StatusFail,
+		Resource:    str(obj["resource"]),
+		Path:        str(obj["path"]),
+		Message:     str(obj["message"]),
+		Environment: env,
+	}
+	if s := str(obj["status"]); s == model.StatusUnknown {
+		f.Status = s
+	}
+	r, ok := byAddress[f.Resource]
+	if !ok {
+		f.Remediation = rule.Remediation.For("")
+		return f
+	}
+	f.ResourceType = r.Type
+	f.Remediation = rule.Remediation.For(r.Origin.Layer)
+	f.File = r.Origin.File
+	rng := r.Origin.RangeFor(f.Path)
+	f.Range = rng
+	if rng.Filename != "" {
+		f.File = rng.Filename
+	}
+	f.Line, f.Column = rng.Start.Line, rng.Start.Column
+	f.EndLine, f.EndColumn = rng.End.Line, rng.End.Column
+	if f.Status == model.StatusUnknown {
+		if reason := unknownReason(r, f.Path); reason != "" {
+			f.Message = strings.TrimSpace(f.Message) + " Unknown: " + reason + "."
+		}
+		f.Message += " The deployment hook, which sees the resolved value, will decide."
+	}
+	return f
+}
+
+// unknownReason finds why the value at path (or inside it) is unknown.
+func unknownReason(r *model.Resource, path string) string {
+	for _, u := range r.UnknownPaths {
+		if model.HasPrefixPath(path, u.Path) || model.HasPrefixPath(u.Path, path) {
+			return strings.TrimSuffix(u.Reason, ".")
+		}
+	}
+	return ""
+}
+
+// SortFindings orders findings by file, line, column, rule and resource, the
+// order every report uses.
+func SortFindings(fs []model.Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		switch {
+		case a.File != b.File:
+			return a.File < b.File
+		case a.Line != b.Line:
+			return a.Line < b.Line
+		case a.Column != b.Column:
+			return a.Column < b.Column
+		case a.Rule != b.Rule:
+			return a.Rule < b.Rule
+		case a.Resource != b.Resource:
+			return a.Resource < b.Resource
+		}
+		return a.Path < b.Path
+	})
+}

@@ -1,0 +1,85 @@
+package policies
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stackgate/stackgate/policies/model"
+)
+
+func TestEvaluateLocatesFindings(t *testing.T) {
+	e, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	algPath := "BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm"
+	rng := func(line int) model.Range {
+		return model.Range{Start: model.Pos{Line: line, Column: 5}, End: model.Pos{Line: line, Column: 11}}
+	}
+	doc := &model.Document{
+		Environment: model.Environment{Name: "dev", Rules: map[string]map[string]any{"s3-encryption-kms": {}}},
+		Resources: []model.Resource{
+			{
+				Address: "Plain", Type: "AWS::S3::Bucket",
+				Properties: map[string]any{"BucketEncryption": map[string]any{"ServerSideEncryptionConfiguration": []any{
+					map[string]any{"ServerSideEncryptionByDefault": map[string]any{"SSEAlgorithm": "AES256"}},
+				}}},
+				Origin: model.Origin{Layer: model.LayerCloudFormation, File: "t.yaml", NameRange: rng(3), Paths: map[string]model.Range{algPath: rng(9)}},
+			},
+			{
+				Address: "Param", Type: "AWS::S3::Bucket",
+				Properties: map[string]any{"BucketEncryption": map[string]any{"ServerSideEncryptionConfiguration": []any{
+					map[string]any{"ServerSideEncryptionByDefault": map[string]any{"SSEAlgorithm": nil}},
+				}}},
+				UnknownPaths: []model.Unknown{{Path: algPath, Reason: "parameter Algorithm has no value and no Default"}},
+				Origin:       model.Origin{Layer: model.LayerCloudFormation, File: "t.yaml", NameRange: rng(20), Paths: map[string]model.Range{algPath: rng(26)}},
+			},
+			{
+				Address: "Bare", Type: "AWS::S3::Bucket",
+				Origin:  model.Origin{Layer: model.LayerTerraform, File: "main.tf", NameRange: rng(1)},
+			},
+		},
+	}
+	fs, err := e.Evaluate(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		res, status, file string
+		line              int
+	}
+	want := []row{{"Bare", "fail", "main.tf", 1}, {"Plain", "fail", "t.yaml", 9}, {"Param", "unknown", "t.yaml", 26}}
+	if len(fs) != len(want) {
+		t.Fatalf("got %d findings, want %d: %+v", len(fs), len(want), fs)
+	}
+	for i, w := range want {
+		f := fs[i]
+		if got := (row{f.Resource, f.Status, f.File, f.Line}); got != w {
+			t.Errorf("finding %d = %+v, want %+v", i, got, w)
+		}
+		if f.Rule != "s3-encryption-kms" || f.Severity != "high" || f.Environment != "dev" {
+			t.Errorf("finding %d metadata: %+v", i, f)
+		}
+	}
+	if !strings.Contains(fs[2].Message, "parameter Algorithm has no value") {
+		t.Errorf("unknown finding does not say what is unknown: %q", fs[2].Message)
+	}
+	if !strings.Contains(fs[0].Remediation, "aws_s3_bucket_server_side_encryption_configuration") {
+		t.Errorf("terraform resource got non-terraform fix: %q", fs[0].Remediation)
+	}
+	if !strings.Contains(fs[1].Remediation, "SSEAlgorithm: aws:kms") {
+		t.Errorf("cloudformation fix lacks the example snippet: %q", fs[1].Remediation)
+	}
+}
+
+func TestEvaluateRejectsUnknownRule(t *testing.T) {
+	e, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.Evaluate(context.Background(), &model.Document{Environment: model.Environment{Rules: map[string]map[string]any{"nope": {}}}})
+	if err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Fatalf("want unknown rule error, got %v", err)
+	}
+}

@@ -1,0 +1,145 @@
+package policies
+
+import (
+	"encoding/json"
+	"sort"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/stackgate/stackgate/policies/model"
+)
+
+// inputValue converts a document straight into an OPA value. Going through
+// encoding/json (what rego.EvalInput does) costs more than evaluation for
+// large documents; building the AST directly keeps one keystroke or one
+// deploy cheap. Origin ranges stay on the Go side: rules never need them.
+func inputValue(doc *model.Document) ast.Value {
+	resources := make([]*ast.Term, len(doc.Resources))
+	for i := range doc.Resources {
+		resources[i] = resourceTerm(&doc.Resources[i])
+	}
+	rules := make([][2]*ast.Term, 0, len(doc.Environment.Rules))
+	for id, params := range doc.Environment.Rules {
+		rules = append(rules, ast.Item(ast.StringTerm(id), anyTerm(map[string]any(params))))
+	}
+	return ast.NewObject(
+		ast.Item(ast.StringTerm("environment"), ast.ObjectTerm(
+			ast.Item(ast.StringTerm("name"), ast.StringTerm(doc.Environment.Name)),
+			ast.Item(ast.StringTerm("rules"), ast.ObjectTerm(rules...)),
+		)),
+		ast.Item(ast.StringTerm("context"), ast.ObjectTerm(
+			ast.Item(ast.StringTerm("account_id"), ast.StringTerm(doc.Context.AccountID)),
+			ast.Item(ast.StringTerm("region"), ast.StringTerm(doc.Context.Region)),
+			ast.Item(ast.StringTerm("operation"), ast.StringTerm(doc.Context.Operation)),
+			ast.Item(ast.StringTerm("stack_name"), ast.StringTerm(doc.Context.StackName)),
+		)),
+		ast.Item(ast.StringTerm("resources"), ast.ArrayTerm(resources...)),
+	)
+}
+
+func resourceTerm(r *model.Resource) *ast.Term {
+	unknown := make([]*ast.Term, len(r.UnknownPaths))
+	for i, u := range r.UnknownPaths {
+		unknown[i] = ast.ObjectTerm(
+			ast.Item(ast.StringTerm("path"), ast.StringTerm(u.Path)),
+			ast.Item(ast.StringTerm("reason"), ast.StringTerm(u.Reason)),
+		)
+	}
+	refs := make([][2]*ast.Term, 0, len(r.References))
+	for p, ref := range r.References {
+		refs = append(refs, ast.Item(ast.StringTerm(p), ast.ObjectTerm(
+			ast.Item(ast.StringTerm("address"), ast.StringTerm(ref.Address)),
+			ast.Item(ast.StringTerm("type"), ast.StringTerm(ref.Type)),
+			ast.Item(ast.StringTerm("attribute"), ast.StringTerm(ref.Attribute)),
+		)))
+	}
+	props := r.Properties
+	if props == nil {
+		props = map[string]any{}
+	}
+	items := [][2]*ast.Term{
+		ast.Item(ast.StringTerm("address"), ast.StringTerm(r.Address)),
+		ast.Item(ast.StringTerm("type"), ast.StringTerm(r.Type)),
+		ast.Item(ast.StringTerm("source_type"), ast.StringTerm(r.SourceType)),
+		ast.Item(ast.StringTerm("properties"), anyTerm(props)),
+		ast.Item(ast.StringTerm("unknown_paths"), ast.ArrayTerm(unknown...)),
+		ast.Item(ast.StringTerm("references"), ast.ObjectTerm(refs...)),
+		ast.Item(ast.StringTerm("origin"), ast.ObjectTerm(
+			ast.Item(ast.StringTerm("layer"), ast.StringTerm(r.Origin.Layer)),
+			ast.Item(ast.StringTerm("file"), ast.StringTerm(r.Origin.File)),
+			ast.Item(ast.StringTerm("module"), ast.StringTerm(r.Origin.Module)),
+		)),
+	}
+	if c := r.Change; c != nil {
+		items = append(items, ast.Item(ast.StringTerm("change"), ast.ObjectTerm(
+			ast.Item(ast.StringTerm("action"), ast.StringTerm(c.Action)),
+			ast.Item(ast.StringTerm("before"), anyTerm(c.Before)),
+			ast.Item(ast.StringTerm("changed_paths"), stringsTerm(c.ChangedPaths)),
+			ast.Item(ast.StringTerm("replace_paths"), stringsTerm(c.ReplacePaths)),
+			ast.Item(ast.StringTerm("reason"), ast.StringTerm(c.Reason)),
+			ast.Item(ast.StringTerm("drifted"), ast.BooleanTerm(c.Drifted)),
+			ast.Item(ast.StringTerm("drifted_paths"), stringsTerm(c.DriftedPaths)),
+		)))
+	}
+	if l := r.Lifecycle; l != nil {
+		items = append(items, ast.Item(ast.StringTerm("lifecycle"), ast.ObjectTerm(
+			ast.Item(ast.StringTerm("ignore_changes"), stringsTerm(l.IgnoreChanges)),
+			ast.Item(ast.StringTerm("ignore_all_changes"), ast.BooleanTerm(l.IgnoreAllChanges)),
+			ast.Item(ast.StringTerm("prevent_destroy"), ast.BooleanTerm(l.PreventDestroy)),
+			ast.Item(ast.StringTerm("create_before_destroy"), ast.BooleanTerm(l.CreateBeforeDestroy)),
+		)))
+	}
+	return ast.ObjectTerm(items...)
+}
+
+func stringsTerm(l []string) *ast.Term {
+	ts := make([]*ast.Term, len(l))
+	for i, s := range l {
+		ts[i] = ast.StringTerm(s)
+	}
+	return ast.ArrayTerm(ts...)
+}
+
+// anyTerm converts a model property value (see the model package comment)
+// into an OPA term. Map keys are sorted so equal inputs give equal terms.
+func anyTerm(v any) *ast.Term {
+	switch x := v.(type) {
+	case nil:
+		return ast.NullTerm()
+	case bool:
+		return ast.BooleanTerm(x)
+	case string:
+		return ast.StringTerm(x)
+	case int:
+		return ast.IntNumberTerm(x)
+	case int64:
+		return ast.IntNumberTerm(int(x))
+	case float64:
+		return ast.FloatNumberTerm(x)
+	case json.Number:
+		return ast.NumberTerm(x)
+	case []any:
+		ts := make([]*ast.Term, len(x))
+		for i, e := range x {
+			ts[i] = anyTerm(e)
+		}
+		return ast.ArrayTerm(ts...)
+	case []string:
+		return stringsTerm(x)
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		items := make([][2]*ast.Term, len(keys))
+		for i, k := range keys {
+			items[i] = ast.Item(ast.StringTerm(k), anyTerm(x[k]))
+		}
+		return ast.ObjectTerm(items...)
+	}
+	if val, err := ast.InterfaceToValue(v); err == nil {
+		return ast.NewTerm(val)
+	}
+	return ast.NullTerm()
+}

@@ -1,0 +1,58 @@
+# METADATA
+# title: stackgate rule library
+# description: |
+#   Helpers shared by every stackgate rule (built-in and user rules alike):
+#   resource selection, unknown-value handling, tags, parameters and the
+#   finding constructors. A rule must check unknown() before it fails a value,
+#   so that an unknown value yields status "unknown", never "fail".
+package stackgate.lib
+
+# resources(t) is every resource of CloudFormation type t.
+resources(t) := [r | some r in input.resources; r.type == t]
+
+# unknown(r, path) is true when the value at path, or a value containing it,
+# is not known statically (an unresolved parameter or variable, a value known
+# only after apply).
+unknown(r, path) if {
+	some u in r.unknown_paths
+	covers(u.path, path)
+}
+
+# unknown_within(r, path) is true when some value at or below path is unknown.
+unknown_within(r, path) if {
+	some u in r.unknown_paths
+	covers(path, u.path)
+}
+
+covers("", _)
+
+covers(p, p)
+
+covers(prefix, p) if startswith(p, concat("", [prefix, "."]))
+
+covers(prefix, p) if startswith(p, concat("", [prefix, "["]))
+
+# param(id, name, def) is the rule parameter from stackgate.yaml, or def.
+param(id, name, def) := object.get(input.environment.rules, [id, name], def)
+
+# tags(r) is the resource's tags as an object, whichever form the type uses
+# (a list of {Key, Value} as most types, or a map as AWS::SSM::Parameter).
+tags(r) := {t.Key: t.Value | some t in r.properties.Tags; is_string(t.Key)} if is_array(r.properties.Tags)
+
+tags(r) := r.properties.Tags if is_object(r.properties.Tags)
+
+tags(r) := {} if not r.properties.Tags
+
+# reference(r, path) is the resource reference stored at path, if any.
+reference(r, path) := r.references[path]
+
+# changed(r) is true when the layer knows the resource changes in place.
+updated(r) if r.change.action == "update"
+
+# fail(r, path, msg) is a finding: the value at path violates the rule.
+fail(r, path, msg) := {"resource": r.address, "path": path, "message": msg, "status": "fail"}
+
+# undecided(r, path, msg) is a finding: the rule depends on a value that is
+# not known statically; the deploy-time hook, which sees resolved values,
+# will decide.
+undecided(r, path, msg) := {"resource": r.address, "path": path, "message": msg, "status": "unknown"}

@@ -1,0 +1,30 @@
+package stackgate.lib_test
+
+import data.stackgate.lib
+
+test_covers if {
+	lib.covers("", "A.B")
+	lib.covers("A", "A.B")
+	lib.covers("A", "A[0].B")
+	lib.covers("A.B", "A.B")
+	not lib.covers("A", "AB")
+	not lib.covers("A.B", "A")
+}
+
+test_unknown_prefix if {
+	r := {"unknown_paths": [{"path": "BucketEncryption", "reason": "x"}]}
+	lib.unknown(r, "BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm")
+	not lib.unknown(r, "VersioningConfiguration.Status")
+	lib.unknown_within(r, "")
+}
+
+test_tags_forms if {
+	lib.tags({"properties": {"Tags": [{"Key": "a", "Value": "1"}]}}) == {"a": "1"}
+	lib.tags({"properties": {"Tags": {"a": "1"}}}) == {"a": "1"}
+	lib.tags({"properties": {}}) == {}
+}
+
+test_param_default if {
+	lib.param("r", "x", 5) == 5 with input as {"environment": {"rules": {}}}
+	lib.param("r", "x", 5) == 7 with input as {"environment": {"rules": {"r": {"x": 7}}}}
+}
