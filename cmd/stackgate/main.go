@@ -1,0 +1,78 @@
+// Command stackgate checks AWS infrastructure as code (CloudFormation
+// templates, and in later layers Terraform and plans) against one policy
+// rule set, the same rules the editor and the deployment hook enforce.
+//
+// Exit codes: 0 no blocking finding, 1 blocking findings, 2 usage, config or
+// parse error.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes (public interface).
+const (
+	exitOK       = 0
+	exitBlocking = 1
+	exitError    = 2
+)
+
+// exitError carries an exit code through cobra.
+type codeError struct {
+	code int
+	err  error
+}
+
+func (e *codeError) Error() string { return e.err.Error() }
+func (e *codeError) Unwrap() error { return e.err }
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run executes the CLI and returns the exit code; tests call it directly.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := newRootCmd(stdout, stderr)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	var ce *codeError
+	if errors.As(err, &ce) {
+		if ce.err != nil && ce.code == exitError {
+			fmt.Fprintln(stderr, "error:", ce.err)
+		}
+		return ce.code
+	}
+	// cobra's own usage errors (unknown flag, bad args).
+	fmt.Fprintln(stderr, "error:", err)
+	return exitError
+}
+
+func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "stackgate",
+		Short: "One AWS policy rule set for the editor, CI and deployment",
+		Long: `stackgate checks AWS infrastructure as code against one policy rule set,
+enforced the same way in the editor, in CI and at deployment.
+
+Exit codes: 0 no blocking finding, 1 blocking findings, 2 usage, config or parse error.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newScanCmd(stdout, stderr), newRulesCmd(stdout), newExplainCmd(stdout), newTestCmd(stdout), newVersionCmd(stdout))
+	return root
+}
+
+func usageErr(format string, args ...any) error {
+	return &codeError{code: exitError, err: fmt.Errorf(format, args...)}
+}

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the CLI in-process from the repository root.
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	t.Chdir(filepath.Join("..", ".."))
+	var out, errb bytes.Buffer
+	code = run(args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestScanExitCodes(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		code       int
+		stdoutHas  []string
+		stderrHas  []string
+		stdoutLack []string
+	}{
+		{
+			name: "bundled examples have blocking findings",
+			args: []string{"scan", "--color", "never", "examples/"},
+			code: 1,
+			stdoutHas: []string{
+				"examples/templates/data-lake.yaml:56", // CuratedBucket AES256
+				"s3-encryption-kms",
+				"sg-no-public-ingress",
+				"Fix:",
+			},
+		},
+		{
+			name:      "compliant template passes",
+			args:      []string{"scan", "testdata/cli/compliant/"},
+			code:      0,
+			stdoutLack: []string{"s3-", "kms-"},
+		},
+		{
+			name:      "malformed template fails closed with file:line",
+			args:      []string{"scan", "testdata/cli/malformed/broken.yaml"},
+			code:      2,
+			stderrHas: []string{"testdata/cli/malformed/broken.yaml:"},
+		},
+		{
+			name:      "malformed template tolerated on request",
+			args:      []string{"scan", "--allow-parse-errors", "testdata/cli/malformed/", "testdata/cli/compliant/"},
+			code:      0,
+			stderrHas: []string{"broken.yaml"},
+		},
+		{
+			name:      "invalid config is an error naming file:line",
+			args:      []string{"scan", "testdata/cli/badconfig/"},
+			code:      2,
+			stderrHas: []string{"stackgate.yaml:4", "enforcment"},
+		},
+		{
+			name:      "unknown format is a usage error",
+			args:      []string{"scan", "--format", "xml", "examples/"},
+			code:      2,
+			stderrHas: []string{"--format"},
+		},
+		{
+			name:      "missing path is an error",
+			args:      []string{"scan", "no/such/dir"},
+			code:      2,
+			stderrHas: []string{"no/such/dir"},
+		},
+		{
+			name:      "severity filter drops lower findings",
+			args:      []string{"scan", "--severity", "critical", "--format", "json", "testdata/cli/compliant/"},
+			code:      0,
+			stdoutHas: []string{`"findings": []`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, stdout, stderr)
+			}
+			for _, s := range tt.stdoutHas {
+				if !strings.Contains(stdout, s) {
+					t.Errorf("stdout lacks %q:\n%s", s, stdout)
+				}
+			}
+			for _, s := range tt.stdoutLack {
+				if strings.Contains(stdout, s) {
+					t.Errorf("stdout has %q:\n%s", s, stdout)
+				}
+			}
+			for _, s := range tt.stderrHas {
+				if !strings.Contains(stderr, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, stderr)
+				}
+			}
+		})
+	}
+}
+
+// TestScanJSONEnvironments checks the decision per environment on the
+// bundled examples: sandbox advises, federal blocks unknowns, dev waives.
+func TestScanJSONEnvironments(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "scan", "--format", "json", "examples/")
+	if code != 1 {
+		t.Fatalf("exit %d, stderr: %s", code, stderr)
+	}
+	var out struct {
+		Version  int `json:"version"`
+		Findings []struct {
+			Rule, Resource, Environment, Enforcement, Status, File string
+			Blocking                                                bool
+			Waived                                                  *struct{ Kind, Owner string }
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatalf("json: %v\n%s", err, stdout)
+	}
+	if out.Version != 1 {
+		t.Errorf("version %d", out.Version)
+	}
+	seen := map[string]bool{}
+	for _, f := range out.Findings {
+		key := f.Rule + " " + f.Resource
+		seen[key] = true
+		switch {
+		case strings.HasPrefix(f.File, "examples/sandbox/"):
+			if f.Environment != "sandbox" || f.Blocking {
+				t.Errorf("sandbox finding %s: env %s blocking %v", key, f.Environment, f.Blocking)
+			}
+		case strings.HasPrefix(f.File, "examples/envs/federal/"):
+			if f.Environment != "federal" {
+				t.Errorf("federal finding %s in env %s", key, f.Environment)
+			}
+			if f.Status == "unknown" && !f.Blocking {
+				t.Errorf("federal sets unknown: block, but %s does not block", key)
+			}
+		}
+		if key == "s3-versioning ScratchBucket" && (f.Waived == nil || f.Waived.Owner != "data-platform" || f.Blocking) {
+			t.Errorf("ScratchBucket versioning should be waived by data-platform: %+v", f)
+		}
+	}
+	for _, want := range []string{
+		"s3-encryption-kms CuratedBucket",
+		"s3-versioning CuratedBucket",
+		"s3-public-access-block CuratedBucket",
+		"s3-versioning ScratchBucket",
+		"sg-no-public-ingress BastionSecurityGroup",
+		"ec2-imdsv2 BastionLaunchTemplate",
+		"s3-dual-layer-encryption RecordsBucket",
+		"required-tags ArchiveBucket",
+		"allowed-resource-types IngestQueue",
+		"s3-versioning ExperimentBucket",
+	} {
+		if !seen[want] {
+			t.Errorf("missing finding %s", want)
+		}
+	}
+	if seen["sg-no-public-ingress WebSecurityGroup"] {
+		t.Errorf("port 443 is allowed by default but was reported")
+	}
+}

@@ -1,0 +1,236 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/stackgate/stackgate/gate"
+	"github.com/stackgate/stackgate/policies/model"
+	"github.com/stackgate/stackgate/report"
+	"github.com/stackgate/stackgate/scanner"
+	"github.com/stackgate/stackgate/scanner/cfn"
+)
+
+type scanFlags struct {
+	commonFlags
+	exclude          []string
+	params           []string
+	paramFiles       []string
+	region           string
+	account          string
+	noGitignore      bool
+	allowParseErrors bool
+	progress         string
+}
+
+func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
+	var fl scanFlags
+	cmd := &cobra.Command{
+		Use:   "scan [PATH...]",
+		Short: "Check CloudFormation templates (files or directories, recursively)",
+		Long: `Scan checks every CloudFormation template under the given paths (default: the
+current directory). YAML and JSON files are recognised as templates by content.
+Paths ignored by .gitignore files and by --exclude globs are skipped.
+
+Exit codes: 0 no blocking finding, 1 blocking findings, 2 usage, config or parse error.`,
+		Example: `  stackgate scan examples/
+  stackgate scan --format sarif --output stackgate.sarif .
+  stackgate scan --env federal --param Environment=prod templates/data.yaml`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				args = []string{"."}
+			}
+			return runScan(cmd.Context(), &fl, args, stdout, stderr)
+		},
+	}
+	fl.register(cmd)
+	f := cmd.Flags()
+	f.StringArrayVar(&fl.exclude, "exclude", nil, "skip paths matching this doublestar glob (repeatable), e.g. 'legacy/**'")
+	f.StringArrayVar(&fl.params, "param", nil, "CloudFormation parameter value Name=Value (repeatable); overrides Default")
+	f.StringArrayVar(&fl.paramFiles, "param-file", nil, "CloudFormation parameters file (AWS CLI JSON, template configuration, or Name: Value YAML)")
+	f.StringVar(&fl.region, "region", "", "AWS region the templates deploy to (AWS::Region; checked by allowed-regions)")
+	f.StringVar(&fl.account, "account", "", "AWS account id the templates deploy to (AWS::AccountId)")
+	f.BoolVar(&fl.noGitignore, "no-gitignore", false, "do not skip paths listed in .gitignore files")
+	f.BoolVar(&fl.allowParseErrors, "allow-parse-errors", false, "report unparseable files but do not fail with exit 2 because of them")
+	f.StringVar(&fl.progress, "progress", "auto", "progress on stderr: auto (when stderr is a terminal), always, never")
+	return cmd
+}
+
+func runScan(ctx context.Context, fl *scanFlags, paths []string, stdout, stderr io.Writer) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := fl.validate(); err != nil {
+		return err
+	}
+	params, err := fl.cfnParams()
+	if err != nil {
+		return err
+	}
+	g, err := fl.setup(paths[0])
+	if err != nil {
+		return err
+	}
+	excludes := append([]string(nil), fl.exclude...)
+	if g.Config.File != "" {
+		dir, _ := filepath.Abs(filepath.Dir(g.Config.File))
+		for _, p := range g.Config.Exclude {
+			excludes = append(excludes, filepath.ToSlash(filepath.Join(dir, p)))
+		}
+	}
+	cands, err := scanner.Discover(paths, scanner.DiscoverOptions{Exclude: excludes, NoGitignore: fl.noGitignore})
+	if err != nil {
+		return &codeError{code: exitError, err: err}
+	}
+	prog := newProgress(stderr, fl.progress, len(cands))
+	loaded := scanner.Load(ctx, cands, scanner.LoadOptions{
+		CloudFormation: cfn.Options{Params: params, Region: fl.region, AccountID: fl.account},
+		Progress:       prog.update,
+	})
+	prog.done()
+
+	res := &report.Result{Tool: "stackgate", Version: versionString(), Rules: g.Rules()}
+	sources := map[string][]byte{}
+	var loadErrs []error
+	var units []scanner.Loaded
+	for _, l := range loaded {
+		res.Notes = append(res.Notes, l.Notes...)
+		switch {
+		case l.Err != nil:
+			loadErrs = append(loadErrs, l.Err)
+		case !l.Skipped:
+			units = append(units, l)
+			sources[l.File] = l.Source
+			res.Summary.Files++
+			res.Summary.Resources += len(l.Resources)
+		}
+	}
+	findings, evalErrs := evaluate(ctx, g, units, model.Context{Region: fl.region, AccountID: fl.account})
+	loadErrs = append(loadErrs, evalErrs...)
+
+	minRank := model.SeverityRank(fl.severity)
+	for _, f := range findings {
+		if model.SeverityRank(f.Severity) >= minRank {
+			res.Findings = append(res.Findings, f)
+		}
+	}
+	counts := res.Summary
+	res.Summary = report.Summarize(res.Findings)
+	res.Summary.Files, res.Summary.Resources = counts.Files, counts.Resources
+	res.Summary.Environments = environments(res.Findings)
+	res.Source = func(file string) ([]byte, error) {
+		if b, ok := sources[file]; ok {
+			return b, nil
+		}
+		return os.ReadFile(file)
+	}
+
+	out, tty, closeOut, err := fl.openOutput(stdout)
+	if err != nil {
+		return err
+	}
+	var w io.Writer = stdout
+	if out != nil {
+		w = out
+	}
+	werr := report.Write(w, fl.format, res, report.Options{Color: fl.useColor(tty)})
+	if cerr := closeOut(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return errorf("writing report: %v", werr)
+	}
+	for _, e := range loadErrs {
+		fmt.Fprintln(stderr, "error:", e)
+	}
+	switch {
+	case len(loadErrs) > 0 && !fl.allowParseErrors:
+		return &codeError{code: exitError, err: fmt.Errorf("%d file(s) could not be checked", len(loadErrs))}
+	case gate.Blocking(res.Findings):
+		return &codeError{code: exitBlocking}
+	}
+	return nil
+}
+
+// evaluate checks every loaded file in parallel; the engine is shared and
+// its queries were prepared once.
+func evaluate(ctx context.Context, g *gate.Gate, units []scanner.Loaded, c model.Context) ([]model.Finding, []error) {
+	results := make([][]model.Finding, len(units))
+	errs := make([]error, len(units))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i := range units {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer func() { <-sem; wg.Done() }()
+			u := units[i]
+			results[i], errs[i] = g.Check(ctx, gate.Unit{Path: u.File, Context: c, Resources: u.Resources, Suppressions: u.Suppressions})
+			if errs[i] != nil {
+				var me *model.Error
+				if !errors.As(errs[i], &me) {
+					errs[i] = fmt.Errorf("%s: %w", u.File, errs[i])
+				}
+			}
+		}(i)
+	}
+	wg.Wait()
+	var all []model.Finding
+	var errList []error
+	for i := range units {
+		all = append(all, results[i]...)
+		if errs[i] != nil {
+			errList = append(errList, errs[i])
+		}
+	}
+	return all, errList
+}
+
+func environments(fs []model.Finding) []string {
+	set := map[string]bool{}
+	for _, f := range fs {
+		set[f.Environment] = true
+	}
+	out := make([]string, 0, len(set))
+	for e := range set {
+		out = append(out, e)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// cfnParams merges parameter files and --param values (flags win).
+func (fl *scanFlags) cfnParams() (map[string]string, error) {
+	params := map[string]string{}
+	for _, file := range fl.paramFiles {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			return nil, usageErr("--param-file: %v", err)
+		}
+		ps, err := cfn.ParseParameterFile(file, src)
+		if err != nil {
+			return nil, &codeError{code: exitError, err: err}
+		}
+		for k, v := range ps {
+			params[k] = v
+		}
+	}
+	for _, p := range fl.params {
+		name, value, ok := strings.Cut(p, "=")
+		if !ok || name == "" {
+			return nil, usageErr("--param %q: want Name=Value", p)
+		}
+		params[name] = value
+	}
+	return params, nil
+}

@@ -1,0 +1,140 @@
+// Package gate turns rule results into a decision: it picks the environment
+// a document belongs to, evaluates the environment's rules with the engine,
+// and applies what stackgate.yaml says about them (enforcement, waivers,
+// inline suppressions, mandatory rules, unknown handling). Every layer (CLI
+// scan and plan, language server, deployment hook) calls Check, so the same
+// input gets the same decision everywhere.
+package gate
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/stackgate/stackgate/config"
+	"github.com/stackgate/stackgate/policies"
+	"github.com/stackgate/stackgate/policies/model"
+)
+
+// WaiverExpiredRule is the metadata of the finding reported for a waiver
+// whose expiry date has passed. It is never blocking by itself.
+var WaiverExpiredRule = model.Rule{
+	ID:          "waiver-expired",
+	Title:       "Waivers must not outlive their expiry date",
+	Severity:    model.SeverityLow,
+	Description: "A waiver in stackgate.yaml has passed its expiry date. It no longer waives anything: the findings it covered count again. Renew it with a new date and a reason, or fix the finding and delete it.",
+	Remediation: model.Remediation{
+		CloudFormation: "Fix the finding the waiver covered and delete the waiver from stackgate.yaml, or extend its `expires` date after review.",
+		Terraform:      "Fix the finding the waiver covered and delete the waiver from stackgate.yaml, or extend its `expires` date after review.",
+	},
+	ResourceTypes: []string{"*"},
+	Layers:        []string{"editor", "ci", "deployment"},
+	Builtin:       true,
+}
+
+// Gate evaluates documents under a configuration.
+type Gate struct {
+	Engine *policies.Engine
+	Config *config.Config
+	// EnvName overrides environment selection (--env) when set.
+	EnvName string
+	// Now is the clock for waiver expiry (time.Now when nil).
+	Now func() time.Time
+}
+
+// Unit is what one loader produced for one evaluation: a template, a root
+// module, a plan, a hook request.
+type Unit struct {
+	// Path selects the environment by path glob (editor and CI).
+	Path string
+	// AccountID selects the environment by account (hooks) when Path is empty.
+	AccountID    string
+	Context      model.Context
+	Resources    []model.Resource
+	Suppressions []model.Suppression
+}
+
+// Rules returns the full catalogue: the engine's rules plus waiver-expired.
+func (g *Gate) Rules() []model.Rule {
+	return append(g.Engine.Rules(), WaiverExpiredRule)
+}
+
+// Environment returns the environment a unit is evaluated in.
+func (g *Gate) Environment(u Unit) (*config.Environment, error) {
+	switch {
+	case g.EnvName != "":
+		return g.Config.Environment(g.EnvName)
+	case u.Path == "" && u.AccountID != "":
+		return g.Config.ForAccount(u.AccountID), nil
+	}
+	return g.Config.ForPath(u.Path), nil
+}
+
+// Check evaluates one unit and returns its findings with enforcement,
+// waivers and blocking decided.
+func (g *Gate) Check(ctx context.Context, u Unit) ([]model.Finding, error) {
+	env, err := g.Environment(u)
+	if err != nil {
+		return nil, err
+	}
+	if err := g.checkSuppressionRules(u.Suppressions); err != nil {
+		return nil, err
+	}
+	doc := &model.Document{
+		Environment: model.Environment{Name: env.Name, Rules: env.Rules},
+		Context:     u.Context,
+		Resources:   u.Resources,
+	}
+	if doc.Environment.Rules == nil {
+		doc.Environment.Rules = map[string]map[string]any{}
+	}
+	findings, err := g.Engine.Evaluate(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	if g.Now != nil {
+		now = g.Now()
+	}
+	d := decider{env: env, waivers: g.Config.Waivers, now: now, resources: index(u.Resources), suppressions: u.Suppressions}
+	for i := range findings {
+		d.decide(&findings[i])
+	}
+	findings = append(findings, d.expiredWaivers()...)
+	policies.SortFindings(findings)
+	return findings, nil
+}
+
+// checkSuppressionRules rejects inline suppressions naming no known rule:
+// a typo there would silently suppress nothing.
+func (g *Gate) checkSuppressionRules(sups []model.Suppression) error {
+	for _, s := range sups {
+		if _, ok := g.Engine.Rule(s.Rule); !ok {
+			return model.Errorf(s.File, s.Line, 0, "stackgate:ignore names unknown rule %q (see `stackgate rules`)", s.Rule)
+		}
+	}
+	return nil
+}
+
+func index(rs []model.Resource) map[string]*model.Resource {
+	m := make(map[string]*model.Resource, len(rs))
+	for i := range rs {
+		m[rs[i].Address] = &rs[i]
+	}
+	return m
+}
+
+// Blocking reports whether any finding blocks.
+func Blocking(fs []model.Finding) bool {
+	for _, f := range fs {
+		if f.Blocking {
+			return true
+		}
+	}
+	return false
+}
+
+// describe names a waiver's place in the config for messages.
+func describe(w config.Waiver) string {
+	return fmt.Sprintf("%s:%d", w.File, w.Line)
+}

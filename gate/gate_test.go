@@ -1,0 +1,220 @@
+package gate
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stackgate/stackgate/config"
+	"github.com/stackgate/stackgate/policies"
+	"github.com/stackgate/stackgate/policies/model"
+)
+
+const testConfig = `version: 1
+default_environment: dev
+environments:
+  dev:
+    enforcement: block
+  sandbox:
+    match: {paths: ["sandbox/**"]}
+    enforcement: advise
+  federal:
+    match: {paths: ["federal/**"], accounts: ["111111111111"]}
+    enforcement: block
+    unknown: block
+    mandatory: [s3-versioning]
+  strict:
+    match: {paths: ["strict/**"]}
+    inline_suppressions: false
+waivers:
+  - rule: s3-versioning
+    resource: Scratch
+    reason: rebuilt nightly
+    owner: data-platform
+    expires: 2027-03-31
+  - rule: s3-versioning
+    resource: Old
+    reason: migration
+    owner: legacy-team
+    expires: 2026-01-31
+  - rule: s3-versioning
+    resource: Pinned
+    reason: not allowed in federal
+    owner: records
+    expires: 2099-01-01
+`
+
+// bucket is an S3 bucket that fails only s3-versioning, declared at line.
+func bucket(addr, file string, line int, unknownVersioning bool) model.Resource {
+	r := model.Resource{
+		Address: addr, Type: "AWS::S3::Bucket",
+		Properties: map[string]any{
+			"BucketEncryption": map[string]any{"ServerSideEncryptionConfiguration": []any{
+				map[string]any{"ServerSideEncryptionByDefault": map[string]any{"SSEAlgorithm": "aws:kms"}},
+			}},
+			"PublicAccessBlockConfiguration": map[string]any{"BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true, "RestrictPublicBuckets": true},
+			"VersioningConfiguration":        map[string]any{"Status": "Suspended"},
+		},
+		Origin: model.Origin{Layer: model.LayerCloudFormation, File: file,
+			NameRange: model.Range{Start: model.Pos{Line: line, Column: 3}, End: model.Pos{Line: line, Column: 3 + len(addr)}},
+			Paths: map[string]model.Range{
+				"VersioningConfiguration.Status": {Start: model.Pos{Line: line + 3, Column: 17}, End: model.Pos{Line: line + 3, Column: 26}},
+			}},
+	}
+	if unknownVersioning {
+		r.Properties["VersioningConfiguration"] = map[string]any{"Status": nil}
+		r.UnknownPaths = []model.Unknown{{Path: "VersioningConfiguration.Status", Reason: "parameter Versioning has no value and no Default"}}
+	}
+	return r
+}
+
+func newGate(t *testing.T, now time.Time) *Gate {
+	t.Helper()
+	e, err := policies.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs := make([]config.RuleSpec, 0)
+	for _, r := range e.Rules() {
+		specs = append(specs, config.RuleSpec{ID: r.ID, DefaultEnabled: r.DefaultEnabled, Parameters: r.Parameters})
+	}
+	cfg, err := config.Parse("stackgate.yaml", []byte(testConfig), specs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Gate{Engine: e, Config: cfg, Now: func() time.Time { return now }}
+}
+
+func TestCheckDecisions(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	type want struct {
+		rule, resource, env, enforcement, status string
+		blocking                                 bool
+		waivedBy                                 string // "", "waiver", "inline"
+		messageHas                               string
+	}
+	tests := []struct {
+		name string
+		unit Unit
+		want []want
+	}{
+		{
+			name: "dev blocks a failing bucket",
+			unit: Unit{Path: "app/t.yaml", Resources: []model.Resource{bucket("Logs", "app/t.yaml", 3, false)}},
+			want: []want{{"s3-versioning", "Logs", "dev", "block", "fail", true, "", ""}},
+		},
+		{
+			name: "a live waiver waives and does not block",
+			unit: Unit{Path: "app/t.yaml", Resources: []model.Resource{bucket("Scratch", "app/t.yaml", 3, false)}},
+			want: []want{{"s3-versioning", "Scratch", "dev", "block", "fail", false, "waiver", ""}},
+		},
+		{
+			name: "an expired waiver does not waive and is itself reported, never blocking",
+			unit: Unit{Path: "app/t.yaml", Resources: []model.Resource{bucket("Old", "app/t.yaml", 3, false)}},
+			want: []want{
+				{"waiver-expired", "Old", "dev", "block", "fail", false, "", "expired on 2026-01-31"},
+				{"s3-versioning", "Old", "dev", "block", "fail", true, "", ""},
+			},
+		},
+		{
+			name: "sandbox only advises",
+			unit: Unit{Path: "sandbox/t.yaml", Resources: []model.Resource{bucket("Try", "sandbox/t.yaml", 3, false)}},
+			want: []want{{"s3-versioning", "Try", "sandbox", "advise", "fail", false, "", ""}},
+		},
+		{
+			name: "unknown does not block by default",
+			unit: Unit{Path: "app/t.yaml", Resources: []model.Resource{bucket("Param", "app/t.yaml", 3, true)}},
+			want: []want{{"s3-versioning", "Param", "dev", "block", "unknown", false, "", "parameter Versioning has no value"}},
+		},
+		{
+			name: "unknown blocks where the environment says unknown: block",
+			unit: Unit{Path: "federal/t.yaml", Resources: []model.Resource{bucket("Param", "federal/t.yaml", 3, true)}},
+			want: []want{{"s3-versioning", "Param", "federal", "block", "unknown", true, "", ""}},
+		},
+		{
+			name: "a mandatory rule cannot be waived",
+			unit: Unit{Path: "federal/t.yaml", Resources: []model.Resource{bucket("Pinned", "federal/t.yaml", 3, false)}},
+			want: []want{{"s3-versioning", "Pinned", "federal", "block", "fail", true, "", "is mandatory in environment federal"}},
+		},
+		{
+			name: "inline suppression on the resource line",
+			unit: Unit{Path: "app/t.yaml", Resources: []model.Resource{bucket("Tmp", "app/t.yaml", 3, false)},
+				Suppressions: []model.Suppression{{Rule: "s3-versioning", Reason: "temporary", File: "app/t.yaml", Line: 2, Target: 3}}},
+			want: []want{{"s3-versioning", "Tmp", "dev", "block", "fail", false, "inline", ""}},
+		},
+		{
+			name: "inline suppression on the property line",
+			unit: Unit{Path: "app/t.yaml", Resources: []model.Resource{bucket("Tmp", "app/t.yaml", 3, false)},
+				Suppressions: []model.Suppression{{Rule: "s3-versioning", Reason: "temporary", File: "app/t.yaml", Line: 6, Target: 6}}},
+			want: []want{{"s3-versioning", "Tmp", "dev", "block", "fail", false, "inline", ""}},
+		},
+		{
+			name: "inline suppression for another rule does nothing",
+			unit: Unit{Path: "app/t.yaml", Resources: []model.Resource{bucket("Tmp", "app/t.yaml", 3, false)},
+				Suppressions: []model.Suppression{{Rule: "s3-encryption-kms", Reason: "x", File: "app/t.yaml", Line: 2, Target: 3}}},
+			want: []want{{"s3-versioning", "Tmp", "dev", "block", "fail", true, "", ""}},
+		},
+		{
+			name: "inline suppressions off in the environment",
+			unit: Unit{Path: "strict/t.yaml", Resources: []model.Resource{bucket("Tmp", "strict/t.yaml", 3, false)},
+				Suppressions: []model.Suppression{{Rule: "s3-versioning", Reason: "temporary", File: "strict/t.yaml", Line: 2, Target: 3}}},
+			want: []want{{"s3-versioning", "Tmp", "strict", "block", "fail", true, "", "does not allow inline suppressions"}},
+		},
+		{
+			name: "hooks select the environment by account",
+			unit: Unit{AccountID: "111111111111", Resources: []model.Resource{bucket("Param", "", 3, true)}},
+			want: []want{{"s3-versioning", "Param", "federal", "block", "unknown", true, "", ""}},
+		},
+	}
+	g := newGate(t, now)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs, err := g.Check(context.Background(), tt.unit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(fs) != len(tt.want) {
+				t.Fatalf("got %d findings, want %d: %+v", len(fs), len(tt.want), fs)
+			}
+			for i, w := range tt.want {
+				f := fs[i]
+				by := ""
+				if f.Waived != nil {
+					by = f.Waived.Kind
+				}
+				if f.Rule != w.rule || f.Resource != w.resource || f.Environment != w.env || f.Enforcement != w.enforcement ||
+					f.Status != w.status || f.Blocking != w.blocking || by != w.waivedBy {
+					t.Errorf("finding %d = {%s %s %s %s %s blocking=%v waived=%q}, want %+v", i, f.Rule, f.Resource, f.Environment, f.Enforcement, f.Status, f.Blocking, by, w)
+				}
+				if w.messageHas != "" && !strings.Contains(f.Message, w.messageHas) {
+					t.Errorf("finding %d message %q lacks %q", i, f.Message, w.messageHas)
+				}
+			}
+		})
+	}
+}
+
+func TestCheckRejectsUnknownSuppressionRule(t *testing.T) {
+	g := newGate(t, time.Now())
+	_, err := g.Check(context.Background(), Unit{Path: "a.yaml", Suppressions: []model.Suppression{{Rule: "s3-versoning", Reason: "typo", File: "a.yaml", Line: 7, Target: 8}}})
+	if err == nil || !strings.Contains(err.Error(), "a.yaml:7") || !strings.Contains(err.Error(), "s3-versoning") {
+		t.Fatalf("want an error naming a.yaml:7 and the rule, got %v", err)
+	}
+}
+
+func TestEnvOverride(t *testing.T) {
+	g := newGate(t, time.Now())
+	g.EnvName = "sandbox"
+	fs, err := g.Check(context.Background(), Unit{Path: "federal/t.yaml", Resources: []model.Resource{bucket("B", "federal/t.yaml", 3, false)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].Environment != "sandbox" || fs[0].Blocking {
+		t.Fatalf("--env sandbox not applied: %+v", fs)
+	}
+	g.EnvName = "nope"
+	if _, err := g.Check(context.Background(), Unit{Path: "x"}); err == nil {
+		t.Fatal("unknown --env accepted")
+	}
+}

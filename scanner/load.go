@@ -1,0 +1,126 @@
+package scanner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/stackgate/stackgate/policies/model"
+	"github.com/stackgate/stackgate/scanner/cfn"
+	"github.com/stackgate/stackgate/scanner/suppress"
+)
+
+// DefaultMaxFileBytes bounds the size of a source file; larger files are
+// rejected before they are read. CloudFormation itself accepts at most 1 MB.
+const DefaultMaxFileBytes = 16 << 20
+
+// LoadOptions configures the loaders.
+type LoadOptions struct {
+	CloudFormation cfn.Options
+	// Workers is the number of files parsed at once (0: GOMAXPROCS).
+	Workers int
+	// Progress, if set, is called after each file with the count so far.
+	Progress func(done, total int)
+}
+
+// Loaded is one loaded source file.
+type Loaded struct {
+	File         string
+	Kind         Kind
+	Source       []byte
+	Resources    []model.Resource
+	Suppressions []model.Suppression
+	Notes        []string
+	// Skipped is set for files that are not a source stackgate checks (a
+	// YAML file that is not a template). Skipped files are not errors.
+	Skipped bool
+	// Err is set when the file could not be loaded; the scan then fails
+	// closed (exit 2) for it.
+	Err error
+}
+
+// Load parses the candidates in parallel. Results are in candidate order,
+// so output does not depend on scheduling.
+func Load(ctx context.Context, cands []Candidate, opts LoadOptions) []Loaded {
+	out := make([]Loaded, len(cands))
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var next, done atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers && w < len(cands); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(cands) {
+					return
+				}
+				if err := ctx.Err(); err != nil {
+					out[i] = Loaded{File: cands[i].Path, Err: err}
+				} else {
+					out[i] = loadOne(cands[i], opts)
+				}
+				if opts.Progress != nil {
+					opts.Progress(int(done.Add(1)), len(cands))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+func loadOne(c Candidate, opts LoadOptions) Loaded {
+	l := Loaded{File: c.Path}
+	limit := opts.CloudFormation.MaxBytes
+	if limit <= 0 {
+		limit = DefaultMaxFileBytes
+	}
+	st, err := os.Stat(c.Path)
+	if err != nil {
+		l.Err = fmt.Errorf("%s: %w", c.Path, unwrapPathError(err))
+		return l
+	}
+	if st.Size() > limit {
+		l.Err = model.Errorf(c.Path, 0, 0, "file is %d bytes, over the %d byte limit for a template (CloudFormation itself accepts at most 1 MB)", st.Size(), limit)
+		return l
+	}
+	src, err := os.ReadFile(c.Path)
+	if err != nil {
+		l.Err = fmt.Errorf("%s: %w", c.Path, unwrapPathError(err))
+		return l
+	}
+	l.Source = src
+	if !cfn.IsTemplate(src) {
+		l.Skipped = true
+		if c.Explicit {
+			l.Notes = append(l.Notes, c.Path+": not a CloudFormation template (no AWSTemplateFormatVersion and no Resources with AWS:: types); skipped")
+		}
+		return l
+	}
+	l.Kind = KindCloudFormation
+	tpl, err := cfn.Load(c.Path, src, opts.CloudFormation)
+	if err != nil {
+		l.Err = err
+		return l
+	}
+	l.Resources, l.Notes = tpl.Resources, append(l.Notes, tpl.Notes...)
+	sups, problems := suppress.Scan(c.Path, src)
+	if len(problems) > 0 {
+		errs := make([]error, len(problems))
+		for i, p := range problems {
+			errs[i] = p
+		}
+		l.Err = errors.Join(errs...)
+		return l
+	}
+	l.Suppressions = sups
+	return l
+}
