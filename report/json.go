@@ -1,0 +1,67 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/stackgate/stackgate/policies/model"
+)
+
+// jsonFormat writes {"version":1,"findings":[...],"summary":{...}}. The
+// shape is public interface, described in json.md; findings keep the JSON
+// tags of model.Finding, in struct order.
+type jsonFormat struct{}
+
+func (jsonFormat) name() string { return "json" }
+
+// jsonVersion is bumped only for an incompatible change of the shape.
+const jsonVersion = 1
+
+// jsonReport is the document; field order is output order.
+type jsonReport struct {
+	Version  int             `json:"version"`
+	Findings []model.Finding `json:"findings"`
+	Summary  jsonSummary     `json:"summary"`
+}
+
+// jsonSummary is Summary with snake_case keys.
+type jsonSummary struct {
+	Files        int            `json:"files"`
+	Resources    int            `json:"resources"`
+	Findings     int            `json:"findings"`
+	Blocking     int            `json:"blocking"`
+	Failed       int            `json:"failed"`
+	Unknown      int            `json:"unknown"`
+	Waived       int            `json:"waived"`
+	BySeverity   map[string]int `json:"by_severity"`
+	Environments []string       `json:"environments"`
+}
+
+func (jsonFormat) format(w io.Writer, res *Result, _ Options) error {
+	s := res.Summary
+	doc := jsonReport{
+		Version:  jsonVersion,
+		Findings: res.Findings,
+		Summary: jsonSummary{
+			Files: s.Files, Resources: s.Resources, Findings: s.Findings,
+			Blocking: s.Blocking, Failed: s.Failed, Unknown: s.Unknown, Waived: s.Waived,
+			BySeverity:   map[string]int{},
+			Environments: s.Environments,
+		},
+	}
+	if doc.Findings == nil {
+		doc.Findings = []model.Finding{}
+	}
+	if doc.Summary.Environments == nil {
+		doc.Summary.Environments = []string{}
+	}
+	// Every known severity is always present, so consumers need no
+	// defaulting; encoding/json sorts map keys, keeping output stable.
+	for _, k := range severityKeys(s.BySeverity) {
+		doc.Summary.BySeverity[k] = s.BySeverity[k]
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}

@@ -1,0 +1,238 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// sarifSchemaID is the id of the official OASIS schema in
+// testdata/sarif-schema-2.1.0.json (oasis-tcs/sarif-spec,
+// sarif-2.1/schema/sarif-schema-2.1.0.json).
+const sarifSchemaID = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+
+// sarifSchema compiles the official SARIF 2.1.0 schema from testdata; no
+// network.
+func sarifSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", "sarif-schema-2.1.0.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource(sarifSchemaID, doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile(sarifSchemaID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sch
+}
+
+func TestSARIFValidatesAgainstOfficialSchema(t *testing.T) {
+	sch := sarifSchema(t)
+	for _, name := range cases {
+		t.Run(name, func(t *testing.T) {
+			out := render(t, "sarif", loadCase(t, name), Options{})
+			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(out))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := sch.Validate(inst); err != nil {
+				t.Errorf("SARIF output does not validate: %v", err)
+			}
+		})
+	}
+	// The schema is not a rubber stamp: a broken log fails.
+	bad, _ := jsonschema.UnmarshalJSON(strings.NewReader(`{"version":"2.1.0","runs":[{"tool":{"driver":{}},"results":[{"level":"fatal","message":{"text":"x"}}]}]}`))
+	if err := sch.Validate(bad); err == nil {
+		t.Error("an invalid SARIF log validated")
+	}
+}
+
+// sarifLog mirrors the parts of SARIF the tests check.
+type sarifLog struct {
+	Version string `json:"version"`
+	Runs    []struct {
+		ColumnKind string `json:"columnKind"`
+		Tool       struct {
+			Driver struct {
+				Name           string `json:"name"`
+				Version        string `json:"version"`
+				InformationURI string `json:"informationUri"`
+				Rules          []struct {
+					ID               string                `json:"id"`
+					ShortDescription struct{ Text string } `json:"shortDescription"`
+					FullDescription  struct{ Text string } `json:"fullDescription"`
+					Help             struct {
+						Text     string `json:"text"`
+						Markdown string `json:"markdown"`
+					} `json:"help"`
+					DefaultConfiguration struct{ Level string } `json:"defaultConfiguration"`
+					Properties           map[string]any         `json:"properties"`
+				} `json:"rules"`
+			} `json:"driver"`
+		} `json:"tool"`
+		Results []struct {
+			RuleID    string                `json:"ruleId"`
+			RuleIndex int                   `json:"ruleIndex"`
+			Level     string                `json:"level"`
+			Message   struct{ Text string } `json:"message"`
+			Locations []struct {
+				PhysicalLocation struct {
+					ArtifactLocation struct {
+						URI       string `json:"uri"`
+						URIBaseID string `json:"uriBaseId"`
+					} `json:"artifactLocation"`
+					Region struct {
+						StartLine, StartColumn, EndLine, EndColumn int
+					} `json:"region"`
+				} `json:"physicalLocation"`
+				LogicalLocations []struct {
+					FullyQualifiedName string `json:"fullyQualifiedName"`
+					Kind               string `json:"kind"`
+				} `json:"logicalLocations"`
+			} `json:"locations"`
+			Suppressions []struct {
+				Kind          string `json:"kind"`
+				Justification string `json:"justification"`
+			} `json:"suppressions"`
+			PartialFingerprints map[string]string `json:"partialFingerprints"`
+		} `json:"results"`
+		Invocations []struct {
+			ExecutionSuccessful        bool `json:"executionSuccessful"`
+			ToolExecutionNotifications []struct {
+				Message struct{ Text string } `json:"message"`
+			} `json:"toolExecutionNotifications"`
+		} `json:"invocations"`
+	} `json:"runs"`
+}
+
+func TestSARIFContent(t *testing.T) {
+	res := loadCase(t, "mixed")
+	var log sarifLog
+	if err := json.Unmarshal(render(t, "sarif", res, Options{}), &log); err != nil {
+		t.Fatal(err)
+	}
+	if log.Version != "2.1.0" || len(log.Runs) != 1 {
+		t.Fatalf("version %q with %d runs, want 2.1.0 with one run", log.Version, len(log.Runs))
+	}
+	run := log.Runs[0]
+	d := run.Tool.Driver
+	if d.Name != "stackgate" || d.Version != "0.1.0" || d.InformationURI == "" || run.ColumnKind != "unicodeCodePoints" {
+		t.Errorf("driver %q %q %q, columnKind %q", d.Name, d.Version, d.InformationURI, run.ColumnKind)
+	}
+	// Every catalogue rule, then the user rule only findings name.
+	var ids []string
+	for _, r := range d.Rules {
+		ids = append(ids, r.ID)
+		if r.ShortDescription.Text == "" || r.FullDescription.Text == "" || r.Help.Text == "" || r.Help.Markdown == "" {
+			t.Errorf("rule %s lacks a description or help", r.ID)
+		}
+		if _, ok := r.Properties["security-severity"].(string); !ok {
+			t.Errorf("rule %s has no security-severity string", r.ID)
+		}
+	}
+	wantIDs := "ec2-imdsv2 s3-encryption-kms s3-public-access-block s3-versioning sg-no-public-ingress acme-cost-center"
+	if got := strings.Join(ids, " "); got != wantIDs {
+		t.Errorf("rules %q, want %q", got, wantIDs)
+	}
+	kms := d.Rules[1]
+	if kms.DefaultConfiguration.Level != "error" || kms.Properties["security-severity"] != "8.0" {
+		t.Errorf("high rule: level %q, security-severity %v", kms.DefaultConfiguration.Level, kms.Properties["security-severity"])
+	}
+	for _, want := range []string{"**CloudFormation:**", "**Terraform:**", "```yaml", "```hcl"} {
+		if !strings.Contains(kms.Help.Markdown, want) {
+			t.Errorf("markdown help lacks %q", want)
+		}
+	}
+
+	if len(run.Results) != len(res.Findings) {
+		t.Fatalf("%d results for %d findings", len(run.Results), len(res.Findings))
+	}
+	fingerprints := map[string]bool{}
+	for i, r := range run.Results {
+		f := res.Findings[i]
+		if d.Rules[r.RuleIndex].ID != r.RuleID || r.RuleID != f.Rule {
+			t.Errorf("result %d: ruleId %s, ruleIndex %d names %s", i, r.RuleID, r.RuleIndex, d.Rules[r.RuleIndex].ID)
+		}
+		if r.Level != sarifLevel(&f) {
+			t.Errorf("result %d: level %q, want %q", i, r.Level, sarifLevel(&f))
+		}
+		loc := r.Locations[0]
+		if loc.PhysicalLocation.ArtifactLocation.URI != f.File || loc.PhysicalLocation.ArtifactLocation.URIBaseID != "%SRCROOT%" {
+			t.Errorf("result %d: artifact %+v", i, loc.PhysicalLocation.ArtifactLocation)
+		}
+		reg := loc.PhysicalLocation.Region
+		if reg.StartLine != f.Line || reg.StartColumn != f.Column || reg.EndLine != f.EndLine || reg.EndColumn != f.EndColumn {
+			t.Errorf("result %d: region %+v, finding %d:%d-%d:%d", i, reg, f.Line, f.Column, f.EndLine, f.EndColumn)
+		}
+		if ll := loc.LogicalLocations; len(ll) != 1 || ll[0].FullyQualifiedName != f.Resource || ll[0].Kind != "resource" {
+			t.Errorf("result %d: logical locations %+v", i, ll)
+		}
+		fp := r.PartialFingerprints[fingerprintKey]
+		if fp == "" || fingerprints[fp] {
+			t.Errorf("result %d: fingerprint %q missing or not unique", i, fp)
+		}
+		fingerprints[fp] = true
+		switch {
+		case f.Waived == nil && len(r.Suppressions) != 0:
+			t.Errorf("result %d: suppressed without a waiver", i)
+		case f.Waived != nil:
+			want := map[string]string{"waiver": "external", "inline": "inSource"}[f.Waived.Kind]
+			if len(r.Suppressions) != 1 || r.Suppressions[0].Kind != want || r.Suppressions[0].Justification != f.Waived.Reason {
+				t.Errorf("result %d: suppressions %+v, want kind %s", i, r.Suppressions, want)
+			}
+		}
+	}
+	if inv := run.Invocations; len(inv) != 1 || !inv[0].ExecutionSuccessful || len(inv[0].ToolExecutionNotifications) != len(res.Notes) {
+		t.Errorf("invocations %+v, want one successful with the notes", inv)
+	}
+}
+
+// The fingerprint ignores the line, so an alert survives edits above it.
+func TestFingerprintStableAcrossLineMoves(t *testing.T) {
+	f := loadCase(t, "mixed").Findings[0]
+	moved := f
+	moved.Line, moved.EndLine = f.Line+10, f.EndLine+10
+	if fingerprint(&f) != fingerprint(&moved) {
+		t.Error("fingerprint changed when the finding moved down")
+	}
+	other := f
+	other.Resource = "OtherBucket"
+	if fingerprint(&f) == fingerprint(&other) {
+		t.Error("fingerprint did not change with the resource")
+	}
+}
+
+func TestArtifactURI(t *testing.T) {
+	tests := []struct {
+		file, uri string
+		relative  bool
+	}{
+		{"envs/prod/bucket.yaml", "envs/prod/bucket.yaml", true},
+		{"./envs//prod/../prod/bucket.yaml", "envs/prod/bucket.yaml", true},
+		{`envs\prod\bucket.yaml`, "envs/prod/bucket.yaml", true},
+		{"envs/my stack/template #1.yaml", "envs/my%20stack/template%20%231.yaml", true},
+		{"/home/ci/repo/main.tf", "file:///home/ci/repo/main.tf", false},
+		{`C:\repo\main.tf`, "file:///C:/repo/main.tf", false},
+	}
+	for _, tt := range tests {
+		uri, rel := artifactURI(tt.file)
+		if uri != tt.uri || rel != tt.relative {
+			t.Errorf("artifactURI(%q) = %q, %v; want %q, %v", tt.file, uri, rel, tt.uri, tt.relative)
+		}
+	}
+}
