@@ -37,7 +37,7 @@ func TestEvaluateLocatesFindings(t *testing.T) {
 			},
 			{
 				Address: "Bare", Type: "AWS::S3::Bucket",
-				Origin:  model.Origin{Layer: model.LayerTerraform, File: "main.tf", NameRange: rng(1)},
+				Origin: model.Origin{Layer: model.LayerTerraform, File: "main.tf", NameRange: rng(1)},
 			},
 		},
 	}

@@ -32,8 +32,23 @@ covers(prefix, p) if startswith(p, concat("", [prefix, "."]))
 
 covers(prefix, p) if startswith(p, concat("", [prefix, "["]))
 
+# segments(path) splits a property path into its keys (strings) and list
+# indexes (numbers): "Tags[3].Value" is ["Tags", 3, "Value"], "" is [].
+segments(path) := [seg |
+	some m in regex.find_all_string_submatch_n(`\[([0-9]+)\]|([^.\[\]]+)`, path, -1)
+	seg := _segment(m)
+]
+
+_segment(m) := to_number(m[1]) if m[1] != ""
+
+_segment(m) := m[2] if m[1] == ""
+
+# value(r, path) is the value at path in the resource's properties, or null
+# when the path is not set (or is unknown: check unknown() first).
+value(r, path) := object.get(r.properties, segments(path), null)
+
 # param(id, name, def) is the rule parameter from stackgate.yaml, or def.
-param(id, name, def) := object.get(input.environment.rules, [id, name], def)
+param(id, name, def) := object.get(input, ["environment", "rules", id, name], def)
 
 # tags(r) is the resource's tags as an object, whichever form the type uses
 # (a list of {Key, Value} as most types, or a map as AWS::SSM::Parameter).

@@ -28,3 +28,23 @@ test_param_default if {
 	lib.param("r", "x", 5) == 5 with input as {"environment": {"rules": {}}}
 	lib.param("r", "x", 5) == 7 with input as {"environment": {"rules": {"r": {"x": 7}}}}
 }
+
+test_segments if {
+	lib.segments("") == []
+	lib.segments("Tags") == ["Tags"]
+	lib.segments("Tags[3].Value") == ["Tags", 3, "Value"]
+	lib.segments("A.B[0].C[12]") == ["A", "B", 0, "C", 12]
+}
+
+test_value if {
+	r := {"properties": {"Tags": [{"Key": "team", "Value": "data"}], "Versioning": {"Status": "Enabled"}, "Flag": false}}
+	lib.value(r, "Tags[0].Value") == "data"
+	lib.value(r, "Versioning.Status") == "Enabled"
+	lib.value(r, "Flag") == false
+	lib.value(r, "Tags[1].Value") == null
+	lib.value(r, "Missing.Path") == null
+}
+
+test_param_without_environment if {
+	lib.param("r", "x", 5) == 5 with input as {"resources": []}
+}

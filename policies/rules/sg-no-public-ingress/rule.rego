@@ -1,0 +1,154 @@
+# METADATA
+# title: Security groups allow no public ingress except on allowed ports
+# description: |
+#   No security group ingress rule admits traffic from anywhere (CidrIp
+#   0.0.0.0/0 or CidrIpv6 ::/0) except to ports listed in the allowed_ports
+#   parameter (80 and 443 by default, for public load balancers and web
+#   servers). SSH, RDP and database ports open to the internet are the most
+#   exploited cloud misconfiguration. Checked on the SecurityGroupIngress
+#   entries of AWS::EC2::SecurityGroup and on standalone
+#   AWS::EC2::SecurityGroupIngress resources. A rule for all protocols
+#   (IpProtocol -1), for a protocol other than TCP and UDP (ICMP has no
+#   ports that could be allowed), or without a port range opens every port
+#   and fails.
+# related_resources:
+#   - https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
+# custom:
+#   id: sg-no-public-ingress
+#   severity: high
+#   resource_types: ["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"]
+#   layers: [editor, ci, deployment]
+#   default_enabled: true
+#   remediation:
+#     cloudformation: Restrict CidrIp/CidrIpv6 of the ingress rule to a known network (or use SourceSecurityGroupId / SourcePrefixListId), or limit it to an allowed port.
+#     terraform: Restrict cidr_blocks / cidr_ipv4 of the ingress rule to a known network (or reference a security group or prefix list), or limit from_port/to_port to an allowed port.
+#   parameters:
+#     $schema: https://json-schema.org/draft/2020-12/schema
+#     type: object
+#     additionalProperties: false
+#     properties:
+#       allowed_ports:
+#         description: TCP and UDP ports that may be open to 0.0.0.0/0 and ::/0.
+#         type: array
+#         items:
+#           type: integer
+#           minimum: 0
+#           maximum: 65535
+#         uniqueItems: true
+#         default: [80, 443]
+package stackgate.rules.sg_no_public_ingress
+
+import data.stackgate.lib
+
+id := "sg-no-public-ingress"
+
+allowed_ports := {p | some p in lib.param(id, "allowed_ports", [80, 443])}
+
+anywhere := {"CidrIp": "0.0.0.0/0", "CidrIpv6": "::/0"}
+
+# entries[[r, base]] is every ingress rule: base is the path of its
+# properties ("" for a standalone AWS::EC2::SecurityGroupIngress).
+entries contains [r, sprintf("SecurityGroupIngress[%d]", [i])] if {
+	some r in lib.resources("AWS::EC2::SecurityGroup")
+	some i, _ in object.get(r.properties, "SecurityGroupIngress", [])
+}
+
+entries contains [r, ""] if {
+	some r in lib.resources("AWS::EC2::SecurityGroupIngress")
+}
+
+deny contains f if {
+	some r in lib.resources("AWS::EC2::SecurityGroup")
+	lib.unknown(r, "SecurityGroupIngress")
+	f := lib.undecided(r, "SecurityGroupIngress", sprintf("The ingress rules of security group %s are not known statically, so they cannot be checked for public access here.", [r.address]))
+}
+
+deny contains f if {
+	some [r, base] in entries
+	base != ""
+	lib.unknown(r, base)
+	f := lib.undecided(r, base, sprintf("Ingress rule %s of security group %s is not known statically, so it cannot be checked for public access here.", [base, r.address]))
+}
+
+deny contains f if {
+	some [r, base] in entries
+	not entry_unknown(r, base)
+	some key, cidr in anywhere
+	path := join(base, key)
+	not lib.unknown(r, path)
+	lib.value(r, path) == cidr
+	ports_verdict(r, base) == "open"
+	f := lib.fail(r, path, sprintf("%s allows ingress from %s to %s; only ports %v may be open to the internet.", [subject(r, base), cidr, describe_ports(r, base), sort(allowed_ports)]))
+}
+
+deny contains f if {
+	some [r, base] in entries
+	not entry_unknown(r, base)
+	some key, cidr in anywhere
+	path := join(base, key)
+	not lib.unknown(r, path)
+	lib.value(r, path) == cidr
+	ports_verdict(r, base) == "unknown"
+	f := lib.undecided(r, path, sprintf("%s allows ingress from %s, but its protocol or ports are not known statically, so they cannot be checked against the allowed ports here.", [subject(r, base), cidr]))
+}
+
+deny contains f if {
+	some [r, base] in entries
+	not entry_unknown(r, base)
+	some key, _ in anywhere
+	path := join(base, key)
+	lib.unknown(r, path)
+	ports_verdict(r, base) != "allowed"
+	f := lib.undecided(r, path, sprintf("%s has a source range that is not known statically, so it cannot be checked for public access here.", [subject(r, base)]))
+}
+
+entry_unknown(r, base) if {
+	base != ""
+	lib.unknown(r, base)
+}
+
+join("", key) := key
+
+join(base, key) := concat(".", [base, key]) if base != ""
+
+subject(r, "") := sprintf("Security group ingress %s", [r.address])
+
+subject(r, base) := sprintf("Ingress rule %s of security group %s", [base, r.address]) if base != ""
+
+protocol(r, base) := lower(sprintf("%v", [lib.value(r, join(base, "IpProtocol"))]))
+
+port_protocols := {"tcp": "tcp", "6": "tcp", "udp": "udp", "17": "udp"}
+
+# ports_verdict(r, base) is "allowed" when the rule opens only allowed
+# ports, "open" when it opens any other port, "unknown" when the protocol
+# or a port is unknown.
+ports_verdict(r, base) := "unknown" if {
+	some key in ["IpProtocol", "FromPort", "ToPort"]
+	lib.unknown(r, join(base, key))
+} else := "allowed" if {
+	port_protocols[protocol(r, base)]
+	[from, to] := port_range(r, base)
+	count({p | some p in allowed_ports; p >= from; p <= to}) == (to - from) + 1
+} else := "open"
+
+# port_range(r, base) is the [from, to] range of a TCP or UDP rule that
+# names one; a missing or -1 port means every port.
+port_range(r, base) := [from, to] if {
+	from := lib.value(r, join(base, "FromPort"))
+	to := lib.value(r, join(base, "ToPort"))
+	is_number(from)
+	is_number(to)
+	from >= 0
+	to >= from
+} else := [0, 65535]
+
+describe_ports(r, base) := "all ports" if {
+	protocol(r, base) in {"-1", "all", "null"}
+} else := sprintf("protocol %s, which allowed_ports cannot allow", [protocol(r, base)]) if {
+	not port_protocols[protocol(r, base)]
+} else := sprintf("%s port %d", [port_protocols[protocol(r, base)], from]) if {
+	[from, to] := port_range(r, base)
+	from == to
+} else := sprintf("%s ports %d-%d", [port_protocols[protocol(r, base)], from, to]) if {
+	[from, to] := port_range(r, base)
+}

@@ -1,0 +1,101 @@
+package stackgate.rules.sg_no_public_ingress_test
+
+import data.stackgate.rules.sg_no_public_ingress as rule
+
+group(ingress, unknown) := {"address": "WebSecurityGroup", "type": "AWS::EC2::SecurityGroup", "properties": {"GroupDescription": "web", "SecurityGroupIngress": ingress}, "unknown_paths": unknown, "references": {}}
+
+tcp(cidr, from, to) := {"IpProtocol": "tcp", "CidrIp": cidr, "FromPort": from, "ToPort": to}
+
+only(fs) := f if {
+	count(fs) == 1
+	some f in fs
+}
+
+test_https_from_anywhere_passes if {
+	count(rule.deny) == 0 with input as {"resources": [group([tcp("0.0.0.0/0", 443, 443), tcp("0.0.0.0/0", 80, 80)], [])]}
+}
+
+test_ssh_from_private_network_passes if {
+	count(rule.deny) == 0 with input as {"resources": [group([tcp("10.0.0.0/8", 22, 22)], [])]}
+}
+
+test_ssh_from_anywhere_fails_at_cidr if {
+	f := only(rule.deny) with input as {"resources": [group([tcp("0.0.0.0/0", 443, 443), tcp("0.0.0.0/0", 22, 22)], [])]}
+	f.status == "fail"
+	f.path == "SecurityGroupIngress[1].CidrIp"
+	f.message == "Ingress rule SecurityGroupIngress[1] of security group WebSecurityGroup allows ingress from 0.0.0.0/0 to tcp port 22; only ports [80, 443] may be open to the internet."
+}
+
+test_ipv6_anywhere_fails if {
+	f := only(rule.deny) with input as {"resources": [group([{"IpProtocol": "tcp", "CidrIpv6": "::/0", "FromPort": 3389, "ToPort": 3389}], [])]}
+	f.path == "SecurityGroupIngress[0].CidrIpv6"
+	f.status == "fail"
+}
+
+test_range_partly_outside_allowed_fails if {
+	f := only(rule.deny) with input as {"resources": [group([tcp("0.0.0.0/0", 80, 443)], [])]}
+	contains(f.message, "tcp ports 80-443")
+}
+
+test_all_protocols_fails if {
+	f := only(rule.deny) with input as {"resources": [group([{"IpProtocol": "-1", "CidrIp": "0.0.0.0/0"}], [])]}
+	contains(f.message, "all ports")
+}
+
+test_all_protocols_fails_even_with_allowed_port_numbers if {
+	f := only(rule.deny) with input as {"resources": [group([{"IpProtocol": "-1", "CidrIp": "0.0.0.0/0", "FromPort": 443, "ToPort": 443}], [])]}
+	f.status == "fail"
+}
+
+test_icmp_fails if {
+	f := only(rule.deny) with input as {"resources": [group([{"IpProtocol": "icmp", "CidrIp": "0.0.0.0/0", "FromPort": 8, "ToPort": -1}], [])]}
+	contains(f.message, "protocol icmp")
+}
+
+test_missing_ports_mean_all_ports if {
+	f := only(rule.deny) with input as {"resources": [group([{"IpProtocol": "tcp", "CidrIp": "0.0.0.0/0"}], [])]}
+	contains(f.message, "tcp ports 0-65535")
+}
+
+test_allowed_ports_parameter if {
+	env := {"rules": {"sg-no-public-ingress": {"allowed_ports": [22]}}}
+	fs := rule.deny with input as {"environment": env, "resources": [group([tcp("0.0.0.0/0", 22, 22), tcp("0.0.0.0/0", 443, 443)], [])]}
+	f := only(fs)
+	f.path == "SecurityGroupIngress[1].CidrIp"
+}
+
+test_standalone_ingress_fails_at_cidr if {
+	r := {"address": "SshIngress", "type": "AWS::EC2::SecurityGroupIngress", "properties": object.union(tcp("0.0.0.0/0", 22, 22), {"GroupId": "${WebSecurityGroup.GroupId}"}), "unknown_paths": [], "references": {}}
+	f := only(rule.deny) with input as {"resources": [r]}
+	f.path == "CidrIp"
+	startswith(f.message, "Security group ingress SshIngress allows")
+}
+
+test_unknown_cidr_is_undecided if {
+	fs := rule.deny with input as {"resources": [group([tcp(null, 22, 22)], [{"path": "SecurityGroupIngress[0].CidrIp", "reason": "parameter AdminCidr has no value"}])]}
+	f := only(fs)
+	f.status == "unknown"
+	f.path == "SecurityGroupIngress[0].CidrIp"
+}
+
+test_unknown_cidr_on_allowed_port_passes if {
+	count(rule.deny) == 0 with input as {"resources": [group([tcp(null, 443, 443)], [{"path": "SecurityGroupIngress[0].CidrIp", "reason": "parameter ClientCidr has no value"}])]}
+}
+
+test_unknown_port_is_undecided if {
+	f := only(rule.deny) with input as {"resources": [group([tcp("0.0.0.0/0", null, null)], [{"path": "SecurityGroupIngress[0].FromPort", "reason": "parameter Port has no value"}, {"path": "SecurityGroupIngress[0].ToPort", "reason": "parameter Port has no value"}])]}
+	f.status == "unknown"
+	f.path == "SecurityGroupIngress[0].CidrIp"
+}
+
+test_unknown_entry_is_one_undecided if {
+	f := only(rule.deny) with input as {"resources": [group([null], [{"path": "SecurityGroupIngress[0]", "reason": "condition AllowSsh depends on parameter Env"}])]}
+	f.status == "unknown"
+	f.path == "SecurityGroupIngress[0]"
+}
+
+test_unknown_ingress_list_is_undecided if {
+	r := {"address": "WebSecurityGroup", "type": "AWS::EC2::SecurityGroup", "properties": {"SecurityGroupIngress": null}, "unknown_paths": [{"path": "SecurityGroupIngress", "reason": "parameter Rules has no value"}], "references": {}}
+	f := only(rule.deny) with input as {"resources": [r]}
+	f.status == "unknown"
+}
