@@ -31,16 +31,16 @@ func TestScanExitCodes(t *testing.T) {
 			args: []string{"scan", "--color", "never", "examples/"},
 			code: 1,
 			stdoutHas: []string{
-				"examples/templates/data-lake.yaml:56", // CuratedBucket AES256
+				"examples/templates/data-lake.yaml:57", // CuratedBucket AES256
 				"s3-encryption-kms",
 				"sg-no-public-ingress",
 				"Fix:",
 			},
 		},
 		{
-			name:      "compliant template passes",
-			args:      []string{"scan", "testdata/cli/compliant/"},
-			code:      0,
+			name:       "compliant template passes",
+			args:       []string{"scan", "testdata/cli/compliant/"},
+			code:       0,
 			stdoutLack: []string{"s3-", "kms-"},
 		},
 		{
@@ -116,8 +116,8 @@ func TestScanJSONEnvironments(t *testing.T) {
 		Version  int `json:"version"`
 		Findings []struct {
 			Rule, Resource, Environment, Enforcement, Status, File string
-			Blocking                                                bool
-			Waived                                                  *struct{ Kind, Owner string }
+			Blocking                                               bool
+			Waived                                                 *struct{ Kind, Owner string }
 		} `json:"findings"`
 	}
 	if err := json.Unmarshal([]byte(stdout), &out); err != nil {

@@ -31,6 +31,7 @@ type scanFlags struct {
 	noGitignore      bool
 	allowParseErrors bool
 	progress         string
+	jobs             int
 }
 
 func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -62,6 +63,7 @@ Exit codes: 0 no blocking finding, 1 blocking findings, 2 usage, config or parse
 	f.StringVar(&fl.account, "account", "", "AWS account id the templates deploy to (AWS::AccountId)")
 	f.BoolVar(&fl.noGitignore, "no-gitignore", false, "do not skip paths listed in .gitignore files")
 	f.BoolVar(&fl.allowParseErrors, "allow-parse-errors", false, "report unparseable files but do not fail with exit 2 because of them")
+	f.IntVarP(&fl.jobs, "jobs", "j", 0, "files parsed and checked at once (default: number of CPUs)")
 	f.StringVar(&fl.progress, "progress", "auto", "progress on stderr: auto (when stderr is a terminal), always, never")
 	return cmd
 }
@@ -96,6 +98,7 @@ func runScan(ctx context.Context, fl *scanFlags, paths []string, stdout, stderr 
 	loaded := scanner.Load(ctx, cands, scanner.LoadOptions{
 		CloudFormation: cfn.Options{Params: params, Region: fl.region, AccountID: fl.account},
 		Progress:       prog.update,
+		Workers:        fl.jobs,
 	})
 	prog.done()
 
@@ -115,7 +118,7 @@ func runScan(ctx context.Context, fl *scanFlags, paths []string, stdout, stderr 
 			res.Summary.Resources += len(l.Resources)
 		}
 	}
-	findings, evalErrs := evaluate(ctx, g, units, model.Context{Region: fl.region, AccountID: fl.account})
+	findings, evalErrs := evaluate(ctx, g, units, model.Context{Region: fl.region, AccountID: fl.account}, fl.jobs)
 	loadErrs = append(loadErrs, evalErrs...)
 
 	minRank := model.SeverityRank(fl.severity)
@@ -164,11 +167,14 @@ func runScan(ctx context.Context, fl *scanFlags, paths []string, stdout, stderr 
 
 // evaluate checks every loaded file in parallel; the engine is shared and
 // its queries were prepared once.
-func evaluate(ctx context.Context, g *gate.Gate, units []scanner.Loaded, c model.Context) ([]model.Finding, []error) {
+func evaluate(ctx context.Context, g *gate.Gate, units []scanner.Loaded, c model.Context, jobs int) ([]model.Finding, []error) {
 	results := make([][]model.Finding, len(units))
 	errs := make([]error, len(units))
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	sem := make(chan struct{}, jobs)
 	for i := range units {
 		wg.Add(1)
 		sem <- struct{}{}

@@ -198,19 +198,20 @@ type Range struct {
 func (r Range) IsZero() bool { return r.Start.Line == 0 }
 
 // RangeFor returns the source range of the value at path, or of the closest
-// ancestor that has one, or of the resource name, so a finding about a
-// missing property points at the object that should hold it.
+// ancestor property that has one, or else of the resource's name (logical
+// id, block labels): a finding about a missing property, or about the whole
+// resource, points at the resource's declaration.
 func (o Origin) RangeFor(path string) Range {
-	for p := path; ; p = ParentPath(p) {
+	for p := path; p != ""; p = ParentPath(p) {
 		if r, ok := o.Paths[p]; ok && !r.IsZero() {
 			return r
-		}
-		if p == "" {
-			break
 		}
 	}
 	if !o.NameRange.IsZero() {
 		return o.NameRange
+	}
+	if r, ok := o.Paths[""]; ok && !r.IsZero() {
+		return r
 	}
 	return o.Range
 }

@@ -1,0 +1,67 @@
+package cfn
+
+import (
+	"github.com/stackgate/stackgate/policies/model"
+)
+
+// emitter writes an evaluated Properties value into a model.Resource:
+// plain values with their types coerced, the source range of every path,
+// unknown paths with their reasons, and references.
+type emitter struct {
+	l     *loader
+	r     *model.Resource
+	types map[string]string // property path pattern -> declared type
+}
+
+// emit returns the model value of v at path; keep is false for
+// AWS::NoValue, which removes the key or list item. pattern is path with
+// list indexes written as [], the form the type table uses.
+func (e *emitter) emit(v *value, path, pattern string) (any, bool) {
+	if v.kind == vNoValue {
+		return nil, false
+	}
+	e.r.Origin.Paths[path] = e.l.src.rangeOf(v.node)
+	switch v.kind {
+	case vUnknown:
+		e.r.UnknownPaths = append(e.r.UnknownPaths, model.Unknown{Path: path, Reason: v.reason})
+		return nil, true
+	case vList:
+		out := make([]any, 0, len(v.items))
+		for _, it := range v.items {
+			if x, keep := e.emit(it, model.AppendIndex(path, len(out)), pattern+"[]"); keep {
+				out = append(out, x)
+			}
+		}
+		return out, true
+	case vMap:
+		return e.object(v, path, pattern), true
+	}
+	if v.ref != nil {
+		e.r.References[path] = *v.ref
+		return v.s, true
+	}
+	return coerce(v.s, e.typeOf(pattern)), true
+}
+
+// object emits the fields of a mapping value.
+func (e *emitter) object(v *value, path, pattern string) map[string]any {
+	out := make(map[string]any, len(v.fields))
+	for _, f := range v.fields {
+		if x, keep := e.emit(f.val, model.AppendKey(path, f.key), model.AppendKey(pattern, f.key)); keep {
+			out[f.key] = x
+		}
+	}
+	return out
+}
+
+// typeOf is the declared type of the property at pattern: from the type
+// table, or string for the Key and Value of CloudFormation tags.
+func (e *emitter) typeOf(pattern string) string {
+	if t, ok := e.types[pattern]; ok {
+		return t
+	}
+	if pattern == "Tags[].Key" || pattern == "Tags[].Value" {
+		return typeString
+	}
+	return ""
+}

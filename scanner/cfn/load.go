@@ -1,0 +1,247 @@
+package cfn
+
+import (
+	"fmt"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/stackgate/stackgate/policies/model"
+)
+
+// Options for loading.
+type Options struct {
+	// Params are stack parameter values (--param Name=Value and parameter
+	// files); they override parameter Defaults.
+	Params map[string]string
+	// Pseudo parameters, when known ("" = unknown). Partition is derived
+	// from Region when not given.
+	Region, AccountID, Partition, StackName string
+	// MaxBytes bounds the template size; 0 means DefaultMaxBytes.
+	MaxBytes int64
+}
+
+// Template is a loaded CloudFormation template.
+type Template struct {
+	File string
+	// Resources in template order, without those whose Condition is false.
+	// Origin.Layer is model.LayerCloudFormation and Origin.File is File.
+	Resources []model.Resource
+	// Notes are non-fatal remarks for the user, e.g. about transforms or
+	// resources kept because their condition could not be decided.
+	Notes []string
+}
+
+// loader holds the state of one Load call.
+type loader struct {
+	src      *source
+	opts     Options
+	params   map[string]*param
+	conds    map[string]*condState
+	mappings *yaml.Node
+	// types maps every logical id (after Fn::ForEach expansion) to its
+	// resource type, for references.
+	types  map[string]string
+	errs   ErrorList
+	notes  []string
+	values int  // values produced so far
+	budget int  // values allowed: the template's own plus maxValues of expansion
+	fatal  bool // stop evaluating: too many errors or values
+}
+
+// entry is one resource declaration, after Fn::ForEach expansion.
+type entry struct {
+	id       string
+	key      *yaml.Node // the logical id (or the Fn::ForEach key that made it)
+	decl     *yaml.Node
+	bindings map[string]string
+}
+
+// Load parses and evaluates a CloudFormation template. Errors are a
+// *model.Error or an ErrorList of them; a template with errors yields no
+// resources, as CloudFormation would reject it.
+func Load(file string, src []byte, opts Options) (*Template, error) {
+	s, err := parseYAML(file, src, maxBytes(opts))
+	if err != nil {
+		return nil, err
+	}
+	l := &loader{src: s, opts: opts, types: map[string]string{}, budget: maxValues + len(src)/2}
+	root := s.root
+
+	l.transforms(mapGet(root, "Transform"))
+	if m := mapGet(root, "Mappings"); !isNull(m) {
+		if m.Kind != yaml.MappingNode {
+			l.errorf(m, "Mappings must be a mapping, not %s", kindName(m))
+		} else {
+			l.mappings = m
+		}
+	}
+	l.loadParams(mapGet(root, "Parameters"))
+
+	sec := mapGet(root, "Resources")
+	if sec == nil {
+		l.errorf(root, "template has no Resources section")
+		return nil, l.errs.err()
+	}
+	if sec.Kind != yaml.MappingNode {
+		l.errorf(sec, "Resources must be a mapping of logical ids to resources, not %s", kindName(sec))
+		return nil, l.errs.err()
+	}
+	entries := l.collect(sec, nil, 0)
+	l.loadConditions(mapGet(root, "Conditions"))
+
+	tpl := &Template{File: file, Resources: make([]model.Resource, 0, len(entries))}
+	for _, e := range entries {
+		if l.fatal {
+			break
+		}
+		if r, ok := l.resource(e); ok {
+			tpl.Resources = append(tpl.Resources, r)
+		}
+	}
+	if err := l.errs.err(); err != nil {
+		return nil, err
+	}
+	tpl.Notes = l.notes
+	return tpl, nil
+}
+
+func (l *loader) note(format string, args ...any) {
+	l.notes = append(l.notes, l.src.file+": "+fmt.Sprintf(format, args...))
+}
+
+// transforms notes what the template's Transform section means for the
+// scan: macros run at deploy time, so the resources are checked as
+// declared.
+func (l *loader) transforms(n *yaml.Node) {
+	if isNull(n) {
+		return
+	}
+	var names []*yaml.Node
+	switch n.Kind {
+	case yaml.ScalarNode, yaml.MappingNode:
+		names = []*yaml.Node{n}
+	case yaml.SequenceNode:
+		names = n.Content
+	}
+	for _, t := range names {
+		name := t.Value
+		if t.Kind == yaml.MappingNode {
+			if nm := mapGet(t, "Name"); nm != nil {
+				name = nm.Value
+			}
+		}
+		switch name {
+		case "AWS::Serverless-2016-10-31":
+			l.note("Transform AWS::Serverless-2016-10-31: AWS::Serverless resources are checked as declared, not as the resources SAM expands them to")
+		case "AWS::LanguageExtensions":
+			l.note("Transform AWS::LanguageExtensions: Fn::ForEach, Fn::Length, Fn::ToJsonString and Fn::FindInMap defaults are evaluated where their arguments are known")
+		case "":
+			l.errorf(t, "Transform must name a transform or macro")
+		default:
+			l.note("Transform %s is a macro that runs at deploy time and may change the template; resources are checked as declared", name)
+		}
+	}
+}
+
+// collect lists the resource declarations of the Resources section,
+// expanding Fn::ForEach loops, and records every logical id's type.
+func (l *loader) collect(sec *yaml.Node, bindings map[string]string, depth int) []entry {
+	var out []entry
+	for i := 0; i+1 < len(sec.Content); i += 2 {
+		k, decl := sec.Content[i], sec.Content[i+1]
+		if len(k.Value) > len("Fn::ForEach::") && k.Value[:len("Fn::ForEach::")] == "Fn::ForEach::" {
+			out = append(out, l.forEach(k, decl, bindings, depth)...)
+			continue
+		}
+		if e, ok := l.declare(k.Value, k, decl, bindings); ok {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// declare checks one resource declaration and records its type.
+func (l *loader) declare(id string, key, decl *yaml.Node, bindings map[string]string) (entry, bool) {
+	if decl.Kind != yaml.MappingNode {
+		l.errorf(key, "resource %s must be a mapping with a Type, not %s", id, kindName(decl))
+		return entry{}, false
+	}
+	typ := mapGet(decl, "Type")
+	if typ == nil || isNull(typ) {
+		l.errorf(key, "resource %s has no Type", id)
+		return entry{}, false
+	}
+	if typ.Kind != yaml.ScalarNode || typ.Value == "" || (typ.Tag != "" && typ.ShortTag() != tagStr) {
+		l.errorf(typ, "resource %s: Type must be a string such as AWS::S3::Bucket", id)
+		return entry{}, false
+	}
+	if prev, dup := l.types[id]; dup {
+		l.errorf(key, "resource %s is declared more than once (as %s and %s)", id, prev, typ.Value)
+		return entry{}, false
+	}
+	if _, clash := l.params[id]; clash {
+		l.errorf(key, "logical id %s is used by both a parameter and a resource", id)
+		return entry{}, false
+	}
+	l.types[id] = typ.Value
+	return entry{id: id, key: key, decl: decl, bindings: bindings}, true
+}
+
+// resource evaluates one declaration. ok is false when its Condition is
+// false (or the declaration is invalid).
+func (l *loader) resource(e entry) (model.Resource, bool) {
+	sc := &scope{bindings: e.bindings}
+	if c := mapGet(e.decl, "Condition"); c != nil {
+		if c.Kind != yaml.ScalarNode || c.Value == "" {
+			l.errorf(c, "resource %s: Condition must be the name of a condition", e.id)
+			return model.Resource{}, false
+		}
+		t := l.condition(c.Value, c, sc)
+		if t.known && !t.val {
+			return model.Resource{}, false
+		}
+		if !t.known {
+			// Leaving the resource out would pass it silently; checking it
+			// as if deployed reports what it would violate.
+			l.note("resource %s is checked as if it is deployed: %s", e.id, t.reason)
+		}
+	}
+	typ := l.types[e.id]
+	r := model.Resource{
+		Address:      e.id,
+		Type:         typ,
+		SourceType:   typ,
+		Properties:   map[string]any{},
+		UnknownPaths: []model.Unknown{},
+		References:   map[string]model.Reference{},
+		Origin: model.Origin{
+			Layer:     model.LayerCloudFormation,
+			File:      l.src.file,
+			Range:     l.src.spanOf(e.key, e.decl),
+			NameRange: l.src.rangeOf(e.key),
+			Paths:     map[string]model.Range{},
+		},
+	}
+	props := mapGet(e.decl, "Properties")
+	if isNull(props) {
+		r.Origin.Paths[""] = r.Origin.NameRange
+		return r, true
+	}
+	em := emitter{l: l, r: &r, types: propertyTypes[typ]}
+	v := l.eval(props, sc)
+	if l.fatal {
+		return model.Resource{}, false
+	}
+	switch v.kind {
+	case vMap:
+		r.Properties = em.object(v, "", "")
+	case vUnknown:
+		r.UnknownPaths = append(r.UnknownPaths, model.Unknown{Path: "", Reason: v.reason})
+	case vNoValue:
+	default:
+		l.errorf(props, "resource %s: Properties must be a mapping, not %s", e.id, valueKind(v))
+		return model.Resource{}, false
+	}
+	r.Origin.Paths[""] = l.src.rangeOf(props)
+	return r, true
+}
