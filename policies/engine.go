@@ -246,10 +246,11 @@ func newFinding(rule model.Rule, obj map[string]any, byAddress map[string]*model
 	f.Line, f.Column = rng.Start.Line, rng.Start.Column
 	f.EndLine, f.EndColumn = rng.End.Line, rng.End.Column
 	if f.Status == model.StatusUnknown {
+		// The reporters add that the deploy-time hook decides; the message
+		// says what exactly is unknown.
 		if reason := unknownReason(r, f.Path); reason != "" {
 			f.Message = strings.TrimSpace(f.Message) + " Unknown: " + reason + "."
 		}
-		f.Message += " The deployment hook, which sees the resolved value, will decide."
 	}
 	return f
 }
