@@ -15,8 +15,15 @@ import (
 // deploy cheap. Origin ranges stay on the Go side: rules never need them.
 func inputValue(doc *model.Document) ast.Value {
 	resources := make([]*ast.Term, len(doc.Resources))
+	byType := map[string][]*ast.Term{}
 	for i := range doc.Resources {
 		resources[i] = resourceTerm(&doc.Resources[i])
+		t := doc.Resources[i].Type
+		byType[t] = append(byType[t], resources[i])
+	}
+	types := make([][2]*ast.Term, 0, len(byType))
+	for t, rs := range byType {
+		types = append(types, ast.Item(ast.StringTerm(t), ast.ArrayTerm(rs...)))
 	}
 	rules := make([][2]*ast.Term, 0, len(doc.Environment.Rules))
 	for id, params := range doc.Environment.Rules {
@@ -34,6 +41,9 @@ func inputValue(doc *model.Document) ast.Value {
 			ast.Item(ast.StringTerm("stack_name"), ast.StringTerm(doc.Context.StackName)),
 		)),
 		ast.Item(ast.StringTerm("resources"), ast.ArrayTerm(resources...)),
+		// by_type indexes the same resource terms by CloudFormation type,
+		// for lib.resources.
+		ast.Item(ast.StringTerm("by_type"), ast.ObjectTerm(types...)),
 	)
 }
 
