@@ -8,10 +8,19 @@ import (
 	"testing"
 )
 
+// repoRoot is the repository root, where the CLI tests run.
+var repoRoot = func() string {
+	abs, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		panic(err)
+	}
+	return abs
+}()
+
 // runCLI runs the CLI in-process from the repository root.
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	t.Chdir(filepath.Join("..", ".."))
+	t.Chdir(repoRoot)
 	var out, errb bytes.Buffer
 	code = run(args, strings.NewReader(""), &out, &errb)
 	return code, out.String(), errb.String()
