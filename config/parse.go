@@ -16,6 +16,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/stackgate/stackgate/internal/yamlerr"
 	"github.com/stackgate/stackgate/policies/model"
 )
 
@@ -23,8 +24,6 @@ var (
 	accountRE = regexp.MustCompile(`^[0-9]{12}$`)
 	// ouRE is the AWS Organizations OU id pattern.
 	ouRE = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
-	// yamlLineRE pulls the line out of yaml.v3's "yaml: line N: msg" errors.
-	yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 )
 
 var (
@@ -132,13 +131,8 @@ func (p *parser) decode(src []byte) (*yaml.Node, bool) {
 
 // yamlError converts a yaml.v3 syntax error, keeping its line.
 func (p *parser) yamlError(err error) {
-	msg := err.Error()
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		p.errs = append(p.errs, model.Errorf(p.file, line, 0, "invalid YAML: %s", m[2]))
-		return
-	}
-	p.errs = append(p.errs, model.Errorf(p.file, 0, 0, "invalid YAML: %s", strings.TrimPrefix(msg, "yaml: ")))
+	line, msg := yamlerr.Position(err)
+	p.errs = append(p.errs, model.Errorf(p.file, line, 0, "invalid YAML: %s", msg))
 }
 
 // invalidUTF8 returns the offset of the first byte that is not valid UTF-8,

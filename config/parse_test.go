@@ -61,7 +61,7 @@ var invalidCases = map[string][]wantErr{
 	"params-required-null.yaml":  {{5, "rule 'allowed-regions': parameters: missing property 'regions'"}},
 	"params-type.yaml":           {{8, "rule 'sg-no-public-ingress': parameter allowed_ports[1]: got string, want integer"}},
 	"paths-string.yaml":          {{5, "match.paths must be a list, got the string 'sandbox/**'"}},
-	"syntax.yaml":                {{2, "invalid YAML: did not find expected key"}},
+	"syntax.yaml":                {{3, "invalid YAML: did not find expected key"}},
 	"tag-int.yaml":               {{6, "match.tags.tier must be a string, got the integer 1"}},
 	"unknown-enum.yaml":          {{4, "unknown must be one of warn, block, got 'blok' (did you mean 'block'?)"}},
 	"unknown-env-key.yaml":       {{4, "unknown key 'enforcment' in environment 'dev' (did you mean 'enforcement'?)"}},

@@ -67,7 +67,7 @@ func (c *commonFlags) setup(start string) (*gate.Gate, error) {
 		if err != nil {
 			return nil, &codeError{code: exitError, err: err}
 		}
-		cfgPath = found
+		cfgPath = relativeToCwd(found)
 	}
 	dirs := append([]string(nil), c.policyDirs...)
 	if cfgPath != "" {
@@ -159,4 +159,17 @@ func (c *commonFlags) useColor(tty bool) bool {
 
 func errorf(format string, args ...any) error {
 	return &codeError{code: exitError, err: fmt.Errorf(format, args...)}
+}
+
+// relativeToCwd shortens an absolute path under the working directory, so
+// messages name files the way the user typed them.
+func relativeToCwd(p string) string {
+	wd, err := os.Getwd()
+	if err != nil || !filepath.IsAbs(p) {
+		return p
+	}
+	if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return p
 }

@@ -138,6 +138,15 @@ func runScan(ctx context.Context, fl *scanFlags, paths []string, stdout, stderr 
 		return os.ReadFile(file)
 	}
 
+	// Errors go to stderr before the report, and the report says that some
+	// files were not checked, so "No findings" is never read as "all clear".
+	for _, e := range loadErrs {
+		fmt.Fprintln(stderr, "error:", e)
+	}
+	if len(loadErrs) > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("%d file(s) could not be checked; see the errors on stderr", len(loadErrs)))
+	}
+
 	out, tty, closeOut, err := fl.openOutput(stdout)
 	if err != nil {
 		return err
@@ -152,9 +161,6 @@ func runScan(ctx context.Context, fl *scanFlags, paths []string, stdout, stderr 
 	}
 	if werr != nil {
 		return errorf("writing report: %v", werr)
-	}
-	for _, e := range loadErrs {
-		fmt.Fprintln(stderr, "error:", e)
 	}
 	switch {
 	case len(loadErrs) > 0 && !fl.allowParseErrors:

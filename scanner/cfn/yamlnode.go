@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/stackgate/stackgate/internal/yamlerr"
 	"github.com/stackgate/stackgate/policies/model"
 )
 
@@ -36,8 +35,6 @@ type source struct {
 	nonASCII map[int]bool    // lines holding non-ASCII bytes
 	runeIdx  map[int][]int32 // rune offsets of non-ASCII lines, built on demand
 }
-
-var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // parseYAML parses a template: a document whose top level is a mapping.
 func parseYAML(file string, src []byte, limit int64) (*source, error) {
@@ -93,12 +90,8 @@ func parseDoc(file string, src []byte, limit int64) (*source, error) {
 
 // yamlError turns a parser error into a *model.Error with its line.
 func yamlError(file string, err error) error {
-	msg := err.Error()
-	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return model.Errorf(file, line, 0, "invalid YAML: %s", m[2])
-	}
-	return model.Errorf(file, 0, 0, "invalid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+	line, msg := yamlerr.Position(err)
+	return model.Errorf(file, line, 0, "invalid YAML: %s", msg)
 }
 
 // validate walks the tree in document order and rejects what CloudFormation
