@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 PKGS    := ./...
 
-.PHONY: build test lint vet fmt-check demo bench fuzz rules-doc clean
+.PHONY: build test lint vet fmt-check demo bench fuzz rules-doc readme clean
 
 build: ## build bin/stackgate
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/stackgate
@@ -37,3 +37,8 @@ rules-doc: build ## print the rule catalogue as Markdown (for the README)
 
 clean:
 	rm -rf bin
+
+readme: build ## regenerate the rule catalogue in README.md from the rule metadata
+	./$(BIN) rules --format markdown > .rules.md
+	awk 'BEGIN{skip=0} /<!-- rules:begin -->/{print; while ((getline l < ".rules.md") > 0) print l; skip=1; next} /<!-- rules:end -->/{skip=0} !skip{print}' README.md > README.md.new
+	mv README.md.new README.md; rm -f .rules.md

@@ -27,9 +27,10 @@ var WaiverExpiredRule = model.Rule{
 		CloudFormation: "Fix the finding the waiver covered and delete the waiver from stackgate.yaml, or extend its `expires` date after review.",
 		Terraform:      "Fix the finding the waiver covered and delete the waiver from stackgate.yaml, or extend its `expires` date after review.",
 	},
-	ResourceTypes: []string{"*"},
-	Layers:        []string{"editor", "ci", "deployment"},
-	Builtin:       true,
+	ResourceTypes:  []string{"*"},
+	Layers:         []string{"editor", "ci", "deployment"},
+	DefaultEnabled: true,
+	Builtin:        true,
 }
 
 // Gate evaluates documents under a configuration.
