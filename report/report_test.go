@@ -4,17 +4,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/stackgate/stackgate/internal/golden"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/stackgate/stackgate/policies/model"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // testCase is the shape of testdata/cases/<name>.json: a finding set as a
 // scan would produce it, with what the lead fills in.
@@ -72,23 +71,10 @@ func render(t *testing.T, format string, res *Result, opts Options) []byte {
 	return buf.Bytes()
 }
 
-// golden compares got with testdata/golden/name, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
+// checkGolden compares got with testdata/golden/name (go test -update rewrites it).
+func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs from the golden file (-want +got):\n%s", path, diff)
-	}
+	golden.Check(t, filepath.Join("testdata", "golden", name), got)
 }
 
 // cases are the finding sets under testdata/cases.
@@ -98,12 +84,12 @@ func TestGolden(t *testing.T) {
 	for _, name := range cases {
 		for _, format := range Formats() {
 			t.Run(name+"."+format, func(t *testing.T) {
-				golden(t, name+"."+format, render(t, format, loadCase(t, name), Options{}))
+				checkGolden(t, name+"."+format, render(t, format, loadCase(t, name), Options{}))
 			})
 		}
 	}
 	t.Run("mixed.color.text", func(t *testing.T) {
-		golden(t, "mixed.color.text", render(t, "text", loadCase(t, "mixed"), Options{Color: true}))
+		checkGolden(t, "mixed.color.text", render(t, "text", loadCase(t, "mixed"), Options{Color: true}))
 	})
 }
 

@@ -1,9 +1,7 @@
 package cfn
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stackgate/stackgate/internal/golden"
+
 	"github.com/stackgate/stackgate/policies/model"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // goldenOptions are the options the golden files are loaded with: a
 // region (so AWS::Partition and AWS::URLSuffix resolve) and no account.
@@ -94,23 +92,7 @@ func TestGolden(t *testing.T) {
 				t.Fatalf("Load: %v", err)
 			}
 			got := dump(t, tpl)
-			golden := filepath.Join("testdata", "golden", strings.TrimSuffix(name, filepath.Ext(name))+".golden.json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from the loaded model; run go test ./scanner/cfn -run TestGolden -update and review the diff\n%s", golden, got)
-			}
+			golden.Check(t, filepath.Join("testdata", "golden", strings.TrimSuffix(name, filepath.Ext(name))+".golden.json"), got)
 		})
 	}
 }
