@@ -22,6 +22,7 @@ type Kind string
 // Source kinds.
 const (
 	KindCloudFormation Kind = "cloudformation"
+	KindTerraform      Kind = "terraform"
 )
 
 // Candidate is a file that may hold a source; its kind is decided by
@@ -32,6 +33,9 @@ type Candidate struct {
 	// Explicit is true when the user named the file itself: a file named
 	// explicitly that is not a template is reported, not silently skipped.
 	Explicit bool
+	// Kind is KindTerraform for a Terraform root module directory; empty
+	// for files, whose kind is decided by content.
+	Kind Kind
 }
 
 // DiscoverOptions controls which files are considered.
@@ -59,7 +63,12 @@ func Discover(roots []string, opts DiscoverOptions) ([]Candidate, error) {
 	}
 	seen := map[string]bool{}
 	var out []Candidate
+	tfDirs := map[string]bool{}
 	add := func(c Candidate) {
+		if isTerraformFile(c.Path) {
+			tfDirs[filepath.Dir(c.Path)] = true
+			return
+		}
 		if !seen[c.Path] {
 			seen[c.Path] = true
 			out = append(out, c)
@@ -78,8 +87,20 @@ func Discover(roots []string, opts DiscoverOptions) ([]Candidate, error) {
 			return nil, err
 		}
 	}
+	dirs := make([]string, 0, len(tfDirs))
+	for d := range tfDirs {
+		dirs = append(dirs, d)
+	}
+	for _, d := range terraformRoots(dirs) {
+		out = append(out, Candidate{Path: d, Kind: KindTerraform})
+	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
+}
+
+// isTerraformFile reports whether a path is Terraform configuration.
+func isTerraformFile(p string) bool {
+	return strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".tf.json")
 }
 
 func walk(root string, opts DiscoverOptions, add func(Candidate)) error {
@@ -103,7 +124,7 @@ func walk(root string, opts DiscoverOptions, add func(Candidate)) error {
 			}
 			return nil
 		}
-		if !templateExts[strings.ToLower(filepath.Ext(p))] || excluded(opts.Exclude, root, p) || matcher.Match(segs, false) {
+		if !(templateExts[strings.ToLower(filepath.Ext(p))] || isTerraformFile(p)) || excluded(opts.Exclude, root, p) || matcher.Match(segs, false) {
 			return nil
 		}
 		add(Candidate{Path: p})

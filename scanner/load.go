@@ -79,6 +79,9 @@ func Load(ctx context.Context, cands []Candidate, opts LoadOptions) []Loaded {
 
 func loadOne(c Candidate, opts LoadOptions) Loaded {
 	l := Loaded{File: c.Path}
+	if c.Kind == KindTerraform {
+		return loadTerraform(c, opts)
+	}
 	limit := opts.CloudFormation.MaxBytes
 	if limit <= 0 {
 		limit = DefaultMaxFileBytes
