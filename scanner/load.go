@@ -31,7 +31,9 @@ type LoadOptions struct {
 type Loaded struct {
 	File         string
 	Kind         Kind
-	Source       []byte
+	// Sources holds every file read for this unit, by path, for report
+	// excerpts (one template, or every file of a Terraform module tree).
+	Sources map[string][]byte
 	Resources    []model.Resource
 	Suppressions []model.Suppression
 	Notes        []string
@@ -100,7 +102,7 @@ func loadOne(c Candidate, opts LoadOptions) Loaded {
 		l.Err = fmt.Errorf("%s: %w", c.Path, unwrapPathError(err))
 		return l
 	}
-	l.Source = src
+	l.Sources = map[string][]byte{c.Path: src}
 	if !cfn.IsTemplate(src) {
 		l.Skipped = true
 		if c.Explicit {

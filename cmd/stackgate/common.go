@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -172,4 +173,33 @@ func relativeToCwd(p string) string {
 		return rel
 	}
 	return p
+}
+
+// writeReport writes res in the chosen format to --output or stdout.
+func writeReport(c *commonFlags, res *report.Result, stdout io.Writer) error {
+	out, tty, closeOut, err := c.openOutput(stdout)
+	if err != nil {
+		return err
+	}
+	var w io.Writer = stdout
+	if out != nil {
+		w = out
+	}
+	werr := report.Write(w, c.format, res, report.Options{Color: c.useColor(tty)})
+	if cerr := closeOut(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return errorf("writing report: %v", werr)
+	}
+	return nil
+}
+
+// exitFor returns the exit status of a written report: 1 when a finding
+// blocks.
+func exitFor(res *report.Result) error {
+	if gate.Blocking(res.Findings) {
+		return &codeError{code: exitBlocking}
+	}
+	return nil
 }

@@ -113,7 +113,9 @@ func runScan(ctx context.Context, fl *scanFlags, paths []string, stdout, stderr 
 			loadErrs = append(loadErrs, l.Err)
 		case !l.Skipped:
 			units = append(units, l)
-			sources[l.File] = l.Source
+			for f, b := range l.Sources {
+				sources[f] = b
+			}
 			res.Summary.Files++
 			res.Summary.Resources += len(l.Resources)
 		}
@@ -147,28 +149,13 @@ func runScan(ctx context.Context, fl *scanFlags, paths []string, stdout, stderr 
 		res.Notes = append(res.Notes, fmt.Sprintf("%d file(s) could not be checked; see the errors on stderr", len(loadErrs)))
 	}
 
-	out, tty, closeOut, err := fl.openOutput(stdout)
-	if err != nil {
+	if err := writeReport(&fl.commonFlags, res, stdout); err != nil {
 		return err
 	}
-	var w io.Writer = stdout
-	if out != nil {
-		w = out
-	}
-	werr := report.Write(w, fl.format, res, report.Options{Color: fl.useColor(tty)})
-	if cerr := closeOut(); werr == nil {
-		werr = cerr
-	}
-	if werr != nil {
-		return errorf("writing report: %v", werr)
-	}
-	switch {
-	case len(loadErrs) > 0 && !fl.allowParseErrors:
+	if len(loadErrs) > 0 && !fl.allowParseErrors {
 		return &codeError{code: exitError, err: fmt.Errorf("%d file(s) could not be checked", len(loadErrs))}
-	case gate.Blocking(res.Findings):
-		return &codeError{code: exitBlocking}
 	}
-	return nil
+	return exitFor(res)
 }
 
 // evaluate checks every loaded file in parallel; the engine is shared and
