@@ -83,3 +83,25 @@ func TestEvaluateRejectsUnknownRule(t *testing.T) {
 		t.Fatalf("want unknown rule error, got %v", err)
 	}
 }
+
+// TestQueriesPreparedOnce: evaluating many documents prepares one query per
+// distinct rule set, not one per document.
+func TestQueriesPreparedOnce(t *testing.T) {
+	e, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for i := 0; i < 50; i++ {
+		doc := benchDocument(8)
+		if i%2 == 1 {
+			doc.Environment.Rules = map[string]map[string]any{"s3-versioning": {}, "required-tags": {"tags": map[string]any{"owner": []any{}}}}
+		}
+		if _, err := e.Evaluate(ctx, doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(e.prepared); n != 2 {
+		t.Fatalf("%d prepared queries for 50 documents in 2 rule sets, want 2", n)
+	}
+}
