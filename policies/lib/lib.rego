@@ -38,10 +38,18 @@ covers(prefix, p) if startswith(p, concat("", [prefix, "["]))
 
 # segments(path) splits a property path into its keys (strings) and list
 # indexes (numbers): "Tags[3].Value" is ["Tags", 3, "Value"], "" is [].
+segments("") := []
+
+# Paths without list indexes (the common case) split without a regex.
+segments(path) := split(path, ".") if {
+	path != ""
+	not contains(path, "[")
+}
+
 segments(path) := [seg |
 	some m in regex.find_all_string_submatch_n(`\[([0-9]+)\]|([^.\[\]]+)`, path, -1)
 	seg := _segment(m)
-]
+] if contains(path, "[")
 
 _segment(m) := to_number(m[1]) if m[1] != ""
 
