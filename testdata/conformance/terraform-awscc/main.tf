@@ -1,0 +1,97 @@
+# Conformance fixture (same infrastructure as ../cloudformation/template.yaml),
+# written with the awscc provider (Cloud Control API).
+terraform {
+  required_providers {
+    awscc = {
+      source = "hashicorp/awscc"
+    }
+  }
+}
+
+provider "awscc" {
+  region = "eu-west-1"
+}
+
+variable "environment" {
+  type    = string
+  default = "staging"
+}
+
+resource "awscc_kms_key" "data" {
+  description         = "data key"
+  enable_key_rotation = true
+}
+
+resource "awscc_kms_key" "legacy" {
+  description         = "legacy key"
+  enable_key_rotation = false
+}
+
+resource "awscc_s3_bucket" "data" {
+  bucket_name = "conformance-data-${var.environment}"
+  bucket_encryption = {
+    server_side_encryption_configuration = [{
+      server_side_encryption_by_default = {
+        sse_algorithm     = "aws:kms"
+        kms_master_key_id = awscc_kms_key.data.arn
+      }
+    }]
+  }
+  versioning_configuration = {
+    status = "Enabled"
+  }
+  public_access_block_configuration = {
+    block_public_acls       = true
+    block_public_policy     = true
+    ignore_public_acls      = true
+    restrict_public_buckets = true
+  }
+}
+
+resource "awscc_s3_bucket" "logs" {
+  bucket_name = "conformance-logs-${var.environment}"
+  bucket_encryption = {
+    server_side_encryption_configuration = [{
+      server_side_encryption_by_default = {
+        sse_algorithm = "AES256"
+      }
+    }]
+  }
+  versioning_configuration = {
+    status = "Suspended"
+  }
+  public_access_block_configuration = {
+    block_public_acls       = true
+    block_public_policy     = false
+    ignore_public_acls      = true
+    restrict_public_buckets = true
+  }
+}
+
+resource "awscc_ec2_security_group" "web" {
+  group_description = "web tier"
+  security_group_ingress = [
+    {
+      ip_protocol = "tcp"
+      from_port   = 443
+      to_port     = 443
+      cidr_ip     = "0.0.0.0/0"
+    },
+    {
+      ip_protocol = "tcp"
+      from_port   = 22
+      to_port     = 22
+      cidr_ip     = "0.0.0.0/0"
+    },
+  ]
+}
+
+resource "awscc_ec2_launch_template" "app" {
+  launch_template_data = {
+    image_id      = "ami-0abcdef1234567890"
+    instance_type = "t3.micro"
+    metadata_options = {
+      http_tokens = "optional"
+    }
+  }
+}
