@@ -1,0 +1,256 @@
+package tfmap
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/stackgate/stackgate/policies/model"
+)
+
+// builder accumulates one model resource's properties, unknown paths,
+// references and ranges at CloudFormation paths.
+type builder struct {
+	props   map[string]any
+	unknown map[string]string
+	refs    map[string]model.Reference
+	paths   map[string]model.Range
+	// tfToCFN records which CloudFormation path each provider path of the
+	// source resource became, for translating change paths.
+	tfToCFN map[string]string
+}
+
+func newBuilder() *builder {
+	return &builder{props: map[string]any{}, unknown: map[string]string{},
+		refs: map[string]model.Reference{}, paths: map[string]model.Range{}, tfToCFN: map[string]string{}}
+}
+
+// leaf is one value of a provider resource: a known scalar, an unknown
+// value, or a reference.
+type leaf struct {
+	path    string
+	value   any
+	unknown bool
+	reason  string
+	ref     *Ref
+}
+
+// emit writes a leaf at cfnPath with the range of its provider path.
+func (b *builder) emit(r *Resource, cfnPath string, l leaf) {
+	switch {
+	case l.ref != nil:
+		b.set(cfnPath, placeholder(*l.ref))
+		b.refs[cfnPath] = reference(*l.ref)
+		delete(b.unknown, cfnPath)
+	case l.unknown:
+		b.set(cfnPath, nil)
+		b.unknown[cfnPath] = l.reason
+	default:
+		b.set(cfnPath, l.value)
+	}
+	if r != nil {
+		if rng, ok := rangeOf(r, l.path); ok {
+			b.paths[cfnPath] = rng
+		}
+		if l.path != "" {
+			b.tfToCFN[l.path] = cfnPath
+		}
+	}
+}
+
+// placeholder is the readable value a reference stands for.
+func placeholder(ref Ref) string {
+	if ref.Attribute == "" {
+		return "${" + ref.Address + "}"
+	}
+	return "${" + ref.Address + "." + ref.Attribute + "}"
+}
+
+// reference converts a provider reference. A data source is not a resource
+// of the configuration, so its type is left empty: a rule must not take
+// data.aws_kms_alias.s3 (which may be alias/aws/s3) for a customer key.
+func reference(ref Ref) model.Reference {
+	out := model.Reference{Address: ref.Address, Attribute: ref.Attribute}
+	if !isDataAddress(ref.Address) {
+		if t, ok := CloudFormationType(ref.Type); ok {
+			out.Type = t
+		}
+	}
+	return out
+}
+
+func isDataAddress(addr string) bool {
+	return strings.HasPrefix(addr, "data.") || strings.Contains(addr, ".data.")
+}
+
+// rangeOf is the range of the value at path, or of the closest enclosing
+// value that has one (never the whole resource block).
+func rangeOf(r *Resource, path string) (model.Range, bool) {
+	for p := path; p != ""; p = model.ParentPath(p) {
+		if rng, ok := r.Ranges[p]; ok && !rng.IsZero() {
+			return rng, true
+		}
+	}
+	return model.Range{}, false
+}
+
+// set stores v at path, creating the maps and lists on the way.
+func (b *builder) set(path string, v any) {
+	segs := model.SplitPath(path)
+	if len(segs) == 0 {
+		return
+	}
+	b.props = setIn(b.props, segs, v).(map[string]any)
+}
+
+func setIn(cur any, segs []any, v any) any {
+	if len(segs) == 0 {
+		return v
+	}
+	switch k := segs[0].(type) {
+	case string:
+		m, ok := cur.(map[string]any)
+		if !ok {
+			m = map[string]any{}
+		}
+		m[k] = setIn(m[k], segs[1:], v)
+		return m
+	case int:
+		l, _ := cur.([]any)
+		for len(l) <= k {
+			l = append(l, nil)
+		}
+		l[k] = setIn(l[k], segs[1:], v)
+		return l
+	}
+	return cur
+}
+
+// length is the length of the list at path (0 when there is none).
+func (b *builder) length(path string) int {
+	v, _ := model.Lookup(b.props, path)
+	l, _ := v.([]any)
+	return len(l)
+}
+
+// clear removes everything at or below the top-level property top.
+func (b *builder) clear(top string) {
+	delete(b.props, top)
+	for p := range b.unknown {
+		if model.HasPrefixPath(p, top) {
+			delete(b.unknown, p)
+		}
+	}
+	for p := range b.refs {
+		if model.HasPrefixPath(p, top) {
+			delete(b.refs, p)
+		}
+	}
+	for p := range b.paths {
+		if model.HasPrefixPath(p, top) {
+			delete(b.paths, p)
+		}
+	}
+	for tf, c := range b.tfToCFN {
+		if model.HasPrefixPath(c, top) {
+			delete(b.tfToCFN, tf)
+		}
+	}
+}
+
+// unknownList returns the unknown paths sorted, without those that hold a
+// reference (a reference is not unknown) or lie below another unknown path.
+func (b *builder) unknownList() []model.Unknown {
+	out := []model.Unknown{}
+	keys := make([]string, 0, len(b.unknown))
+	for p := range b.unknown {
+		if _, isRef := b.refs[p]; !isRef {
+			keys = append(keys, p)
+		}
+	}
+	sort.Strings(keys)
+	for _, p := range keys {
+		covered := false
+		for q := model.ParentPath(p); q != ""; q = model.ParentPath(q) {
+			if _, ok := b.unknown[q]; ok {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			out = append(out, model.Unknown{Path: p, Reason: b.unknown[p]})
+		}
+	}
+	return out
+}
+
+// leaves lists the values of r at and below root (root "" is the whole
+// resource) in path order: a path in r.Refs is a reference leaf, a path in
+// r.Unknown an unknown leaf, a scalar a value leaf; null values and empty
+// collections are not set and yield nothing.
+func leaves(r *Resource, root string, v any) []leaf {
+	var out []leaf
+	seen := map[string]bool{}
+	var walk func(p string, v any)
+	walk = func(p string, v any) {
+		if p != "" {
+			if ref, ok := r.Refs[p]; ok {
+				ref := ref
+				out = append(out, leaf{path: p, ref: &ref})
+				seen[p] = true
+				return
+			}
+			if reason, ok := r.Unknown[p]; ok {
+				out = append(out, leaf{path: p, unknown: true, reason: reason})
+				seen[p] = true
+				return
+			}
+		}
+		switch x := v.(type) {
+		case nil:
+		case map[string]any:
+			keys := make([]string, 0, len(x))
+			for k := range x {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				walk(model.AppendKey(p, k), x[k])
+			}
+		case []any:
+			for i, e := range x {
+				walk(model.AppendIndex(p, i), e)
+			}
+		default:
+			out = append(out, leaf{path: p, value: x})
+			seen[p] = true
+		}
+	}
+	walk(root, v)
+	// Unknown values and references the attribute values do not hold (the
+	// producer stored nil and no container for them).
+	var extra []leaf
+	for p, ref := range r.Refs {
+		if !seen[p] && under(p, root) && !coveredBySeen(p, seen) {
+			ref := ref
+			extra = append(extra, leaf{path: p, ref: &ref})
+		}
+	}
+	for p, reason := range r.Unknown {
+		if _, isRef := r.Refs[p]; !isRef && !seen[p] && under(p, root) && !coveredBySeen(p, seen) {
+			extra = append(extra, leaf{path: p, unknown: true, reason: reason})
+		}
+	}
+	sort.Slice(extra, func(i, j int) bool { return extra[i].path < extra[j].path })
+	return append(out, extra...)
+}
+
+func under(p, root string) bool { return p != "" && model.HasPrefixPath(p, root) }
+
+func coveredBySeen(p string, seen map[string]bool) bool {
+	for q := model.ParentPath(p); q != ""; q = model.ParentPath(q) {
+		if seen[q] {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,252 @@
+package tfmap
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/stackgate/stackgate/policies/model"
+)
+
+// fold attaches a satellite to its parent and returns the nodes it adds to
+// the output in its own place: none when folded or dropped, standalone
+// resources for an unattached security group rule.
+func (m *mapper) fold(r *Resource) []*node {
+	e := awsTable.Resources[r.Type]
+	parent, why := m.resolve(r, e.Parent)
+	list := ""
+	if e.AppendTo != nil {
+		var ok bool
+		if list, ok = m.appendList(r, e.AppendTo); !ok {
+			return nil
+		}
+	}
+	if parent == nil {
+		if e.AppendTo != nil {
+			return m.standalone(r, e, list)
+		}
+		m.notef(r, "%s; its settings are attached to no resource and not checked", why)
+		return nil
+	}
+	deleted := r.Change != nil && r.Change.Action == model.ActionDelete
+	pb := parent.b
+	saved := pb.tfToCFN
+	pb.tfToCFN = map[string]string{}
+	if !deleted {
+		if e.AppendTo != nil {
+			listPath := e.AppendTo.Values[list]
+			from := pb.length(listPath)
+			writeEntries(pb, r, listPath, expandEntries(r, "", awsTable.Sets[e.Entries]))
+			for i := from; i < pb.length(listPath); i++ {
+				at := model.AppendIndex(listPath, i)
+				if _, ok := pb.paths[at]; !ok && !r.NameRange.IsZero() {
+					pb.paths[at] = r.NameRange
+				}
+			}
+		} else {
+			for _, top := range e.owns {
+				pb.clear(top)
+			}
+			mapAWS(pb, r, e)
+			for _, top := range e.owns {
+				if _, set := pb.props[top]; set && !r.NameRange.IsZero() {
+					if _, ok := pb.paths[top]; !ok {
+						pb.paths[top] = r.NameRange
+					}
+				}
+			}
+		}
+	}
+	satPaths := pb.tfToCFN
+	pb.tfToCFN = saved
+	m.foldChange(parent, r, e, list, satPaths)
+	foldLifecycle(parent, r)
+	return nil
+}
+
+// resolve finds the parent a satellite names through parent.via, or says
+// why there is none.
+func (m *mapper) resolve(r *Resource, p *parentSpec) (*node, string) {
+	if ref, ok := r.Refs[p.Via]; ok {
+		n := m.byAddr[ref.Address]
+		if n != nil && slices.Contains(p.Types, n.src.Type) {
+			return n, ""
+		}
+		return nil, p.Via + " refers to " + ref.Address + ", which is not a " + strings.Join(p.Types, " or ") + " of this configuration"
+	}
+	if reason, ok := r.Unknown[p.Via]; ok {
+		return nil, p.Via + " is not known statically (" + reason + ")"
+	}
+	lit, _ := r.Attrs[p.Via].(string)
+	if lit == "" {
+		return nil, p.Via + " is not set"
+	}
+	for _, n := range m.order {
+		if !slices.Contains(p.Types, n.src.Type) {
+			continue
+		}
+		for _, attr := range p.Match {
+			if v, ok := n.src.Attrs[attr].(string); ok && v == lit {
+				return n, ""
+			}
+		}
+	}
+	return nil, p.Via + " names " + lit + ", which is not a " + strings.Join(p.Types, " or ") + " of this configuration"
+}
+
+// appendList picks the parent list a security group rule belongs to.
+func (m *mapper) appendList(r *Resource, a *appendSpec) (string, bool) {
+	if a.Attr == "" {
+		return "", true
+	}
+	if reason, ok := r.Unknown[a.Attr]; ok {
+		m.notef(r, "%s is not known statically (%s), so the rule is not checked", a.Attr, reason)
+		return "", false
+	}
+	v, _ := r.Attrs[a.Attr].(string)
+	if _, ok := a.Values[v]; !ok {
+		m.notef(r, "%s %q is not one of the kinds of rule that are checked", a.Attr, v)
+		return "", false
+	}
+	return v, true
+}
+
+// standalone turns an unattached security group rule into one
+// CloudFormation ingress (or egress) resource per source.
+func (m *mapper) standalone(r *Resource, e *entry, list string) []*node {
+	var out []*node
+	for _, en := range expandEntries(r, "", awsTable.Sets[e.Entries]) {
+		n := &node{src: r, cfnType: e.AppendTo.Standalone[list], b: newBuilder()}
+		if r.Lifecycle != nil {
+			lc := *r.Lifecycle
+			n.life = &lc
+			n.lifeRng = r.Ranges["lifecycle.ignore_changes"]
+		}
+		if en.whole != nil {
+			n.b.emit(r, "", *en.whole)
+		}
+		for _, f := range en.fields {
+			n.b.emit(r, f.rel, f.l)
+		}
+		if link := e.AppendTo.Link; link != "" {
+			for _, l := range leaves(r, e.Parent.Via, r.Attrs[e.Parent.Via]) {
+				n.b.emit(r, link, l)
+			}
+		}
+		if r.Change != nil {
+			ch := *r.Change
+			ch.Before = nil
+			tr := n.translator(n.b)
+			ch.ChangedPaths = translatePaths(ch.ChangedPaths, tr)
+			ch.ReplacePaths = translatePaths(ch.ReplacePaths, tr)
+			ch.DriftedPaths = translatePaths(ch.DriftedPaths, tr)
+			n.change = &ch
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// foldChange merges a satellite's pending change into its parent's. A
+// change of the satellite alone is an in-place update of the parent (in
+// CloudFormation the settings are properties of the one resource); a
+// parent being created, replaced or deleted keeps its action.
+func (m *mapper) foldChange(parent *node, r *Resource, e *entry, list string, satPaths map[string]string) {
+	sc := r.Change
+	if sc == nil {
+		return
+	}
+	owned := e.owns
+	if e.AppendTo != nil {
+		owned = []string{e.AppendTo.Values[list]}
+	}
+	tr := func(p string) (string, bool) {
+		if c, ok := satPaths[p]; ok {
+			return c, true
+		}
+		var below []string
+		for tf, c := range satPaths {
+			if model.HasPrefixPath(tf, p) {
+				below = append(below, c)
+			}
+		}
+		if len(below) > 0 {
+			return commonPath(below), true
+		}
+		if e.AppendTo == nil {
+			if c, _, ok := e.translate(p); ok {
+				return c, true
+			}
+		}
+		return "", false
+	}
+	changed := translatePaths(append(slices.Clone(sc.ChangedPaths), sc.ReplacePaths...), tr)
+	drifted := translatePaths(sc.DriftedPaths, tr)
+	acts := sc.Action != model.ActionNone && sc.Action != model.ActionRead && sc.Action != ""
+	if acts && len(changed) == 0 {
+		changed = slices.Clone(owned)
+	}
+	if sc.Drifted && len(drifted) == 0 {
+		drifted = slices.Clone(owned)
+	}
+	pc := parent.change
+	if pc == nil {
+		pc = &model.Change{Action: model.ActionNone}
+		parent.change = pc
+	}
+	switch pc.Action {
+	case model.ActionCreate, model.ActionDelete, model.ActionReplace:
+	default:
+		if acts {
+			pc.Action = model.ActionUpdate
+		}
+	}
+	if acts {
+		pc.ChangedPaths = union(pc.ChangedPaths, changed)
+	}
+	if sc.Drifted {
+		pc.Drifted = true
+		pc.DriftedPaths = union(pc.DriftedPaths, drifted)
+	}
+	if sc.Before != nil && e.AppendTo == nil {
+		bb := newBuilder()
+		mapAWS(bb, &Resource{Type: r.Type, Attrs: sc.Before}, e)
+		if pc.Before == nil {
+			pc.Before = map[string]any{}
+		}
+		for _, top := range e.owns {
+			delete(pc.Before, top)
+			if v, ok := bb.props[top]; ok {
+				pc.Before[top] = v
+			}
+		}
+	}
+}
+
+func union(a, b []string) []string {
+	for _, p := range b {
+		if !slices.Contains(a, p) {
+			a = append(a, p)
+		}
+	}
+	return a
+}
+
+// foldLifecycle adds a satellite's lifecycle settings to its parent's: an
+// ignore_changes on aws_s3_bucket_versioning hides drift of the bucket.
+func foldLifecycle(parent *node, r *Resource) {
+	lc := r.Lifecycle
+	if lc == nil {
+		return
+	}
+	if parent.life == nil {
+		parent.life = &model.Lifecycle{}
+	}
+	p := parent.life
+	p.IgnoreChanges = union(p.IgnoreChanges, lc.IgnoreChanges)
+	p.IgnoreAllChanges = p.IgnoreAllChanges || lc.IgnoreAllChanges
+	p.PreventDestroy = p.PreventDestroy || lc.PreventDestroy
+	p.CreateBeforeDestroy = p.CreateBeforeDestroy || lc.CreateBeforeDestroy
+	if rng := r.Ranges["lifecycle.ignore_changes"]; parent.lifeRng.IsZero() && !rng.IsZero() {
+		parent.lifeRng = rng
+	}
+}

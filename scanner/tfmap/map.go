@@ -1,0 +1,289 @@
+package tfmap
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/stackgate/stackgate/policies/model"
+)
+
+// Map turns provider-shaped resources into model resources: satellites
+// folded into their parents, awscc by naming rule, aws by the table, others
+// kept as-is. layer is the model layer of the result (model.LayerTerraform,
+// model.LayerPlan, model.LayerEditor). Data sources are not mapped. The
+// notes say what could not be mapped, each starting with file:line:column.
+//
+// What a rule reads as missing is missing exactly when the configuration
+// does not set it: an aws_s3_bucket without an
+// aws_s3_bucket_server_side_encryption_configuration has no
+// BucketEncryption. Since version 4 of the aws provider S3 applies SSE-S3 to
+// every new bucket by default, but the CloudFormation shape of such a bucket
+// also has no BucketEncryption, so s3-encryption-kms reports it exactly as it
+// reports the same bucket written in CloudFormation.
+//
+// A satellite (aws_s3_bucket_versioning, aws_security_group_rule, ...) is
+// folded into the parent its bucket or security_group_id names: by
+// reference to the parent (any attribute: id, bucket, arn), or by a literal
+// equal to the parent's name. Its values keep the satellite's ranges, so a
+// finding points into the satellite's block, and its change (in a plan)
+// becomes an update of the parent. A satellite whose parent is not in the
+// resources (a bucket passed in as a variable, created elsewhere, or
+// unknown) is attached nowhere and reported in a note: a bucket outside the
+// configuration cannot be checked as a whole, and checking the satellite as
+// a bucket of its own would report settings it cannot have. Security group
+// rules are the exception: CloudFormation has standalone ingress and egress
+// resources, so an unattached rule becomes an
+// AWS::EC2::SecurityGroupIngress (or Egress) per source (CIDR, security
+// group, prefix list), all with the rule's address, and is checked as such.
+func Map(rs []Resource, layer string) ([]model.Resource, []string) {
+	m := &mapper{layer: layer, byAddr: map[string]*node{}}
+	slots := make([][]*node, len(rs))
+	var sats []int
+	for i := range rs {
+		r := &rs[i]
+		if r.Mode == "data" {
+			continue
+		}
+		if e := awsTable.Resources[r.Type]; e != nil && e.Parent != nil {
+			sats = append(sats, i)
+			continue
+		}
+		n := m.build(r)
+		slots[i] = []*node{n}
+		m.byAddr[r.Address] = n
+		m.order = append(m.order, n)
+	}
+	for _, i := range sats {
+		slots[i] = m.fold(&rs[i])
+	}
+	var out []model.Resource
+	for _, s := range slots {
+		for _, n := range s {
+			out = append(out, n.finish(layer))
+		}
+	}
+	return out, m.notes
+}
+
+// CloudFormationType returns the CFN type for a Terraform type
+// ("aws_s3_bucket" -> "AWS::S3::Bucket"), false if unmapped. A satellite
+// has its parent's type.
+func CloudFormationType(tfType string) (string, bool) {
+	if e := awsTable.Resources[tfType]; e != nil {
+		return e.Type, true
+	}
+	if t, ok := awsTable.Names[tfType]; ok {
+		return t, true
+	}
+	if strings.HasPrefix(tfType, "awscc_") {
+		return awsccCFNType(tfType)
+	}
+	return "", false
+}
+
+type mapper struct {
+	layer  string
+	byAddr map[string]*node
+	order  []*node
+	notes  []string
+}
+
+// node is one model resource being built.
+type node struct {
+	src     *Resource
+	cfnType string
+	e       *entry // nil for awscc and other providers
+	b       *builder
+	before  *builder
+	change  *model.Change
+	life    *model.Lifecycle
+	lifeRng model.Range
+}
+
+// genericEntry maps an aws_* type without an entry: tags as CloudFormation
+// tags, everything else PascalCased.
+var genericEntry = func() *entry {
+	e := &entry{Type: "AWS::Generic::Resource", Attributes: []attrRule{{TF: "tags", CFN: "Tags", Transform: "tags"}}}
+	if err := e.compile(&table{}); err != nil {
+		panic(err)
+	}
+	return e
+}()
+
+// build maps a resource that is not a satellite.
+func (m *mapper) build(r *Resource) *node {
+	n := &node{src: r, b: newBuilder()}
+	if r.Lifecycle != nil {
+		lc := *r.Lifecycle
+		n.life = &lc
+		n.lifeRng = r.Ranges["lifecycle.ignore_changes"]
+	}
+	switch {
+	case strings.HasPrefix(r.Type, "aws_"):
+		n.e = awsTable.Resources[r.Type]
+		if n.e == nil {
+			n.e = genericEntry
+			if t, ok := awsTable.Names[r.Type]; ok {
+				n.cfnType = t
+			} else {
+				n.cfnType = "Terraform::" + r.Type
+			}
+		} else {
+			n.cfnType = n.e.Type
+		}
+	case strings.HasPrefix(r.Type, "awscc_"):
+		t, ok := awsccCFNType(r.Type)
+		if !ok {
+			t = "Terraform::" + r.Type
+		}
+		n.cfnType = t
+	default:
+		n.cfnType = "Terraform::" + r.Type
+	}
+	n.fill(n.b, r)
+	if r.Change != nil {
+		ch := *r.Change
+		if ch.Before != nil {
+			n.before = newBuilder()
+			n.fill(n.before, &Resource{Type: r.Type, Attrs: ch.Before})
+		}
+		ch.Before = nil
+		if n.before != nil {
+			ch.Before = n.before.props
+		}
+		tr := n.translator(n.b, n.before)
+		ch.ChangedPaths = translatePaths(ch.ChangedPaths, tr)
+		ch.ReplacePaths = translatePaths(ch.ReplacePaths, tr)
+		ch.DriftedPaths = translatePaths(ch.DriftedPaths, tr)
+		n.change = &ch
+	}
+	return n
+}
+
+// fill writes r's values into b by the node's kind.
+func (n *node) fill(b *builder, r *Resource) {
+	switch {
+	case n.e != nil:
+		mapAWS(b, r, n.e)
+	case strings.HasPrefix(r.Type, "awscc_"):
+		for _, l := range leaves(r, "", r.Attrs) {
+			if p, ok := awsccPath(n.cfnType, l.path); ok {
+				b.emit(r, p, l)
+			}
+		}
+	default:
+		for _, l := range leaves(r, "", r.Attrs) {
+			b.emit(r, l.path, l)
+		}
+	}
+}
+
+// translator returns the CloudFormation path of a provider path of the
+// node's source: the path a value there was written to, the common
+// ancestor of the values below it, or else the entry's rules.
+func (n *node) translator(bs ...*builder) func(string) (string, bool) {
+	return func(p string) (string, bool) {
+		top, _, _ := strings.Cut(p, ".")
+		top, _, _ = strings.Cut(top, "[")
+		if top == "tags" || top == "tags_all" {
+			return "Tags", true
+		}
+		var below []string
+		for _, b := range bs {
+			if b == nil {
+				continue
+			}
+			if c, ok := b.tfToCFN[p]; ok {
+				return c, true
+			}
+			for tf, c := range b.tfToCFN {
+				if model.HasPrefixPath(tf, p) {
+					below = append(below, c)
+				}
+			}
+		}
+		if len(below) > 0 {
+			return commonPath(below), true
+		}
+		switch {
+		case n.e != nil:
+			c, _, ok := n.e.translate(p)
+			return c, ok
+		case strings.HasPrefix(n.src.Type, "awscc_"):
+			return awsccPath(n.cfnType, p)
+		}
+		return p, p != ""
+	}
+}
+
+func translatePaths(ps []string, tr func(string) (string, bool)) []string {
+	if ps == nil {
+		return nil
+	}
+	out := []string{}
+	seen := map[string]bool{}
+	for _, p := range ps {
+		if c, ok := tr(p); ok && c != "" && !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// commonPath is the longest common ancestor path of ps.
+func commonPath(ps []string) string {
+	common := model.SplitPath(ps[0])
+	for _, p := range ps[1:] {
+		segs := model.SplitPath(p)
+		n := 0
+		for n < len(common) && n < len(segs) && common[n] == segs[n] {
+			n++
+		}
+		common = common[:n]
+	}
+	return model.JoinPath(common...)
+}
+
+// finish assembles the model resource.
+func (n *node) finish(layer string) model.Resource {
+	r := n.src
+	paths := n.b.paths
+	if !n.lifeRng.IsZero() {
+		paths["lifecycle.ignore_changes"] = n.lifeRng
+	}
+	props := n.b.props
+	return model.Resource{
+		Address:      r.Address,
+		Type:         n.cfnType,
+		SourceType:   r.Type,
+		Properties:   props,
+		UnknownPaths: n.b.unknownList(),
+		References:   n.b.refs,
+		Change:       n.change,
+		Lifecycle:    n.life,
+		Origin: model.Origin{
+			Layer: layer, File: r.File, Range: r.Range, NameRange: r.NameRange,
+			Paths: paths, Module: r.Module,
+		},
+	}
+}
+
+// notef records a note about r, prefixed with its position.
+func (m *mapper) notef(r *Resource, format string, args ...any) {
+	pos := r.NameRange
+	if pos.IsZero() {
+		pos = r.Range
+	}
+	file := r.File
+	if pos.Filename != "" {
+		file = pos.Filename
+	}
+	prefix := r.Address
+	if file != "" && !pos.IsZero() {
+		prefix = fmt.Sprintf("%s:%d:%d: %s", file, pos.Start.Line, pos.Start.Column, r.Address)
+	} else if file != "" {
+		prefix = file + ": " + r.Address
+	}
+	m.notes = append(m.notes, prefix+": "+fmt.Sprintf(format, args...))
+}

@@ -1,0 +1,381 @@
+package tfmap
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/stackgate/stackgate/policies/model"
+)
+
+//go:embed aws.json
+var awsJSON []byte
+
+// table is aws.json: how hashicorp/aws resources map to CloudFormation. Its
+// $comment documents the format; validate checks it.
+type table struct {
+	Sets      map[string][]attrRule `json:"sets"`
+	Resources map[string]*entry     `json:"resources"`
+	Names     map[string]string     `json:"names"`
+}
+
+// entry maps one Terraform type.
+type entry struct {
+	Type       string         `json:"type"`
+	Attributes []attrRule     `json:"attributes"`
+	Skip       []string       `json:"skip"`
+	Computed   []string       `json:"computed"`
+	Unmapped   string         `json:"unmapped"`
+	Constants  map[string]any `json:"constants"`
+	Parent     *parentSpec    `json:"parent"`
+	Entries    string         `json:"entries"`
+	AppendTo   *appendSpec    `json:"append_to"`
+
+	skip     []pattern
+	computed map[string]bool
+	rules    []compiledRule
+	owns     []string // top-level properties a satellite replaces on its parent
+}
+
+// parentSpec says how a satellite names its parent.
+type parentSpec struct {
+	Types []string `json:"types"`
+	Via   string   `json:"via"`
+	Match []string `json:"match"`
+}
+
+// appendSpec makes a satellite one or more entries of a list property of
+// its parent, chosen by the value of Attr ("" when there is one list).
+type appendSpec struct {
+	Attr       string            `json:"attr"`
+	Values     map[string]string `json:"values"`
+	Standalone map[string]string `json:"standalone"`
+	Link       string            `json:"link"`
+}
+
+// attrRule maps a provider path pattern to a CloudFormation path pattern.
+type attrRule struct {
+	TF        string         `json:"tf"`
+	CFN       string         `json:"cfn"`
+	Values    map[string]any `json:"values"`
+	Transform string         `json:"transform"`
+	Entries   string         `json:"entries"`
+	Expand    bool           `json:"expand"`
+	KeepKeys  bool           `json:"keep_keys"`
+}
+
+type compiledRule struct {
+	attrRule
+	tf, cfn pattern
+}
+
+// pattern is a parsed path pattern: keys, fixed indexes, and wildcard
+// indexes (any) that capture the index.
+type pattern []any
+
+type wildcard struct{}
+
+var awsTable = mustLoadTable(awsJSON)
+
+func mustLoadTable(src []byte) *table {
+	t, err := loadTable(src)
+	if err != nil {
+		panic(fmt.Sprintf("tfmap: embedded aws.json: %v", err))
+	}
+	return t
+}
+
+var (
+	cfnTypeRE  = regexp.MustCompile(`^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$`)
+	tfTypeRE   = regexp.MustCompile(`^aws_[a-z0-9_]+$`)
+	keyRE      = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+	transforms = map[string]bool{"": true, "tags": true, "json": true}
+)
+
+func loadTable(src []byte) (*table, error) {
+	var t table
+	dec := json.NewDecoder(strings.NewReader(string(src)))
+	dec.DisallowUnknownFields()
+	var raw struct {
+		Comment string `json:"$comment"`
+		table
+	}
+	if err := dec.Decode(&raw); err != nil {
+		return nil, err
+	}
+	t = raw.table
+	return &t, t.validate()
+}
+
+// validate checks every entry and compiles its patterns: types well formed,
+// paths well formed, the same number of wildcards on both sides of a rule,
+// sets and parents that exist.
+func (t *table) validate() error {
+	for name, set := range t.Sets {
+		for _, r := range set {
+			if _, err := compileRule(r); err != nil {
+				return fmt.Errorf("set %s: %w", name, err)
+			}
+		}
+	}
+	for tfType, tn := range t.Names {
+		if !tfTypeRE.MatchString(tfType) || !cfnTypeRE.MatchString(tn) {
+			return fmt.Errorf("names: %s -> %s is not aws_* -> AWS::Service::Resource", tfType, tn)
+		}
+	}
+	tfNames := make([]string, 0, len(t.Resources))
+	for n := range t.Resources {
+		tfNames = append(tfNames, n)
+	}
+	sort.Strings(tfNames)
+	for _, tfType := range tfNames {
+		e := t.Resources[tfType]
+		if err := e.compile(t); err != nil {
+			return fmt.Errorf("%s: %w", tfType, err)
+		}
+		if !tfTypeRE.MatchString(tfType) {
+			return fmt.Errorf("%s: not an aws_* type name", tfType)
+		}
+	}
+	return nil
+}
+
+func (e *entry) compile(t *table) error {
+	if !cfnTypeRE.MatchString(e.Type) {
+		return fmt.Errorf("type %q is not AWS::Service::Resource", e.Type)
+	}
+	if e.Unmapped != "" && e.Unmapped != "drop" {
+		if _, err := parsePattern(e.Unmapped); err != nil {
+			return fmt.Errorf("unmapped: %w", err)
+		}
+	}
+	if e.Entries != "" {
+		if _, ok := t.Sets[e.Entries]; !ok {
+			return fmt.Errorf("entries: no set %q", e.Entries)
+		}
+		if e.Parent == nil || e.AppendTo == nil {
+			return fmt.Errorf("entries needs parent and append_to")
+		}
+	}
+	if e.Parent != nil {
+		if e.Parent.Via == "" || len(e.Parent.Types) == 0 {
+			return fmt.Errorf("parent needs via and types")
+		}
+	}
+	if e.AppendTo != nil {
+		for v, list := range e.AppendTo.Values {
+			if !keyRE.MatchString(list) {
+				return fmt.Errorf("append_to %q: list %q is not a property name", v, list)
+			}
+			if st, ok := e.AppendTo.Standalone[v]; !ok || !cfnTypeRE.MatchString(st) {
+				return fmt.Errorf("append_to %q: no standalone CloudFormation type", v)
+			}
+		}
+	}
+	e.computed = map[string]bool{}
+	for _, c := range e.Computed {
+		e.computed[c] = true
+	}
+	for _, s := range e.Skip {
+		p, err := parsePattern(s)
+		if err != nil {
+			return fmt.Errorf("skip: %w", err)
+		}
+		e.skip = append(e.skip, p)
+	}
+	owned := map[string]bool{}
+	for _, r := range e.Attributes {
+		c, err := compileRule(r)
+		if err != nil {
+			return err
+		}
+		if r.Entries != "" {
+			if _, ok := t.Sets[r.Entries]; !ok {
+				return fmt.Errorf("%s: no set %q", r.TF, r.Entries)
+			}
+		}
+		e.rules = append(e.rules, c)
+		if top, ok := c.cfn[0].(string); ok && !owned[top] {
+			owned[top] = true
+			e.owns = append(e.owns, top)
+		}
+	}
+	return nil
+}
+
+func compileRule(r attrRule) (compiledRule, error) {
+	tf, err := parsePattern(r.TF)
+	if err != nil {
+		return compiledRule{}, fmt.Errorf("tf %q: %w", r.TF, err)
+	}
+	cfn, err := parsePattern(r.CFN)
+	if err != nil {
+		return compiledRule{}, fmt.Errorf("cfn %q: %w", r.CFN, err)
+	}
+	if tf.wildcards() != cfn.wildcards() {
+		return compiledRule{}, fmt.Errorf("%s -> %s: %d wildcards become %d", r.TF, r.CFN, tf.wildcards(), cfn.wildcards())
+	}
+	if !transforms[r.Transform] {
+		return compiledRule{}, fmt.Errorf("%s: unknown transform %q", r.TF, r.Transform)
+	}
+	if (r.Transform == "tags" || r.Entries != "") && len(tf) != 1 {
+		return compiledRule{}, fmt.Errorf("%s: a tags or entries rule applies to a top-level attribute", r.TF)
+	}
+	return compiledRule{attrRule: r, tf: tf, cfn: cfn}, nil
+}
+
+// parsePattern parses "a[].b[0].c": keys, fixed indexes and wildcards.
+func parsePattern(s string) (pattern, error) {
+	if s == "" {
+		return nil, fmt.Errorf("empty path")
+	}
+	var p pattern
+	for _, seg := range strings.Split(s, ".") {
+		name, rest, _ := strings.Cut(seg, "[")
+		if !keyRE.MatchString(name) {
+			return nil, fmt.Errorf("bad key %q in %q", name, s)
+		}
+		p = append(p, name)
+		for rest != "" {
+			idx, after, ok := strings.Cut(rest, "]")
+			if !ok {
+				return nil, fmt.Errorf("unclosed [ in %q", s)
+			}
+			switch {
+			case idx == "":
+				p = append(p, wildcard{})
+			case idx == "0":
+				p = append(p, 0)
+			default:
+				return nil, fmt.Errorf("index [%s] in %q: use [] or [0]", idx, s)
+			}
+			rest, ok = strings.CutPrefix(after, "[")
+			if !ok && after != "" {
+				return nil, fmt.Errorf("bad segment %q in %q", seg, s)
+			}
+		}
+	}
+	return p, nil
+}
+
+func (p pattern) wildcards() int {
+	n := 0
+	for _, s := range p {
+		if _, ok := s.(wildcard); ok {
+			n++
+		}
+	}
+	return n
+}
+
+// match reports whether p matches a prefix of segs, returning the captured
+// wildcard indexes.
+func (p pattern) match(segs []any) ([]int, bool) {
+	if len(segs) < len(p) {
+		return nil, false
+	}
+	var caps []int
+	for i, ps := range p {
+		switch v := ps.(type) {
+		case string:
+			if s, ok := segs[i].(string); !ok || s != v {
+				return nil, false
+			}
+		case int:
+			if s, ok := segs[i].(int); !ok || s != v {
+				return nil, false
+			}
+		case wildcard:
+			s, ok := segs[i].(int)
+			if !ok {
+				return nil, false
+			}
+			caps = append(caps, s)
+		}
+	}
+	return caps, true
+}
+
+// fill instantiates p with captured indexes.
+func (p pattern) fill(caps []int) []any {
+	out := make([]any, 0, len(p))
+	for _, s := range p {
+		if _, ok := s.(wildcard); ok {
+			out = append(out, caps[0])
+			caps = caps[1:]
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// rule returns the rule with the longest tf pattern matching segs.
+func (e *entry) rule(segs []any) (*compiledRule, []int) {
+	var best *compiledRule
+	var caps []int
+	for i := range e.rules {
+		r := &e.rules[i]
+		if c, ok := r.tf.match(segs); ok && (best == nil || len(r.tf) > len(best.tf)) {
+			best, caps = r, c
+		}
+	}
+	return best, caps
+}
+
+func (e *entry) skipped(segs []any) bool {
+	for _, p := range e.skip {
+		if _, ok := p.match(segs); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// translate maps a provider path to its CloudFormation path by the entry's
+// rules. ok is false for a path the entry drops.
+func (e *entry) translate(path string) (string, *compiledRule, bool) {
+	segs := model.SplitPath(path)
+	if len(segs) == 0 || e.skipped(segs) || globalSkip[fmt.Sprint(segs[0])] {
+		return "", nil, false
+	}
+	if r, caps := e.rule(segs); r != nil {
+		out := r.cfn.fill(caps)
+		for _, s := range segs[len(r.tf):] {
+			if k, ok := s.(string); ok && !r.KeepKeys {
+				s = pascalCase(k)
+			}
+			out = append(out, s)
+		}
+		return model.JoinPath(out...), r, true
+	}
+	switch e.Unmapped {
+	case "drop":
+		return "", nil, false
+	case "":
+		return genericPath(segs), nil, true
+	default:
+		return model.AppendKey(e.Unmapped, genericPath(segs)), nil, true
+	}
+}
+
+// globalSkip are provider attributes of every resource that are no
+// CloudFormation property: the provider id, the computed ARN, the merged
+// tags (Tags come from tags, or tags_all when it is known) and the
+// per-resource region argument.
+var globalSkip = map[string]bool{"id": true, "arn": true, "tags_all": true, "region": true}
+
+// genericPath PascalCases the keys of a provider path, keeping indexes.
+func genericPath(segs []any) string {
+	out := make([]any, len(segs))
+	for i, s := range segs {
+		if k, ok := s.(string); ok {
+			s = pascalCase(k)
+		}
+		out[i] = s
+	}
+	return model.JoinPath(out...)
+}
