@@ -12,6 +12,7 @@ import (
 	"github.com/stackgate/stackgate/policies/model"
 	"github.com/stackgate/stackgate/scanner/cfn"
 	"github.com/stackgate/stackgate/scanner/suppress"
+	"github.com/stackgate/stackgate/scanner/terraform"
 )
 
 // DefaultMaxFileBytes bounds the size of a source file; larger files are
@@ -21,6 +22,7 @@ const DefaultMaxFileBytes = 16 << 20
 // LoadOptions configures the loaders.
 type LoadOptions struct {
 	CloudFormation cfn.Options
+	Terraform      terraform.Options
 	// Workers is the number of files parsed at once (0: GOMAXPROCS).
 	Workers int
 	// Progress, if set, is called after each file with the count so far.

@@ -1,9 +1,49 @@
 package scanner
 
-// loadTerraform loads a Terraform root module. Until the Terraform
-// evaluator is wired in, a root module is reported as not checked (a note),
-// never as compliant.
-func loadTerraform(c Candidate, _ LoadOptions) Loaded {
-	return Loaded{File: c.Path, Kind: KindTerraform, Skipped: true,
-		Notes: []string{c.Path + ": Terraform root module not checked: Terraform support is not in this build yet"}}
+import (
+	"errors"
+	"os"
+	"sort"
+
+	"github.com/stackgate/stackgate/policies/model"
+	"github.com/stackgate/stackgate/scanner/suppress"
+	"github.com/stackgate/stackgate/scanner/terraform"
+	"github.com/stackgate/stackgate/scanner/tfmap"
+)
+
+// loadTerraform evaluates a Terraform root module (with its local and
+// downloaded modules) and maps its resources into the model.
+func loadTerraform(c Candidate, opts LoadOptions) Loaded {
+	l := Loaded{File: c.Path, Kind: KindTerraform}
+	tfOpts := opts.Terraform
+	if tfOpts.Env == nil {
+		tfOpts.Env = os.Environ()
+	}
+	mod, err := terraform.Load(c.Path, tfOpts)
+	if err != nil {
+		l.Err = err
+		return l
+	}
+	l.Sources = mod.Files
+	l.Notes = append(l.Notes, mod.Notes...)
+	resources, notes := tfmap.Map(mod.Resources, model.LayerTerraform)
+	l.Resources = resources
+	l.Notes = append(l.Notes, notes...)
+	files := make([]string, 0, len(mod.Files))
+	for f := range mod.Files {
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	var errs []error
+	for _, f := range files {
+		sups, problems := suppress.Scan(f, mod.Files[f])
+		l.Suppressions = append(l.Suppressions, sups...)
+		for _, p := range problems {
+			errs = append(errs, p)
+		}
+	}
+	if len(errs) > 0 {
+		l.Err = errors.Join(errs...)
+	}
+	return l
 }

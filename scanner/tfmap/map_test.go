@@ -277,3 +277,19 @@ func TestDefaultTags(t *testing.T) {
 		t.Errorf("range %+v", out[0].Origin.Paths["Tags[0].Value"])
 	}
 }
+
+// An unknown whole block (a dynamic "rule" whose for_each is unknown) stays
+// unknown at the CloudFormation path that holds it, so rules report
+// "unknown", not "not configured".
+func TestUnknownBlockStaysUnknown(t *testing.T) {
+	sse := res("aws_s3_bucket_server_side_encryption_configuration.x", "aws_s3_bucket_server_side_encryption_configuration", 10, map[string]any{
+		"bucket": "acme-x",
+		"rule":   nil,
+	})
+	sse.Unknown = map[string]string{"rule": `for_each of dynamic "rule" is unknown`}
+	out, _ := Map([]Resource{res("aws_s3_bucket.x", "aws_s3_bucket", 1, map[string]any{"bucket": "acme-x"}), sse}, model.LayerTerraform)
+	want := []model.Unknown{{Path: "BucketEncryption.ServerSideEncryptionConfiguration", Reason: `for_each of dynamic "rule" is unknown`}}
+	if d := cmp.Diff(want, out[0].UnknownPaths); d != "" {
+		t.Errorf("unknown (-want +got):\n%s", d)
+	}
+}

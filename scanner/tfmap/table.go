@@ -352,6 +352,9 @@ func (e *entry) translate(path string) (string, *compiledRule, bool) {
 		}
 		return model.JoinPath(out...), r, true
 	}
+	if out, ok := e.ancestor(segs); ok {
+		return out, nil, true
+	}
 	switch e.Unmapped {
 	case "drop":
 		return "", nil, false
@@ -360,6 +363,50 @@ func (e *entry) translate(path string) (string, *compiledRule, bool) {
 	default:
 		return model.AppendKey(e.Unmapped, genericPath(segs)), nil, true
 	}
+}
+
+// ancestor maps a path that lies above the rules' patterns (a whole block
+// such as "rule", unknown because a dynamic block's for_each is unknown) to
+// the CloudFormation path that holds everything those rules map: the
+// longest common prefix of their CloudFormation patterns, cut before the
+// first index the path does not give. An unknown block must stay unknown
+// in the model, not vanish and read as "not configured".
+func (e *entry) ancestor(segs []any) (string, bool) {
+	var common []any
+	found := false
+	for i := range e.rules {
+		r := &e.rules[i]
+		if len(r.tf) <= len(segs) {
+			continue
+		}
+		caps, ok := r.tf[:len(segs)].match(segs)
+		if !ok {
+			continue
+		}
+		var out []any
+		for _, ps := range r.cfn {
+			if _, wild := ps.(wildcard); wild {
+				if len(caps) == 0 {
+					break
+				}
+				ps, caps = caps[0], caps[1:]
+			}
+			out = append(out, ps)
+		}
+		if !found {
+			common, found = out, true
+			continue
+		}
+		n := 0
+		for n < len(common) && n < len(out) && common[n] == out[n] {
+			n++
+		}
+		common = common[:n]
+	}
+	if !found || len(common) == 0 {
+		return "", false
+	}
+	return model.JoinPath(common...), true
 }
 
 // globalSkip are provider attributes of every resource that are no

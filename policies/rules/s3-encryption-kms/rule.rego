@@ -24,9 +24,17 @@ kms_algorithms := {"aws:kms", "aws:kms:dsse"}
 
 deny contains f if {
 	some r in lib.resources("AWS::S3::Bucket")
-	not r.properties.BucketEncryption
+	count(object.get(r.properties, ["BucketEncryption", "ServerSideEncryptionConfiguration"], [])) == 0
 	not lib.unknown_within(r, "BucketEncryption")
 	f := lib.fail(r, "BucketEncryption", sprintf("Bucket %s has no default encryption configuration, so S3 uses SSE-S3 (AES256) rather than a KMS key.", [r.address]))
+}
+
+# The whole configuration list is unknown (a dynamic block over a value
+# known only after apply): undecided, never a silent pass.
+deny contains f if {
+	some r in lib.resources("AWS::S3::Bucket")
+	lib.unknown(r, "BucketEncryption.ServerSideEncryptionConfiguration")
+	f := lib.undecided(r, "BucketEncryption", sprintf("The encryption configuration of bucket %s is not known statically, so it cannot be checked for KMS here.", [r.address]))
 }
 
 deny contains f if {

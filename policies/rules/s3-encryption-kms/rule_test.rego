@@ -43,3 +43,17 @@ test_unknown_whole_encryption_is_not_fail if {
 test_other_types_ignored if {
 	count(s3_encryption_kms.deny) == 0 with input as {"resources": [{"address": "K", "type": "AWS::KMS::Key", "properties": {}, "unknown_paths": []}]}
 }
+
+test_unknown_configuration_list_is_unknown if {
+	r := object.union(bucket({"BucketEncryption": {"ServerSideEncryptionConfiguration": null}}), {"unknown_paths": [{"path": "BucketEncryption.ServerSideEncryptionConfiguration", "reason": "for_each of dynamic rule is unknown"}]})
+	fs := s3_encryption_kms.deny with input as {"resources": [r]}
+	count(fs) == 1
+	some f in fs
+	f.status == "unknown"
+}
+
+test_empty_configuration_fails if {
+	some f in s3_encryption_kms.deny with input as {"resources": [bucket({"BucketEncryption": {}})]}
+	f.status == "fail"
+	f.path == "BucketEncryption"
+}

@@ -1,0 +1,332 @@
+package terraform
+
+import (
+	"sort"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/stackgate/stackgate/policies/model"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// bodyEval evaluates the body of one resource instance into an object in
+// provider shape (nested blocks as lists of objects), recording the source
+// range of every attribute, block and literal element, and the references.
+type bodyEval struct {
+	m    *modInst
+	inst *resInst
+	sc   scope
+}
+
+// metaArgs are resource arguments that are not provider configuration.
+var metaArgs = map[string]bool{"count": true, "for_each": true, "provider": true, "depends_on": true}
+
+// metaBlocks are resource blocks that are not provider configuration.
+var metaBlocks = map[string]bool{"lifecycle": true, "provisioner": true, "connection": true}
+
+// mapAttrs are attributes whose JSON object values are maps, not nested
+// blocks. In .tf.json there is no syntax difference between the two, and
+// without provider schemas the evaluator decides by name.
+var mapAttrs = map[string]bool{
+	"tags": true, "tags_all": true, "labels": true, "variables": true, "parameters": true,
+	"triggers": true, "metadata": true, "context": true, "environment_variables": true,
+	"default_tags": true, "options": true, "attributes": true, "annotations": true,
+}
+
+func (b *bodyEval) body(body hcl.Body, path string, top, isJSON bool) cty.Value {
+	if sb, ok := body.(*hclsyntax.Body); ok && !isJSON {
+		return b.syntaxBody(sb, path, top)
+	}
+	return b.jsonBody(body, path)
+}
+
+func (b *bodyEval) syntaxBody(body *hclsyntax.Body, path string, top bool) cty.Value {
+	vals := map[string]cty.Value{}
+	names := make([]string, 0, len(body.Attributes))
+	for name := range body.Attributes {
+		if top && metaArgs[name] {
+			continue
+		}
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		a := body.Attributes[name]
+		p := model.AppendKey(path, name)
+		vals[name] = b.literal(a.Expr, 0)
+		b.inst.ranges[p] = a.SrcRange
+		b.literalRanges(a.Expr, p)
+	}
+	// Blocks of one type, static and dynamic, form one list in source order.
+	lists := map[string][]cty.Value{}
+	unknownLists := map[string]cty.Value{}
+	var order []string
+	for _, blk := range body.Blocks {
+		typ := blk.Type
+		if top && metaBlocks[typ] {
+			continue
+		}
+		if typ == "dynamic" && len(blk.Labels) == 1 {
+			typ = blk.Labels[0]
+		}
+		if _, seen := lists[typ]; !seen {
+			order = append(order, typ)
+			lists[typ] = nil
+		}
+		if blk.Type == "dynamic" && len(blk.Labels) == 1 {
+			elems, unknown := b.dynamic(blk, path, len(lists[typ]))
+			if unknown != cty.NilVal {
+				unknownLists[typ] = unknown
+			}
+			lists[typ] = append(lists[typ], elems...)
+			continue
+		}
+		p := model.AppendIndex(model.AppendKey(path, typ), len(lists[typ]))
+		b.inst.ranges[p] = blk.Range()
+		lists[typ] = append(lists[typ], b.syntaxBody(blk.Body, p, false))
+	}
+	for _, typ := range order {
+		if u, ok := unknownLists[typ]; ok {
+			vals[typ] = u
+			continue
+		}
+		if _, clash := vals[typ]; clash {
+			continue
+		}
+		if len(lists[typ]) == 0 {
+			vals[typ] = cty.EmptyTupleVal
+		} else {
+			vals[typ] = cty.TupleVal(lists[typ])
+		}
+	}
+	return cty.ObjectVal(vals)
+}
+
+// dynamic expands a dynamic block: one block per element of for_each, with
+// the iterator (named by iterator, else the block type) holding key and
+// value. Ranges point at the content block's attributes. An unknown
+// for_each makes the whole list unknown: how many blocks there are is not
+// known, and guessing one would invent or hide settings.
+func (b *bodyEval) dynamic(blk *hclsyntax.Block, path string, start int) ([]cty.Value, cty.Value) {
+	typ := blk.Labels[0]
+	body := blk.Body
+	fe := body.Attributes["for_each"]
+	var content *hclsyntax.Block
+	for _, c := range body.Blocks {
+		if c.Type == "content" {
+			content = c
+		}
+	}
+	if fe == nil || content == nil {
+		b.m.l.addErr(errAt(blk.DefRange(), "dynamic %q block needs a for_each argument and a content block", typ))
+		return nil, cty.NilVal
+	}
+	iter := typ
+	if a := body.Attributes["iterator"]; a != nil {
+		if k := hcl.ExprAsKeyword(a.Expr); k != "" {
+			iter = k
+		}
+	}
+	full := b.m.evalExpr(fe.Expr, b.sc)
+	coll, marks := full.Unmark()
+	listPath := model.AppendKey(path, typ)
+	if !coll.IsWhollyKnown() {
+		if _, ok := b.inst.ranges[listPath]; !ok {
+			b.inst.ranges[listPath] = blk.Range()
+		}
+		return nil, unknownBecause(cty.DynamicPseudoType, "for_each of dynamic \""+typ+"\" is unknown ("+firstReason(full)+")")
+	}
+	if coll.IsNull() || !(coll.CanIterateElements()) {
+		b.m.l.addErr(errAt(fe.Expr.Range(), "dynamic %q: for_each must be a collection", typ))
+		return nil, cty.NilVal
+	}
+	if n := coll.LengthInt(); n > b.m.l.opts.maxInstances() {
+		b.m.l.addErr(errAt(fe.Expr.Range(), "dynamic %q: for_each creates %d blocks, over the limit of %d", typ, n, b.m.l.opts.maxInstances()))
+		return nil, cty.NilVal
+	}
+	var out []cty.Value
+	for it := coll.ElementIterator(); it.Next(); {
+		k, v := it.Element()
+		iters := make(map[string]cty.Value, len(b.sc.iters)+1)
+		for name, val := range b.sc.iters {
+			iters[name] = val
+		}
+		iters[iter] = cty.ObjectVal(map[string]cty.Value{"key": k.WithMarks(marks), "value": v.WithMarks(marks)})
+		child := &bodyEval{m: b.m, inst: b.inst, sc: scope{data: b.sc.data, iters: iters}}
+		p := model.AppendIndex(listPath, start+len(out))
+		b.inst.ranges[p] = content.Range()
+		out = append(out, child.syntaxBody(content.Body, p, false))
+	}
+	return out, cty.NilVal
+}
+
+// literalRanges records ranges and references for the elements of literal
+// object and tuple expressions, so a finding on tags.Name or ingress[2]
+// points at that element rather than the whole attribute.
+func (b *bodyEval) literalRanges(expr hcl.Expression, path string) {
+	if ref, ok := b.m.resolveRef(expr, b.sc, 0); ok {
+		b.inst.refs[path] = ref
+	}
+	switch e := expr.(type) {
+	case *hclsyntax.ObjectConsExpr:
+		for _, item := range e.Items {
+			k := keyword(unwrapKey(item.KeyExpr))
+			if k == "" {
+				continue
+			}
+			p := model.AppendKey(path, k)
+			b.inst.ranges[p] = hcl.RangeBetween(item.KeyExpr.Range(), item.ValueExpr.Range())
+			b.literalRanges(item.ValueExpr, p)
+		}
+	case *hclsyntax.TupleConsExpr:
+		for i, el := range e.Exprs {
+			p := model.AppendIndex(path, i)
+			b.inst.ranges[p] = el.Range()
+			b.literalRanges(el, p)
+		}
+	}
+}
+
+func unwrapKey(e hcl.Expression) hcl.Expression {
+	if k, ok := e.(*hclsyntax.ObjectConsKeyExpr); ok {
+		return k.Wrapped
+	}
+	return e
+}
+
+// jsonBody evaluates a .tf.json body. Object values become one nested
+// block and arrays of objects a list of blocks, except for map attributes
+// (tags, ...); see mapAttrs.
+func (b *bodyEval) jsonBody(body hcl.Body, path string) cty.Value {
+	attrs, diags := body.JustAttributes()
+	for _, e := range diagErrors(diags) {
+		b.m.l.addErr(e)
+	}
+	vals := map[string]cty.Value{}
+	for name, a := range attrs {
+		p := model.AppendKey(path, name)
+		if name == "dynamic" {
+			b.m.l.note("%s: dynamic blocks in .tf.json files are not expanded; their settings are unknown", a.NameRange.String())
+			continue
+		}
+		v := b.m.evalExpr(a.Expr, b.sc)
+		b.jsonRanges(name, a.Expr, p, 0)
+		b.inst.ranges[p] = a.Range
+		vals[name] = jsonBlocks(name, v, 0)
+	}
+	return cty.ObjectVal(vals)
+}
+
+// jsonBlocks turns the object values of a .tf.json attribute into blocks
+// (lists of one object), recursively, leaving map attributes (mapAttrs)
+// and values that are not objects as they are.
+func jsonBlocks(name string, v cty.Value, depth int) cty.Value {
+	if mapAttrs[name] || depth > MaxNesting {
+		return v
+	}
+	uv, marks := v.Unmark()
+	if !uv.IsKnown() || uv.IsNull() {
+		return v
+	}
+	ty := uv.Type()
+	switch {
+	case ty.IsObjectType():
+		return cty.TupleVal([]cty.Value{jsonBlockBody(uv, depth)}).WithMarks(marks)
+	case ty.IsTupleType() || ty.IsListType():
+		var elems []cty.Value
+		for it := uv.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			ue, em := e.Unmark()
+			if !ue.IsKnown() || ue.IsNull() || !ue.Type().IsObjectType() {
+				return v
+			}
+			elems = append(elems, jsonBlockBody(ue, depth).WithMarks(em))
+		}
+		if len(elems) == 0 {
+			return v
+		}
+		return cty.TupleVal(elems).WithMarks(marks)
+	}
+	return v
+}
+
+func jsonBlockBody(obj cty.Value, depth int) cty.Value {
+	vals := map[string]cty.Value{}
+	for it := obj.ElementIterator(); it.Next(); {
+		k, e := it.Element()
+		vals[k.AsString()] = jsonBlocks(k.AsString(), e, depth+1)
+	}
+	return cty.ObjectVal(vals)
+}
+
+// jsonRanges records ranges and references inside a .tf.json attribute,
+// following the same block convention as jsonBlocks.
+func (b *bodyEval) jsonRanges(name string, expr hcl.Expression, path string, depth int) {
+	if depth > MaxNesting {
+		return
+	}
+	b.inst.ranges[path] = expr.Range()
+	if ref, ok := b.m.resolveRef(expr, b.sc, 0); ok {
+		b.inst.refs[path] = ref
+		return
+	}
+	if pairs, diags := hcl.ExprMap(expr); !diags.HasErrors() {
+		inner := path
+		if !mapAttrs[name] {
+			inner = model.AppendIndex(path, 0)
+			b.inst.ranges[inner] = expr.Range()
+		}
+		for _, kv := range pairs {
+			k := keyword(kv.Key)
+			if k == "" {
+				continue
+			}
+			b.jsonRanges(k, kv.Value, model.AppendKey(inner, k), depth+1)
+		}
+		return
+	}
+	if elems, diags := hcl.ExprList(expr); !diags.HasErrors() {
+		for i, e := range elems {
+			p := model.AppendIndex(path, i)
+			if _, isObj := hcl.ExprMap(e); !isObj.HasErrors() && !mapAttrs[name] {
+				b.inst.ranges[p] = e.Range()
+				pairs, _ := hcl.ExprMap(e)
+				for _, kv := range pairs {
+					if k := keyword(kv.Key); k != "" {
+						b.jsonRanges(k, kv.Value, model.AppendKey(p, k), depth+1)
+					}
+				}
+				continue
+			}
+			b.jsonRanges(name, e, p, depth+1)
+		}
+	}
+}
+
+// literal evaluates a literal object or tuple element by element, so one
+// element that cannot be evaluated (an unsupported function, a file
+// outside the module) makes only that element unknown, not its siblings.
+func (b *bodyEval) literal(expr hcl.Expression, depth int) cty.Value {
+	if depth > MaxNesting {
+		return b.m.evalExpr(expr, b.sc)
+	}
+	switch e := expr.(type) {
+	case *hclsyntax.ObjectConsExpr:
+		vals := make(map[string]cty.Value, len(e.Items))
+		for _, item := range e.Items {
+			k := keyword(unwrapKey(item.KeyExpr))
+			if k == "" {
+				return b.m.evalExpr(expr, b.sc)
+			}
+			vals[k] = b.literal(item.ValueExpr, depth+1)
+		}
+		return cty.ObjectVal(vals)
+	case *hclsyntax.TupleConsExpr:
+		vals := make([]cty.Value, len(e.Exprs))
+		for i, el := range e.Exprs {
+			vals[i] = b.literal(el, depth+1)
+		}
+		return cty.TupleVal(vals)
+	}
+	return b.m.evalExpr(expr, b.sc)
+}

@@ -1,0 +1,179 @@
+package terraform
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/stackgate/stackgate/policies/model"
+	"github.com/stackgate/stackgate/scanner/tfmap"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// collect appends the resources of m and of its child module instances.
+func (l *loader) collect(m *modInst, out *[]tfmap.Resource) {
+	// Every variable, local and output is evaluated, used or not, so
+	// invalid values and references are reported as Terraform reports them.
+	for _, name := range m.cfg.varOrder {
+		m.variable(name, m.cfg.variables[name].rng)
+	}
+	for _, name := range sortedKeys(m.cfg.locals) {
+		m.local(name, m.cfg.locals[name].NameRange)
+	}
+	for _, name := range sortedKeys(m.cfg.outputs) {
+		m.output(name, m.cfg.outputs[name].NameRange)
+	}
+	for _, rc := range m.cfg.resources {
+		if l.failed() {
+			return
+		}
+		rs := m.resourceState(rc.key(), rc.nameRng)
+		if rs == nil || !rs.ok {
+			continue
+		}
+		lc, lcRange := m.lifecycle(rc)
+		region := m.region(rc)
+		for _, inst := range rs.insts {
+			attrs, unknown, sens := toGo(inst.obj)
+			r := tfmap.Resource{
+				Address: inst.addr, Type: rc.typ, Name: rc.name, Module: m.addr, Mode: rc.mode,
+				Attrs: attrs, Unknown: unknown, Refs: inst.refs, Sensitive: sens,
+				Ranges: make(map[string]model.Range, len(inst.ranges)+2),
+				Range:  toRange(rc.rng), NameRange: toRange(rc.nameRng), File: rc.file,
+				Lifecycle: lc, Region: region,
+			}
+			for p, rng := range inst.ranges {
+				r.Ranges[p] = toRange(rng)
+			}
+			r.Ranges[""] = r.Range
+			if lcRange != nil {
+				r.Ranges["lifecycle.ignore_changes"] = toRange(*lcRange)
+			}
+			*out = append(*out, r)
+		}
+	}
+	for _, call := range m.cfg.modules {
+		if l.failed() {
+			return
+		}
+		for _, child := range m.expandCall(call).insts {
+			l.collect(child, out)
+		}
+	}
+}
+
+var lifecycleSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	{Name: "ignore_changes"}, {Name: "prevent_destroy"}, {Name: "create_before_destroy"}, {Name: "replace_triggered_by"},
+}, Blocks: []hcl.BlockHeaderSchema{{Type: "precondition"}, {Type: "postcondition"}}}
+
+// lifecycle decodes a resource's lifecycle block. ignore_changes holds
+// attribute paths (tags, tags["Name"]) or the keyword all.
+func (m *modInst) lifecycle(rc *resourceConfig) (*model.Lifecycle, *hcl.Range) {
+	if rc.lifecycle == nil {
+		return nil, nil
+	}
+	c, _, diags := rc.lifecycle.Body.PartialContent(lifecycleSchema)
+	for _, e := range diagErrors(diags) {
+		m.l.addErr(e)
+	}
+	lc := &model.Lifecycle{}
+	for name, dst := range map[string]*bool{"prevent_destroy": &lc.PreventDestroy, "create_before_destroy": &lc.CreateBeforeDestroy} {
+		a := c.Attributes[name]
+		if a == nil {
+			continue
+		}
+		v, diags := a.Expr.Value(nil)
+		if diags.HasErrors() || v.Type() != cty.Bool || v.IsNull() {
+			m.l.addErr(errAt(a.Expr.Range(), "lifecycle %s must be true or false, written literally", name))
+			continue
+		}
+		*dst = v.True()
+	}
+	a := c.Attributes["ignore_changes"]
+	if a == nil {
+		return lc, nil
+	}
+	rng := a.Expr.Range()
+	if keyword(a.Expr) == "all" {
+		lc.IgnoreAllChanges = true
+		return lc, &rng
+	}
+	exprs, diags := hcl.ExprList(a.Expr)
+	if diags.HasErrors() {
+		m.l.addErr(errAt(rng, "lifecycle ignore_changes must be a list of attribute names, or all"))
+		return lc, &rng
+	}
+	for _, e := range exprs {
+		t, diags := hcl.AbsTraversalForExpr(e)
+		if diags.HasErrors() {
+			m.l.addErr(errAt(e.Range(), "lifecycle ignore_changes: %s", diagMessage(diags[0])))
+			continue
+		}
+		lc.IgnoreChanges = append(lc.IgnoreChanges, traversalPath(t))
+	}
+	return lc, &rng
+}
+
+// traversalPath renders tags["Name"] as tags.Name and rule[0].x as rule[0].x.
+func traversalPath(t hcl.Traversal) string {
+	p := ""
+	for _, s := range t {
+		switch st := s.(type) {
+		case hcl.TraverseRoot:
+			p = st.Name
+		case hcl.TraverseAttr:
+			p = model.AppendKey(p, st.Name)
+		case hcl.TraverseIndex:
+			switch {
+			case st.Key.Type() == cty.String:
+				p = model.AppendKey(p, st.Key.AsString())
+			case st.Key.Type() == cty.Number:
+				if n, err := intArg(st.Key); err == nil {
+					p = model.AppendIndex(p, int(n))
+				}
+			}
+		}
+	}
+	return p
+}
+
+// region returns the region of the provider configuration a resource
+// uses, when it is known: the provider argument names it (aws.west), else
+// the default configuration of the provider its type belongs to. Without
+// a region argument the provider reads AWS_REGION / AWS_DEFAULT_REGION.
+func (m *modInst) region(rc *resourceConfig) string {
+	key := rc.provider
+	if key == "" {
+		key, _, _ = strings.Cut(rc.typ, "_")
+	}
+	if cached, ok := m.regions[key]; ok {
+		return *cached
+	}
+	region := ""
+	ref, ok := m.providers[key]
+	if ok && ref.cfg.region != nil {
+		v, _ := ref.inst.evalExpr(ref.cfg.region, scope{}).UnmarkDeep()
+		if v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
+			region = v.AsString()
+		}
+	} else if p, _, _ := strings.Cut(key, "."); p == "aws" || p == "awscc" {
+		for _, name := range []string{"AWS_DEFAULT_REGION=", "AWS_REGION="} {
+			for _, kv := range m.l.opts.Env {
+				if v, ok := cutPrefix(kv, name); ok && v != "" {
+					region = v
+				}
+			}
+		}
+	}
+	m.regions[key] = &region
+	return region
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

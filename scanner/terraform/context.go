@@ -1,0 +1,200 @@
+package terraform
+
+import (
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// evalCtx builds the evaluation context for one expression with only what
+// the expression refers to, evaluating each referenced variable, local,
+// resource and module output on demand (memoized). Evaluating only what is
+// referenced keeps evaluation in dependency order without a separate graph,
+// and a reference back into an evaluation in progress is a cycle.
+func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
+	travs := expr.Variables()
+	vars := map[string]cty.Value{}
+	ctx := &hcl.EvalContext{Variables: vars, Functions: m.funcs}
+	if len(travs) == 0 {
+		return ctx
+	}
+	attrs := attrNames(expr, travs)
+	varObj := map[string]cty.Value{}
+	localObj := map[string]cty.Value{}
+	modObj := map[string]cty.Value{}
+	dataObj := map[string]map[string]cty.Value{}
+	resObj := map[string]map[string]cty.Value{}
+	for _, t := range travs {
+		root := t.RootName()
+		rng := t.SourceRange()
+		if v, ok := sc.iters[root]; ok {
+			vars[root] = v
+			continue
+		}
+		switch root {
+		case "var":
+			if name, ok := stepName(t, 1); ok {
+				varObj[name] = m.variable(name, rng)
+			} else {
+				m.l.addErr(errAt(rng, "invalid reference: var must be followed by a variable name"))
+			}
+		case "local":
+			if name, ok := stepName(t, 1); ok {
+				localObj[name] = m.local(name, rng)
+			} else {
+				m.l.addErr(errAt(rng, "invalid reference: local must be followed by a local value name"))
+			}
+		case "module":
+			if name, ok := stepName(t, 1); ok {
+				modObj[name] = m.moduleValue(name, outputsWanted(travs, name), rng)
+			} else {
+				m.l.addErr(errAt(rng, "invalid reference: module must be followed by a module call name"))
+			}
+		case "data":
+			typ, ok1 := stepName(t, 1)
+			name, ok2 := stepName(t, 2)
+			if !ok1 || !ok2 {
+				m.l.addErr(errAt(rng, "invalid reference: data must be followed by a data source type and name"))
+				continue
+			}
+			if dataObj[typ] == nil {
+				dataObj[typ] = map[string]cty.Value{}
+			}
+			dataObj[typ][name] = m.resourceValue("data."+typ+"."+name, attrs, rng)
+		case "path":
+			vars["path"] = m.pathObject()
+		case "terraform":
+			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal(m.l.workspace)})
+		case "count":
+			if sc.data.hasCount {
+				vars["count"] = cty.ObjectVal(map[string]cty.Value{"index": sc.data.countIndex})
+			}
+		case "each":
+			if sc.data.hasEach {
+				vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": sc.data.eachKey, "value": sc.data.eachValue})
+			}
+		case "self":
+			vars["self"] = unknownBecause(cty.DynamicPseudoType, "self is known only after apply")
+		default:
+			name, ok := stepName(t, 1)
+			if !ok {
+				m.l.addErr(errAt(rng, "reference to unknown name %q", root))
+				continue
+			}
+			if resObj[root] == nil {
+				resObj[root] = map[string]cty.Value{}
+			}
+			resObj[root][name] = m.resourceValue(root+"."+name, attrs, rng)
+		}
+	}
+	if len(varObj) > 0 {
+		vars["var"] = cty.ObjectVal(varObj)
+	}
+	if len(localObj) > 0 {
+		vars["local"] = cty.ObjectVal(localObj)
+	}
+	if len(modObj) > 0 {
+		vars["module"] = cty.ObjectVal(modObj)
+	}
+	if len(dataObj) > 0 {
+		d := map[string]cty.Value{}
+		for typ, names := range dataObj {
+			d[typ] = cty.ObjectVal(names)
+		}
+		vars["data"] = cty.ObjectVal(d)
+	}
+	for typ, names := range resObj {
+		vars[typ] = cty.ObjectVal(names)
+	}
+	return ctx
+}
+
+// stepName returns the attribute name at step i of a traversal.
+func stepName(t hcl.Traversal, i int) (string, bool) {
+	if i >= len(t) {
+		return "", false
+	}
+	switch s := t[i].(type) {
+	case hcl.TraverseAttr:
+		return s.Name, true
+	case hcl.TraverseRoot:
+		return s.Name, true
+	case hcl.TraverseIndex:
+		if s.Key.Type() == cty.String && s.Key.IsKnown() && !s.Key.IsNull() {
+			return s.Key.AsString(), true
+		}
+	}
+	return "", false
+}
+
+// outputsWanted returns the output names the traversals read from module
+// call name (module.x.out, module.x[0].out), or nil when one of them uses
+// the whole module object.
+func outputsWanted(travs []hcl.Traversal, name string) map[string]bool {
+	want := map[string]bool{}
+	for _, t := range travs {
+		if t.RootName() != "module" {
+			continue
+		}
+		if n, _ := stepName(t, 1); n != name {
+			continue
+		}
+		if out, ok := attrStep(t, 2); ok {
+			want[out] = true
+			continue
+		}
+		if _, isIndex := stepAt(t, 2).(hcl.TraverseIndex); isIndex {
+			if out, ok := attrStep(t, 3); ok {
+				want[out] = true
+				continue
+			}
+		}
+		return nil
+	}
+	return want
+}
+
+func stepAt(t hcl.Traversal, i int) hcl.Traverser {
+	if i < len(t) {
+		return t[i]
+	}
+	return nil
+}
+
+func attrStep(t hcl.Traversal, i int) (string, bool) {
+	if a, ok := stepAt(t, i).(hcl.TraverseAttr); ok {
+		return a.Name, true
+	}
+	return "", false
+}
+
+// attrNames collects every attribute name an expression reads, from its
+// traversals and, in native syntax, from attribute access anywhere (after
+// splats and index expressions). Resource objects get those attributes
+// (as unknown, when the configuration does not set them), because without
+// provider schemas the evaluator cannot know every computed attribute.
+func attrNames(expr hcl.Expression, travs []hcl.Traversal) map[string]bool {
+	names := map[string]bool{"id": true, "arn": true}
+	addTrav := func(t hcl.Traversal) {
+		for _, s := range t {
+			if a, ok := s.(hcl.TraverseAttr); ok {
+				names[a.Name] = true
+			}
+		}
+	}
+	for _, t := range travs {
+		addTrav(t)
+	}
+	if se, ok := expr.(hclsyntax.Expression); ok {
+		hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+			switch e := n.(type) {
+			case *hclsyntax.RelativeTraversalExpr:
+				addTrav(e.Traversal)
+			case *hclsyntax.ScopeTraversalExpr:
+				addTrav(e.Traversal)
+			}
+			return nil
+		})
+	}
+	return names
+}

@@ -1,0 +1,205 @@
+package terraform
+
+import (
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/bmatcuk/doublestar/v4"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// fileAccess resolves the paths file functions are given. Terraform
+// resolves relative paths against the working directory, the root module;
+// stackgate reads only files inside the root module directory or the
+// directory of the module making the call, so a configuration cannot make
+// the scanner read (and echo into findings) arbitrary files.
+type fileAccess struct {
+	l       *loader
+	rootAbs string
+	modAbs  string
+}
+
+// resolve returns the absolute path and the display name of path.
+func (fa *fileAccess) resolve(path string) (string, string, error) {
+	p := path
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(fa.rootAbs, p)
+	}
+	p = filepath.Clean(p)
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return "", "", fmt.Errorf("no file exists at %q", path)
+	}
+	for _, dir := range []string{fa.rootAbs, fa.modAbs} {
+		d, err := filepath.EvalSymlinks(dir)
+		if err != nil {
+			continue
+		}
+		if rel, err := filepath.Rel(d, real); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			display := p
+			if r, err := filepath.Rel(fa.rootAbs, p); err == nil {
+				display = filepath.Join(fa.l.rootDisplay, r)
+			}
+			return real, display, nil
+		}
+	}
+	return "", "", fmt.Errorf("%q is outside the module directory; stackgate does not read it", path)
+}
+
+func (fa *fileAccess) read(path string) ([]byte, error) {
+	real, display, err := fa.resolve(path)
+	if err != nil {
+		return nil, err
+	}
+	st, err := os.Stat(real)
+	if err != nil || st.IsDir() {
+		return nil, fmt.Errorf("no file exists at %q", path)
+	}
+	src, err := readFile(real)
+	if err != nil {
+		return nil, fmt.Errorf("%q: %s", path, err.(interface{ Error() string }).Error())
+	}
+	fa.l.mu.Lock()
+	fa.l.files[display] = src
+	fa.l.mu.Unlock()
+	return src, nil
+}
+
+// add puts the file system functions into funcs.
+func (fa *fileAccess) add(funcs map[string]function.Function) {
+	readAs := func(conv func([]byte) (string, error)) function.Function {
+		return function.New(&function.Spec{
+			Params: []function.Parameter{{Name: "path", Type: cty.String}},
+			Type:   function.StaticReturnType(cty.String),
+			Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+				src, err := fa.read(args[0].AsString())
+				if err != nil {
+					return cty.NilVal, err
+				}
+				s, err := conv(src)
+				if err != nil {
+					return cty.NilVal, err
+				}
+				return cty.StringVal(s), nil
+			},
+		})
+	}
+	text := func(b []byte) (string, error) {
+		if !utf8.Valid(b) {
+			return "", fmt.Errorf("contents are not valid UTF-8; use filebase64 to read binary files")
+		}
+		return string(b), nil
+	}
+	hashed := func(h func() hash.Hash, enc func([]byte) string) func([]byte) (string, error) {
+		return func(b []byte) (string, error) {
+			s := h()
+			s.Write(b)
+			return enc(s.Sum(nil)), nil
+		}
+	}
+	funcs["file"] = readAs(text)
+	funcs["filebase64"] = readAs(func(b []byte) (string, error) { return base64.StdEncoding.EncodeToString(b), nil })
+	funcs["filemd5"] = readAs(hashed(md5.New, hex.EncodeToString))
+	funcs["filesha1"] = readAs(hashed(sha1.New, hex.EncodeToString))
+	funcs["filesha256"] = readAs(hashed(sha256.New, hex.EncodeToString))
+	funcs["filesha512"] = readAs(hashed(sha512.New, hex.EncodeToString))
+	funcs["filebase64sha256"] = readAs(hashed(sha256.New, base64.StdEncoding.EncodeToString))
+	funcs["filebase64sha512"] = readAs(hashed(sha512.New, base64.StdEncoding.EncodeToString))
+	funcs["fileexists"] = function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "path", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.Bool),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			real, _, err := fa.resolve(args[0].AsString())
+			if err != nil {
+				if strings.Contains(err.Error(), "outside") {
+					return cty.NilVal, err
+				}
+				return cty.False, nil
+			}
+			st, err := os.Stat(real)
+			return cty.BoolVal(err == nil && st.Mode().IsRegular()), nil
+		},
+	})
+	funcs["fileset"] = function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "path", Type: cty.String}, {Name: "pattern", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.Set(cty.String)),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			real, _, err := fa.resolve(args[0].AsString())
+			if err != nil {
+				return cty.SetValEmpty(cty.String), nil
+			}
+			matches, err := doublestar.Glob(os.DirFS(real), args[1].AsString(), doublestar.WithFilesOnly())
+			if err != nil {
+				return cty.NilVal, fmt.Errorf("failed to glob pattern %q: %w", args[1].AsString(), err)
+			}
+			if len(matches) == 0 {
+				return cty.SetValEmpty(cty.String), nil
+			}
+			sort.Strings(matches)
+			vals := make([]cty.Value, len(matches))
+			for i, m := range matches {
+				vals[i] = cty.StringVal(m)
+			}
+			return cty.SetVal(vals), nil
+		},
+	})
+	// templatefile renders a template with the given variables and every
+	// function except templatefile itself (Terraform forbids recursion).
+	funcs["templatefile"] = function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "path", Type: cty.String}, {Name: "vars", Type: cty.DynamicPseudoType}},
+		Type:   function.StaticReturnType(cty.DynamicPseudoType),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			path := args[0].AsString()
+			src, err := fa.read(path)
+			if err != nil {
+				return cty.NilVal, err
+			}
+			vars := args[1]
+			if !vars.IsWhollyKnown() {
+				return cty.DynamicVal, nil
+			}
+			ty := vars.Type()
+			if !(ty.IsObjectType() || ty.IsMapType()) || vars.IsNull() {
+				return cty.NilVal, function.NewArgErrorf(1, "invalid vars value: must be a map")
+			}
+			if err := checkSource(path, src); err != nil {
+				return cty.NilVal, fmt.Errorf("%s", err.Message)
+			}
+			expr, diags := hclsyntax.ParseTemplate(src, path, hcl.InitialPos)
+			if diags.HasErrors() {
+				return cty.NilVal, diags
+			}
+			ctx := &hcl.EvalContext{Variables: vars.AsValueMap(), Functions: map[string]function.Function{}}
+			for name, f := range funcs {
+				if name != "templatefile" {
+					ctx.Functions[name] = f
+				}
+			}
+			v, diags := expr.Value(ctx)
+			if diags.HasErrors() {
+				return cty.NilVal, diags
+			}
+			return v, nil
+		},
+	})
+	funcs["abspath"] = stringFunc(func(p string) string {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(fa.rootAbs, p)
+		}
+		return filepath.ToSlash(filepath.Clean(p))
+	})
+}

@@ -1,0 +1,397 @@
+package terraform
+
+import (
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"math/big"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hashicorp/go-cty-funcs/collection"
+	"github.com/hashicorp/hcl/v2/ext/tryfunc"
+	yaml "github.com/zclconf/go-cty-yaml"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
+)
+
+// baseFunctions are Terraform's built-in functions that do not touch the
+// file system, keyed by name. Functions this evaluator does not implement
+// are absent: a call to one is reported and its result is unknown.
+func baseFunctions() map[string]function.Function {
+	f := map[string]function.Function{
+		// numeric
+		"abs": stdlib.AbsoluteFunc, "ceil": stdlib.CeilFunc, "floor": stdlib.FloorFunc,
+		"log": stdlib.LogFunc, "max": stdlib.MaxFunc, "min": stdlib.MinFunc,
+		"parseint": stdlib.ParseIntFunc, "pow": stdlib.PowFunc, "signum": stdlib.SignumFunc,
+		"sum": sumFunc,
+		// string
+		"chomp": stdlib.ChompFunc, "endswith": endsWithFunc, "format": stdlib.FormatFunc,
+		"formatlist": stdlib.FormatListFunc, "indent": stdlib.IndentFunc, "join": stdlib.JoinFunc,
+		"lower": stdlib.LowerFunc, "regex": stdlib.RegexFunc, "regexall": stdlib.RegexAllFunc,
+		"replace": replaceFunc, "split": stdlib.SplitFunc, "startswith": startsWithFunc,
+		"strcontains": strContainsFunc, "strrev": stdlib.ReverseFunc, "substr": stdlib.SubstrFunc,
+		"title": stdlib.TitleFunc, "trim": stdlib.TrimFunc, "trimprefix": stdlib.TrimPrefixFunc,
+		"trimspace": stdlib.TrimSpaceFunc, "trimsuffix": stdlib.TrimSuffixFunc, "upper": stdlib.UpperFunc,
+		// collection
+		"alltrue": allTrueFunc, "anytrue": anyTrueFunc, "chunklist": stdlib.ChunklistFunc,
+		"coalesce": collection.CoalesceFunc, "coalescelist": stdlib.CoalesceListFunc, "compact": stdlib.CompactFunc,
+		"concat": stdlib.ConcatFunc, "contains": stdlib.ContainsFunc, "distinct": stdlib.DistinctFunc,
+		"element": stdlib.ElementFunc, "flatten": stdlib.FlattenFunc, "index": indexFunc,
+		"keys": stdlib.KeysFunc, "length": lengthFunc, "lookup": stdlib.LookupFunc,
+		"matchkeys": matchKeysFunc, "merge": stdlib.MergeFunc, "one": oneFunc,
+		"range": stdlib.RangeFunc, "reverse": stdlib.ReverseListFunc, "setintersection": stdlib.SetIntersectionFunc,
+		"setproduct": stdlib.SetProductFunc, "setsubtract": stdlib.SetSubtractFunc, "setunion": stdlib.SetUnionFunc,
+		"slice": stdlib.SliceFunc, "sort": stdlib.SortFunc, "transpose": transposeFunc,
+		"values": stdlib.ValuesFunc, "zipmap": stdlib.ZipmapFunc,
+		// encoding
+		"base64decode": base64DecodeFunc, "base64encode": base64EncodeFunc, "csvdecode": stdlib.CSVDecodeFunc,
+		"jsondecode": stdlib.JSONDecodeFunc, "jsonencode": stdlib.JSONEncodeFunc, "urlencode": urlEncodeFunc,
+		"yamldecode": yaml.YAMLDecodeFunc, "yamlencode": yaml.YAMLEncodeFunc,
+		// date and time
+		"formatdate": stdlib.FormatDateFunc, "timeadd": stdlib.TimeAddFunc,
+		"timestamp": unknownFunc("timestamp", cty.String), "plantimestamp": unknownFunc("plantimestamp", cty.String),
+		// hash and crypto
+		"base64sha256": hashFunc(sha256.New, base64.StdEncoding.EncodeToString),
+		"base64sha512": hashFunc(sha512.New, base64.StdEncoding.EncodeToString),
+		"md5":          hashFunc(md5.New, hex.EncodeToString), "sha1": hashFunc(sha1.New, hex.EncodeToString),
+		"sha256": hashFunc(sha256.New, hex.EncodeToString), "sha512": hashFunc(sha512.New, hex.EncodeToString),
+		"uuid": unknownFunc("uuid", cty.String), "bcrypt": unknownFunc("bcrypt", cty.String),
+		// network
+		"cidrhost": cidrHostFunc, "cidrnetmask": cidrNetmaskFunc, "cidrsubnet": cidrSubnetFunc,
+		"cidrsubnets": cidrSubnetsFunc,
+		// type conversion
+		"can": tryfunc.CanFunc, "try": tryfunc.TryFunc,
+		"tobool": stdlib.MakeToFunc(cty.Bool), "tonumber": stdlib.MakeToFunc(cty.Number),
+		"tostring": stdlib.MakeToFunc(cty.String), "tolist": toCollectionFunc(cty.List(cty.DynamicPseudoType)),
+		"toset": toCollectionFunc(cty.Set(cty.DynamicPseudoType)), "tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
+		"sensitive": sensitiveFunc, "nonsensitive": nonSensitiveFunc,
+		// path
+		"basename": stringFunc(filepath.Base), "dirname": stringFunc(filepath.Dir),
+	}
+	return f
+}
+
+func str(v cty.Value) string { return v.AsString() }
+
+// stringFunc wraps a string -> string Go function.
+func stringFunc(fn func(string) string) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "str", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			return cty.StringVal(fn(str(args[0]))), nil
+		},
+	})
+}
+
+// unknownFunc is a function whose result is only known at apply time.
+func unknownFunc(name string, ty cty.Type) function.Function {
+	return function.New(&function.Spec{
+		VarParam: &function.Parameter{Name: "args", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowNull: true, AllowDynamicType: true},
+		Type:     function.StaticReturnType(ty),
+		Impl: func([]cty.Value, cty.Type) (cty.Value, error) {
+			return unknownBecause(ty, name+"() is known only after apply"), nil
+		},
+	})
+}
+
+func hashFunc(h func() hash.Hash, enc func([]byte) string) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "str", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			s := h()
+			s.Write([]byte(str(args[0])))
+			return cty.StringVal(enc(s.Sum(nil))), nil
+		},
+	})
+}
+
+var base64EncodeFunc = stringFunc(func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) })
+
+var urlEncodeFunc = stringFunc(url.QueryEscape)
+
+var base64DecodeFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "str", Type: cty.String}},
+	Type:   function.StaticReturnType(cty.String),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		b, err := base64.StdEncoding.DecodeString(str(args[0]))
+		if err != nil {
+			return cty.NilVal, fmt.Errorf("failed to decode base64 data")
+		}
+		if !utf8.Valid(b) {
+			return cty.NilVal, fmt.Errorf("the decoded result is not valid UTF-8")
+		}
+		return cty.StringVal(string(b)), nil
+	},
+})
+
+func stringPredicate(fn func(s, sub string) bool) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "str", Type: cty.String}, {Name: "sub", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.Bool),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			return cty.BoolVal(fn(str(args[0]), str(args[1]))), nil
+		},
+	})
+}
+
+var (
+	startsWithFunc  = stringPredicate(strings.HasPrefix)
+	endsWithFunc    = stringPredicate(strings.HasSuffix)
+	strContainsFunc = stringPredicate(strings.Contains)
+)
+
+// replaceFunc is Terraform's replace: a substring wrapped in slashes is a
+// regular expression.
+var replaceFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "str", Type: cty.String}, {Name: "substr", Type: cty.String}, {Name: "replace", Type: cty.String}},
+	Type:   function.StaticReturnType(cty.String),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		s, sub, rep := str(args[0]), str(args[1]), str(args[2])
+		if len(sub) > 1 && sub[0] == '/' && sub[len(sub)-1] == '/' {
+			re, err := regexp.Compile(sub[1 : len(sub)-1])
+			if err != nil {
+				return cty.NilVal, err
+			}
+			return cty.StringVal(re.ReplaceAllString(s, rep)), nil
+		}
+		return cty.StringVal(strings.ReplaceAll(s, sub, rep)), nil
+	},
+})
+
+// lengthFunc is Terraform's length: collections and strings.
+var lengthFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowDynamicType: true, AllowUnknown: true}},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		ty := args[0].Type()
+		if ty == cty.String || ty.IsCollectionType() || ty.IsTupleType() || ty.IsObjectType() || ty == cty.DynamicPseudoType {
+			return cty.Number, nil
+		}
+		return cty.NilType, function.NewArgErrorf(0, "argument must be a string, a collection type, or a structural type")
+	},
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		v := args[0]
+		switch {
+		case v.Type() == cty.String:
+			return stdlib.Strlen(v)
+		case v.Type().IsTupleType():
+			return cty.NumberIntVal(int64(v.Type().Length())), nil
+		case v.Type().IsObjectType():
+			return cty.NumberIntVal(int64(len(v.Type().AttributeTypes()))), nil
+		case !v.IsKnown():
+			return cty.UnknownVal(cty.Number), nil
+		}
+		return v.Length(), nil
+	},
+})
+
+// indexFunc is Terraform's index(list, value): the position of value.
+var indexFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "list", Type: cty.DynamicPseudoType}, {Name: "value", Type: cty.DynamicPseudoType}},
+	Type:   function.StaticReturnType(cty.Number),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		l := args[0]
+		if !(l.Type().IsListType() || l.Type().IsTupleType()) {
+			return cty.NilVal, function.NewArgErrorf(0, "argument must be a list or tuple")
+		}
+		if !l.IsWhollyKnown() || !args[1].IsKnown() {
+			return cty.UnknownVal(cty.Number), nil
+		}
+		i := 0
+		for it := l.ElementIterator(); it.Next(); i++ {
+			_, e := it.Element()
+			eq, err := stdlib.Equal(e, args[1])
+			if err != nil {
+				return cty.NilVal, err
+			}
+			if eq.IsKnown() && eq.True() {
+				return cty.NumberIntVal(int64(i)), nil
+			}
+		}
+		return cty.NilVal, fmt.Errorf("item not found")
+	},
+})
+
+func boolListFunc(all bool) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "list", Type: cty.List(cty.Bool)}},
+		Type:   function.StaticReturnType(cty.Bool),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			result := all
+			for it := args[0].ElementIterator(); it.Next(); {
+				_, e := it.Element()
+				if !e.IsKnown() {
+					return cty.UnknownVal(cty.Bool), nil
+				}
+				if e.IsNull() {
+					if all {
+						return cty.False, nil
+					}
+					continue
+				}
+				if all && e.False() {
+					return cty.False, nil
+				}
+				if !all && e.True() {
+					result = true
+				}
+			}
+			return cty.BoolVal(result), nil
+		},
+	})
+}
+
+var (
+	allTrueFunc = boolListFunc(true)
+	anyTrueFunc = boolListFunc(false)
+)
+
+var sumFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "list", Type: cty.DynamicPseudoType}},
+	Type:   function.StaticReturnType(cty.Number),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		l := args[0]
+		ty := l.Type()
+		if !(ty.IsListType() || ty.IsSetType() || ty.IsTupleType()) || l.LengthInt() == 0 {
+			return cty.NilVal, function.NewArgErrorf(0, "argument must be a non-empty list or set of numbers")
+		}
+		total := new(big.Float)
+		for it := l.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			n, err := convert.Convert(e, cty.Number)
+			if err != nil || n.IsNull() {
+				return cty.NilVal, function.NewArgErrorf(0, "argument must be a list or set of numbers")
+			}
+			total.Add(total, n.AsBigFloat())
+		}
+		return cty.NumberVal(total), nil
+	},
+})
+
+// oneFunc is Terraform's one: null for an empty collection, the only
+// element for a one-element collection, an error otherwise.
+var oneFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "list", Type: cty.DynamicPseudoType}},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		ty := args[0].Type()
+		switch {
+		case ty.IsListType() || ty.IsSetType():
+			return ty.ElementType(), nil
+		case ty.IsTupleType():
+			if n := len(ty.TupleElementTypes()); n == 1 {
+				return ty.TupleElementTypes()[0], nil
+			} else if n == 0 {
+				return cty.DynamicPseudoType, nil
+			}
+			return cty.NilType, function.NewArgErrorf(0, "must be a list, set, or tuple value with either zero or one elements")
+		}
+		return cty.NilType, function.NewArgErrorf(0, "must be a list, set, or tuple value with either zero or one elements")
+	},
+	Impl: func(args []cty.Value, ty cty.Type) (cty.Value, error) {
+		l := args[0]
+		switch l.LengthInt() {
+		case 0:
+			return cty.NullVal(ty), nil
+		case 1:
+			it := l.ElementIterator()
+			it.Next()
+			_, e := it.Element()
+			return e, nil
+		}
+		return cty.NilVal, function.NewArgErrorf(0, "must be a list, set, or tuple value with either zero or one elements")
+	},
+})
+
+var transposeFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "values", Type: cty.Map(cty.List(cty.String))}},
+	Type:   function.StaticReturnType(cty.Map(cty.List(cty.String))),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		out := map[string][]cty.Value{}
+		for it := args[0].ElementIterator(); it.Next(); {
+			k, l := it.Element()
+			if l.IsNull() {
+				continue
+			}
+			for li := l.ElementIterator(); li.Next(); {
+				_, e := li.Element()
+				if e.IsNull() {
+					return cty.NilVal, fmt.Errorf("lists must not contain null values")
+				}
+				out[e.AsString()] = append(out[e.AsString()], k)
+			}
+		}
+		m := map[string]cty.Value{}
+		for k, vs := range out {
+			m[k] = cty.ListVal(vs)
+		}
+		if len(m) == 0 {
+			return cty.MapValEmpty(cty.List(cty.String)), nil
+		}
+		return cty.MapVal(m), nil
+	},
+})
+
+var matchKeysFunc = function.New(&function.Spec{
+	Params: []function.Parameter{
+		{Name: "values", Type: cty.List(cty.DynamicPseudoType)},
+		{Name: "keys", Type: cty.List(cty.DynamicPseudoType)},
+		{Name: "searchset", Type: cty.List(cty.DynamicPseudoType)},
+	},
+	Type: func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
+	Impl: func(args []cty.Value, ty cty.Type) (cty.Value, error) {
+		vals, keys, search := args[0], args[1], args[2]
+		if vals.LengthInt() != keys.LengthInt() {
+			return cty.NilVal, fmt.Errorf("length of keys and values should be equal")
+		}
+		var out []cty.Value
+		i := 0
+		for it := keys.ElementIterator(); it.Next(); i++ {
+			_, k := it.Element()
+			for st := search.ElementIterator(); st.Next(); {
+				_, s := st.Element()
+				eq, err := stdlib.Equal(k, s)
+				if err != nil {
+					return cty.NilVal, err
+				}
+				if eq.IsKnown() && eq.True() {
+					out = append(out, vals.Index(cty.NumberIntVal(int64(i))))
+					break
+				}
+			}
+		}
+		if len(out) == 0 {
+			return cty.ListValEmpty(ty.ElementType()), nil
+		}
+		return cty.ListVal(out), nil
+	},
+})
+
+var sensitiveFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowNull: true, AllowMarked: true, AllowDynamicType: true}},
+	Type:   func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		return args[0].Mark(sensitiveMark{}), nil
+	},
+})
+
+var nonSensitiveFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowNull: true, AllowMarked: true, AllowDynamicType: true}},
+	Type:   func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		v, marks := args[0].Unmark()
+		delete(marks, sensitiveMark{})
+		return v.WithMarks(marks), nil
+	},
+})

@@ -1,0 +1,145 @@
+package terraform
+
+import (
+	"path/filepath"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/stackgate/stackgate/scanner/tfmap"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// modInst is one instance of a module: the root, or module.x["k"].
+type modInst struct {
+	l      *loader
+	cfg    *moduleConfig
+	parent *modInst
+	call   *moduleCall // the call that made this instance; nil for the root
+	data   instData    // each/count of that call, for evaluating its inputs
+	addr   string      // "module.a[\"k\"].module.b", "" for the root
+	key    string      // modules.json key: call names joined by "."
+	depth  int
+	funcs  map[string]function.Function
+
+	vars      map[string]cty.Value
+	locals    map[string]cty.Value
+	outputs   map[string]cty.Value
+	resources map[string]*resState
+	calls     map[string]*callState
+	regions   map[string]*string
+	providers map[string]providerRef
+}
+
+// instData is what count and for_each give the expressions of one instance.
+type instData struct {
+	hasCount, hasEach  bool
+	countIndex         cty.Value
+	eachKey, eachValue cty.Value
+	eachRef            *tfmap.Ref // each.value is this resource instance
+}
+
+// scope is where an expression is evaluated: the instance data of its
+// resource or module call and the iterators of enclosing dynamic blocks.
+type scope struct {
+	data  instData
+	iters map[string]cty.Value
+}
+
+// providerRef is a provider configuration visible in a module instance.
+type providerRef struct {
+	inst *modInst
+	cfg  *providerConfig
+}
+
+func (l *loader) newInst(cfg *moduleConfig, parent *modInst, call *moduleCall, addr string, data instData, key string, depth int) *modInst {
+	m := &modInst{
+		l: l, cfg: cfg, parent: parent, call: call, data: data, addr: addr, key: key, depth: depth,
+		vars: map[string]cty.Value{}, locals: map[string]cty.Value{}, outputs: map[string]cty.Value{},
+		resources: map[string]*resState{}, calls: map[string]*callState{}, regions: map[string]*string{},
+		providers: map[string]providerRef{},
+	}
+	m.funcs = make(map[string]function.Function, len(l.base)+16)
+	for k, f := range l.base {
+		m.funcs[k] = f
+	}
+	(&fileAccess{l: l, rootAbs: l.rootAbs, modAbs: cfg.abs}).add(m.funcs)
+	// Providers: Terraform passes default (unaliased) provider
+	// configurations to child modules implicitly, unless the call has a
+	// providers argument, which then says exactly what is passed.
+	if parent != nil {
+		if call != nil && len(call.providers) > 0 {
+			for child, par := range call.providers {
+				if ref, ok := parent.providers[par]; ok {
+					m.providers[child] = ref
+				}
+			}
+		} else {
+			for k, ref := range parent.providers {
+				if !strings.Contains(k, ".") {
+					m.providers[k] = ref
+				}
+			}
+		}
+	}
+	for k, p := range cfg.providers {
+		m.providers[k] = providerRef{inst: m, cfg: p}
+	}
+	return m
+}
+
+// prefix is the address prefix of resources in this instance.
+func (m *modInst) prefix() string {
+	if m.addr == "" {
+		return ""
+	}
+	return m.addr + "."
+}
+
+// where names the module instance in messages.
+func (m *modInst) where() string {
+	if m.addr == "" {
+		return "the root module"
+	}
+	return m.addr
+}
+
+// evalExpr evaluates expr in scope. Evaluation problems that Terraform
+// would only hit with provider schemas or real values (a function this
+// evaluator lacks, an attribute of a computed object) make the value
+// unknown with the reason, and a note; they do not fail the load.
+func (m *modInst) evalExpr(expr hcl.Expression, sc scope) cty.Value {
+	ctx := m.evalCtx(expr, sc)
+	v, diags := expr.Value(ctx)
+	if diags.HasErrors() {
+		d := diags[0]
+		for _, x := range diags {
+			if x.Severity == hcl.DiagError {
+				d = x
+				break
+			}
+		}
+		rng := expr.Range()
+		if d.Subject != nil {
+			rng = *d.Subject
+		}
+		reason := "cannot be evaluated statically: " + diagMessage(d)
+		m.l.note("%s:%d:%d: %s", rng.Filename, rng.Start.Line, rng.Start.Column, reason)
+		return unknownBecause(cty.DynamicPseudoType, reason)
+	}
+	return v
+}
+
+// pathObject is the path.* object of this instance. path.module is
+// relative to the root, as Terraform makes it.
+func (m *modInst) pathObject() cty.Value {
+	mod := "."
+	if rel, err := filepath.Rel(m.l.rootAbs, m.cfg.abs); err == nil {
+		mod = filepath.ToSlash(rel)
+	}
+	return cty.ObjectVal(map[string]cty.Value{
+		"module": cty.StringVal(mod),
+		"root":   cty.StringVal("."),
+		"cwd":    cty.StringVal(filepath.ToSlash(m.l.rootAbs)),
+	})
+}

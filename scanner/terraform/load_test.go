@@ -1,0 +1,426 @@
+package terraform
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stackgate/stackgate/policies/model"
+	"github.com/stackgate/stackgate/scanner/tfmap"
+)
+
+func load(t *testing.T, dir string, opts Options) *Module {
+	t.Helper()
+	m, err := Load(dir, opts)
+	if err != nil {
+		t.Fatalf("Load(%s): %v", dir, err)
+	}
+	return m
+}
+
+func find(t *testing.T, m *Module, addr string) tfmap.Resource {
+	t.Helper()
+	for _, r := range m.Resources {
+		if r.Address == addr {
+			return r
+		}
+	}
+	var addrs []string
+	for _, r := range m.Resources {
+		addrs = append(addrs, r.Address)
+	}
+	t.Fatalf("no resource %s; have:\n%s", addr, strings.Join(addrs, "\n"))
+	return tfmap.Resource{}
+}
+
+// expectation is one assertion on a path of a resource.
+type expectation struct {
+	addr, path string
+	value      any    // expected value (when not unknown)
+	unknown    string // expected reason; "" when the value is known
+	ref        *tfmap.Ref
+	line       int    // expected start line of the path's range (0: not checked)
+	file       string // expected file name (base), when line is checked
+}
+
+func check(t *testing.T, m *Module, tests []expectation) {
+	t.Helper()
+	for _, tt := range tests {
+		r := find(t, m, tt.addr)
+		name := tt.addr + " " + tt.path
+		if tt.unknown != "" {
+			if got := r.Unknown[tt.path]; got != tt.unknown {
+				t.Errorf("%s: unknown reason %q, want %q", name, got, tt.unknown)
+			}
+		} else {
+			if reason, ok := r.Unknown[tt.path]; ok {
+				t.Errorf("%s: unexpectedly unknown: %s", name, reason)
+			}
+			got, ok := model.Lookup(r.Attrs, tt.path)
+			if !ok {
+				t.Errorf("%s: path not found in %v", name, r.Attrs)
+			} else if d := cmp.Diff(tt.value, got); d != "" {
+				t.Errorf("%s (-want +got):\n%s", name, d)
+			}
+		}
+		if tt.ref != nil {
+			if d := cmp.Diff(*tt.ref, r.Refs[tt.path]); d != "" {
+				t.Errorf("%s: ref (-want +got):\n%s", name, d)
+			}
+		}
+		if tt.line != 0 {
+			rng := r.Ranges[tt.path]
+			if rng.Start.Line != tt.line || filepath.Base(rng.Filename) != tt.file {
+				t.Errorf("%s: range %s:%d, want %s:%d", name, rng.Filename, rng.Start.Line, tt.file, tt.line)
+			}
+		}
+	}
+}
+
+func TestS3Split(t *testing.T) {
+	m := load(t, "testdata/s3split", Options{})
+	sse := "rule[0].apply_server_side_encryption_by_default[0]."
+	check(t, m, []expectation{
+		{addr: `aws_s3_bucket.lake["raw"]`, path: "bucket", value: "acme-lake-raw", line: 36, file: "main.tf"},
+		{addr: `aws_s3_bucket.lake["curated"]`, path: "tags.tier", value: "gold"},
+		{addr: `aws_s3_bucket.lake["raw"]`, path: "tags.environment", value: "prod"},
+		{addr: `aws_s3_bucket_server_side_encryption_configuration.lake["raw"]`, path: "bucket",
+			unknown: `aws_s3_bucket.lake["raw"].id is known only after apply`,
+			ref:     &tfmap.Ref{Address: `aws_s3_bucket.lake["raw"]`, Type: "aws_s3_bucket", Attribute: "id"}, line: 48, file: "main.tf"},
+		{addr: `aws_s3_bucket_server_side_encryption_configuration.lake["raw"]`, path: sse + "kms_master_key_id",
+			unknown: "aws_kms_key.data.arn is known only after apply",
+			ref:     &tfmap.Ref{Address: "aws_kms_key.data", Type: "aws_kms_key", Attribute: "arn"}, line: 53, file: "main.tf"},
+		{addr: `aws_s3_bucket_server_side_encryption_configuration.lake["raw"]`, path: sse + "sse_algorithm", value: "aws:kms:dsse", line: 52, file: "main.tf"},
+		{addr: `aws_s3_bucket_server_side_encryption_configuration.lake["raw"]`, path: "rule[0]", value: m.Resources[3].Attrs["rule"].([]any)[0], line: 50, file: "main.tf"},
+		{addr: `aws_s3_bucket_versioning.lake["curated"]`, path: "versioning_configuration[0].status", value: "Suspended"},
+		{addr: `aws_s3_bucket_versioning.lake["raw"]`, path: "versioning_configuration[0].status", value: "Enabled"},
+		{addr: `aws_s3_bucket_versioning.lake["raw"]`, path: "bucket", unknown: `aws_s3_bucket.lake["raw"].id is known only after apply`,
+			ref: &tfmap.Ref{Address: `aws_s3_bucket.lake["raw"]`, Type: "aws_s3_bucket", Attribute: "id"}},
+		{addr: "aws_s3_bucket_server_side_encryption_configuration.logs", path: sse + "sse_algorithm",
+			unknown: "var.sse_algorithm has no value", line: 79, file: "main.tf"},
+		{addr: "aws_s3_bucket_public_access_block.logs", path: "restrict_public_buckets", value: true, line: 89, file: "main.tf"},
+		{addr: "aws_db_instance.main", path: "storage_encrypted", value: true},
+	})
+	if got := find(t, m, `aws_s3_bucket.lake["raw"]`).Region; got != "eu-central-1" {
+		t.Errorf("region from prod.auto.tfvars = %q", got)
+	}
+	if got := find(t, m, "aws_s3_bucket.logs").Region; got != "us-west-2" {
+		t.Errorf("region of provider aws.west = %q", got)
+	}
+	lake := find(t, m, `aws_s3_bucket.lake["raw"]`)
+	want := &model.Lifecycle{IgnoreChanges: []string{"tags.LastScanned", "replication_configuration"}, PreventDestroy: true}
+	if d := cmp.Diff(want, lake.Lifecycle); d != "" {
+		t.Errorf("lifecycle (-want +got):\n%s", d)
+	}
+	if r := lake.Ranges["lifecycle.ignore_changes"]; r.Start.Line != 40 {
+		t.Errorf("ignore_changes range %+v", r)
+	}
+	db := find(t, m, "aws_db_instance.main")
+	if d := cmp.Diff([]string{"password"}, db.Sensitive); d != "" {
+		t.Errorf("sensitive (-want +got):\n%s", d)
+	}
+	if m.Files[filepath.Join("testdata", "s3split", "terraform.tfvars")] == nil {
+		t.Error("terraform.tfvars not in Files")
+	}
+}
+
+func TestModules(t *testing.T) {
+	m := load(t, "testdata/modules", Options{})
+	sse := "rule[0].apply_server_side_encryption_by_default[0]."
+	check(t, m, []expectation{
+		{addr: "module.raw.aws_s3_bucket.this", path: "bucket", value: "acme-raw", line: 25, file: "main.tf"},
+		{addr: "module.archive.aws_s3_bucket.this", path: "bucket", value: "acme-archive"},
+		{addr: `module.team["beta"].aws_s3_bucket.this`, path: "bucket", value: "acme-team-beta"},
+		{addr: "module.raw.aws_s3_bucket_server_side_encryption_configuration.this", path: sse + "sse_algorithm", value: "aws:kms", line: 33, file: "main.tf"},
+		{addr: "module.archive.aws_s3_bucket_server_side_encryption_configuration.this", path: sse + "sse_algorithm", value: "AES256"},
+		// A module input that is a resource reference stays a reference.
+		{addr: "module.raw.aws_s3_bucket_server_side_encryption_configuration.this", path: sse + "kms_master_key_id",
+			unknown: "aws_kms_key.shared.arn is known only after apply",
+			ref:     &tfmap.Ref{Address: "aws_kms_key.shared", Type: "aws_kms_key", Attribute: "arn"}},
+		// null input: known null, not unknown.
+		{addr: "module.archive.aws_s3_bucket_server_side_encryption_configuration.this", path: sse + "kms_master_key_id", value: nil},
+		// A module output that is a resource attribute stays a reference.
+		{addr: "aws_s3_bucket_policy.raw", path: "bucket", unknown: "module.raw.aws_s3_bucket.this.id is known only after apply",
+			ref: &tfmap.Ref{Address: "module.raw.aws_s3_bucket.this", Type: "aws_s3_bucket", Attribute: "id"}},
+		{addr: "aws_instance.web[0]", path: "instance_type", value: "t3.micro"},
+		{addr: "aws_instance.web[1]", path: "subnet_id", value: "10.0.1.0/24"},
+	})
+	for _, r := range m.Resources {
+		if r.Address == "aws_s3_bucket.replica[0]" || r.Address == "module.archive.aws_s3_bucket_versioning.this[0]" {
+			t.Errorf("%s exists although its count is 0", r.Address)
+		}
+		if strings.HasPrefix(r.Address, "module.") && !strings.Contains(r.File, filepath.Join("modules", "bucket")) {
+			t.Errorf("%s: file %s is not the module's file", r.Address, r.File)
+		}
+	}
+	if r := find(t, m, "aws_s3_bucket_policy.raw"); r.Refs["policy"] != (tfmap.Ref{}) {
+		t.Errorf("policy built with jsonencode is not a reference: %+v", r.Refs["policy"])
+	}
+}
+
+func TestDynamicBlocks(t *testing.T) {
+	m := load(t, "testdata/dynamic_sg", Options{})
+	check(t, m, []expectation{
+		{addr: "aws_security_group.web", path: "ingress[0].cidr_blocks", value: []any{"0.0.0.0/0"}, line: 33, file: "main.tf"},
+		{addr: "aws_security_group.web", path: "ingress[0].from_port", value: int64(443)},
+		{addr: "aws_security_group.web", path: "ingress[1].description", value: "ssh from vpn"},
+		{addr: "aws_security_group.web", path: "ingress[0].description", value: "managed"},
+		{addr: "aws_security_group.web", path: "ingress[0]", value: find(t, m, "aws_security_group.web").Attrs["ingress"].([]any)[0], line: 29, file: "main.tf"},
+		{addr: "aws_security_group.web", path: "ingress[2].from_port", value: int64(8080), line: 39, file: "main.tf"},
+		{addr: "aws_security_group.web", path: "egress[0].protocol", value: "-1", line: 51, file: "main.tf"},
+		{addr: "aws_security_group.unknown", path: "ingress", unknown: `for_each of dynamic "ingress" is unknown (var.extra_cidrs has no value)`},
+		{addr: "aws_launch_template.nested", path: "block_device_mappings[1].ebs[1].volume_size", value: int64(200), line: 81, file: "main.tf"},
+		{addr: "aws_launch_template.nested", path: "block_device_mappings[0].device_name", value: "/dev/sda1"},
+	})
+}
+
+func TestJSONConfig(t *testing.T) {
+	m := load(t, "testdata/json", Options{})
+	check(t, m, []expectation{
+		{addr: "aws_s3_bucket.app", path: "bucket", value: "app-dev", line: 15, file: "main.tf.json"},
+		{addr: "aws_s3_bucket.app", path: "tags.Name", value: "app-dev"},
+		{addr: "aws_s3_bucket_server_side_encryption_configuration.app", path: "rule[0].apply_server_side_encryption_by_default[0].sse_algorithm", value: "aws:kms", line: 25, file: "main.tf.json"},
+		{addr: "aws_s3_bucket_server_side_encryption_configuration.app", path: "bucket", unknown: "aws_s3_bucket.app.id is known only after apply",
+			ref: &tfmap.Ref{Address: "aws_s3_bucket.app", Type: "aws_s3_bucket", Attribute: "id"}},
+		{addr: "aws_s3_bucket_versioning.app", path: "versioning_configuration[0].status", value: "Enabled", line: 4, file: "extra.tf"},
+	})
+	if lc := find(t, m, "aws_s3_bucket.app").Lifecycle; lc == nil || len(lc.IgnoreChanges) != 1 || lc.IgnoreChanges[0] != "tags" {
+		t.Errorf("lifecycle %+v", lc)
+	}
+}
+
+func TestInstalledModules(t *testing.T) {
+	m := load(t, "testdata/installed", Options{})
+	check(t, m, []expectation{
+		{addr: "module.vpc.aws_subnet.private[2]", path: "cidr_block", value: "10.0.32.0/20"},
+		{addr: "aws_flow_log.vpc", path: "iam_role_arn", unknown: "module.eks (source terraform-aws-modules/eks/aws) is not scanned; its outputs are unknown"},
+	})
+	if len(m.Notes) != 1 || !strings.Contains(m.Notes[0], "module.eks") {
+		t.Errorf("notes %q", m.Notes)
+	}
+}
+
+// TestVariablePrecedence follows Terraform's order: default, TF_VAR_,
+// terraform.tfvars, *.auto.tfvars, --var-file, --var.
+func TestVariablePrecedence(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "main.tf", `
+variable "a" { default = "default" }
+variable "b" { default = "default" }
+variable "c" { default = "default" }
+variable "d" { default = "default" }
+variable "e" { default = "default" }
+variable "n" { type = number }
+variable "l" { type = list(string) }
+variable "o" {
+  type = object({ name = string, size = optional(number, 10) })
+  default = { name = "x" }
+}
+resource "null_resource" "r" {
+  triggers = { a = var.a, b = var.b, c = var.c, d = var.d, e = var.e, n = var.n, l = join(",", var.l), size = var.o.size }
+}
+`)
+	write(t, dir, "terraform.tfvars", "b = \"tfvars\"\nc = \"tfvars\"\nd = \"tfvars\"\ne = \"tfvars\"\n")
+	write(t, dir, "x.auto.tfvars", "c = \"auto\"\nd = \"auto\"\ne = \"auto\"\n")
+	varFile := write(t, dir, "extra.tfvars", "d = \"varfile\"\ne = \"varfile\"\n")
+	m := load(t, dir, Options{
+		VarFiles: []string{varFile},
+		Vars:     map[string]string{"e": "cli", "l": `["p", "q"]`},
+		Env:      []string{"TF_VAR_a=env", "TF_VAR_b=env", "TF_VAR_n=42"},
+	})
+	want := map[string]any{"a": "env", "b": "tfvars", "c": "auto", "d": "varfile", "e": "cli", "n": int64(42), "l": "p,q", "size": int64(10)}
+	if d := cmp.Diff(want, find(t, m, "null_resource.r").Attrs["triggers"]); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+func TestUnknownExpansion(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "main.tf", `
+variable "names" { type = set(string) }
+variable "n" { type = number }
+resource "aws_s3_bucket" "b" {
+  for_each = var.names
+  bucket   = "x-${each.key}"
+  acl      = "private"
+}
+resource "aws_instance" "i" {
+  count         = var.n
+  instance_type = "t3.micro"
+  tags          = { Name = "web-${count.index}" }
+}
+`)
+	m := load(t, dir, Options{})
+	reason := "for_each of aws_s3_bucket.b is unknown (var.names has no value)"
+	check(t, m, []expectation{
+		{addr: "aws_s3_bucket.b[*]", path: "bucket", unknown: reason},
+		{addr: "aws_s3_bucket.b[*]", path: "acl", value: "private"},
+		{addr: "aws_instance.i[*]", path: "instance_type", value: "t3.micro"},
+		{addr: "aws_instance.i[*]", path: "tags.Name", unknown: "count of aws_instance.i is unknown (var.n has no value)"},
+	})
+	if len(m.Notes) != 2 {
+		t.Errorf("notes %q", m.Notes)
+	}
+}
+
+func TestEachValueOfResource(t *testing.T) {
+	m := load(t, "testdata/s3split", Options{})
+	check(t, m, []expectation{
+		{addr: `aws_s3_bucket_server_side_encryption_configuration.lake["curated"]`, path: "bucket",
+			unknown: `aws_s3_bucket.lake["curated"].id is known only after apply`,
+			ref:     &tfmap.Ref{Address: `aws_s3_bucket.lake["curated"]`, Type: "aws_s3_bucket", Attribute: "id"}},
+	})
+}
+
+func write(t testing.TB, dir, name, src string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestErrors covers configurations Terraform rejects and hostile input:
+// each gives a clear error naming the file and line.
+func TestErrors(t *testing.T) {
+	deep := "locals {\n  x = " + strings.Repeat("(", 10000) + "1" + strings.Repeat(")", 10000) + "\n}\n"
+	tests := []struct {
+		name  string
+		files map[string]string
+		opts  Options
+		want  string // substring of the error
+		where string // file:line prefix of the first error
+	}{
+		{name: "parse error", files: map[string]string{"main.tf": "resource \"aws_s3_bucket\" \"x\" {\n  bucket = \n}\n"},
+			want: "Invalid expression", where: "main.tf:2"},
+		{name: "local cycle", files: map[string]string{"main.tf": "locals {\n  a = local.b\n  b = local.c\n  c = local.a\n}\nresource \"x_y\" \"z\" {\n  v = local.a\n}\n"},
+			want: "cycle: local.a -> local.b -> local.c -> local.a", where: "main.tf:"},
+		{name: "resource cycle", files: map[string]string{"main.tf": "resource \"x_y\" \"a\" {\n  v = x_y.b.id\n}\nresource \"x_y\" \"b\" {\n  v = x_y.a.id\n}\n"},
+			want: "cycle: x_y.a -> x_y.b -> x_y.a", where: "main.tf:"},
+		{name: "undeclared variable", files: map[string]string{"main.tf": "resource \"x_y\" \"a\" {\n  v = var.nope\n}\n"},
+			want: `undeclared input variable "nope"`, where: "main.tf:2:7"},
+		{name: "module calls itself", files: map[string]string{
+			"main.tf":   "module \"a\" {\n  source = \"./a\"\n}\n",
+			"a/main.tf": "module \"b\" {\n  source = \"../b\"\n}\n",
+			"b/main.tf": "module \"a\" {\n  source = \"../a\"\n}\n"},
+			want: "a module must not call itself", where: filepath.Join("b", "main.tf") + ":2"},
+		{name: "module calls its own directory", files: map[string]string{"main.tf": "module \"me\" {\n  source = \"./\"\n}\n"},
+			want: "a module must not call itself", where: "main.tf:2"},
+		{name: "for_each of 100000 instances", files: map[string]string{"main.tf": "resource \"x_y\" \"a\" {\n  for_each = toset([for p in setproduct(range(1000), range(100)) : \"${p[0]}-${p[1]}\"])\n}\n"},
+			want: "creates 100000 instances, over the limit of 10000", where: "main.tf:2"},
+		{name: "huge count", files: map[string]string{"main.tf": "resource \"x_y\" \"a\" {\n  count = 1000000000000\n}\n"},
+			want: "over the limit of 10000", where: "main.tf:2"},
+		{name: "total instances", opts: Options{MaxTotalInstances: 15}, files: map[string]string{"main.tf": "resource \"x_y\" \"a\" {\n  count = 10\n}\nresource \"x_y\" \"b\" {\n  count = 10\n}\n"},
+			want: "more than 15 resource and module instances", where: "main.tf:5"},
+		{name: "deep nesting", files: map[string]string{"main.tf": deep}, want: "nesting exceeds the limit of 512 levels", where: "main.tf:2"},
+		{name: "invalid for_each", files: map[string]string{"main.tf": "resource \"x_y\" \"a\" {\n  for_each = [\"a\"]\n}\n"},
+			want: "must be a map, or set of strings", where: "main.tf:2"},
+		{name: "bad tfvars type", files: map[string]string{"main.tf": "variable \"n\" {\n  type = number\n}\n", "terraform.tfvars": "n = \"many\"\n"},
+			want: `invalid value for variable "n"`, where: "terraform.tfvars:1"},
+		{name: "missing local module", files: map[string]string{"main.tf": "module \"m\" {\n  source = \"./nope\"\n}\n"},
+			want: "does not exist", where: "main.tf:2"},
+		{name: "invalid UTF-8", files: map[string]string{"main.tf": "locals {\n  a = \"\xff\"\n}\n"}, want: "invalid UTF-8", where: "main.tf:2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for n, src := range tt.files {
+				write(t, dir, n, src)
+			}
+			_, err := Load(dir, tt.opts)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %q does not say %q", err, tt.want)
+			}
+			var me *model.Error
+			if !errors.As(err, &me) {
+				t.Fatalf("error %T is not a *model.Error", err)
+			}
+			if loc := me.Error(); !strings.HasPrefix(loc, filepath.Join(dir, tt.where)) {
+				t.Errorf("error %q is not located at %s", loc, tt.where)
+			}
+		})
+	}
+}
+
+func TestFileSizeLimit(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "main.tf", "# "+strings.Repeat("x", MaxFileBytes)+"\n")
+	_, err := Load(dir, Options{})
+	if err == nil || !strings.Contains(err.Error(), "over the limit of 8 MiB") {
+		t.Fatalf("error %v", err)
+	}
+}
+
+func TestIsModuleDir(t *testing.T) {
+	for dir, want := range map[string]bool{"testdata/json": true, "testdata/s3split": true, "testdata": false, "testdata/nope": false} {
+		if got := IsModuleDir(dir); got != want {
+			t.Errorf("IsModuleDir(%s) = %v", dir, got)
+		}
+	}
+}
+
+func TestOverrideFilesAndEnvRegion(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "main.tf", "provider \"aws\" {}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\n")
+	write(t, dir, "main_override.tf", "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"other\"\n}\n")
+	m := load(t, dir, Options{Env: []string{"AWS_DEFAULT_REGION=eu-west-1", "AWS_REGION=eu-north-1"}})
+	r := find(t, m, "aws_s3_bucket.b")
+	if r.Attrs["bucket"] != "b" || r.Region != "eu-north-1" {
+		t.Errorf("bucket %v region %q", r.Attrs["bucket"], r.Region)
+	}
+	if len(m.Notes) != 1 || !strings.Contains(m.Notes[0], "main_override.tf: override file not merged") {
+		t.Errorf("notes %q", m.Notes)
+	}
+}
+
+// TestRefsThroughLocalsAndConditionals: a reference stays a reference
+// through a local and the chosen branch of a known conditional, and is not
+// one once a function transforms it.
+func TestRefsThroughLocalsAndConditionals(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "main.tf", `
+variable "use_cmk" {
+  default = true
+}
+resource "aws_kms_key" "k" {
+  for_each = toset(["logs"])
+}
+locals {
+  key = aws_kms_key.k["logs"]
+}
+resource "aws_s3_bucket_server_side_encryption_configuration" "a" {
+  bucket = "a"
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = var.use_cmk ? local.key.arn : null
+    }
+  }
+}
+resource "aws_s3_bucket_policy" "p" {
+  bucket = "a"
+  policy = "${local.key.arn}/x"
+}
+`)
+	m := load(t, dir, Options{})
+	path := "rule[0].apply_server_side_encryption_by_default[0].kms_master_key_id"
+	check(t, m, []expectation{
+		{addr: "aws_s3_bucket_server_side_encryption_configuration.a", path: path,
+			unknown: `aws_kms_key.k["logs"].arn is known only after apply`,
+			ref:     &tfmap.Ref{Address: `aws_kms_key.k["logs"]`, Type: "aws_kms_key", Attribute: "arn"}},
+		{addr: "aws_s3_bucket_policy.p", path: "policy", unknown: `aws_kms_key.k["logs"].arn is known only after apply`},
+	})
+	if ref, ok := find(t, m, "aws_s3_bucket_policy.p").Refs["policy"]; ok {
+		t.Errorf("a template with more text is not a reference: %+v", ref)
+	}
+}

@@ -1,0 +1,190 @@
+package terraform
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/stackgate/stackgate/policies/model"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// loader holds the state of one Load.
+type loader struct {
+	opts        Options
+	rootDisplay string
+	rootAbs     string
+
+	mu    sync.Mutex // guards files, written by file functions
+	files map[string][]byte
+	notes []string
+	noted map[string]struct{}
+	errs  []*model.Error
+
+	configs     map[string]*moduleConfig // by absolute directory
+	installed   map[string]string        // modules.json: key -> absolute dir
+	base        map[string]function.Function
+	rootVars    map[string]rawVar
+	total       int             // resource and module instances so far
+	active      map[string]bool // evaluations in progress, for cycle detection
+	activeStack []string
+	workspace   string
+}
+
+// Load evaluates the root module in dir. Errors are *model.Error values
+// (or an ErrorList of them), each naming file, line and column.
+func Load(dir string, opts Options) (mod *Module, err error) {
+	// cty panics on some misuse of marked or unknown values; a panic is a
+	// bug here, but one configuration must not take the whole scan down.
+	defer func() {
+		if r := recover(); r != nil {
+			mod, err = nil, model.Errorf(dir, 0, 0, "internal error evaluating the module (please report it): %v", r)
+		}
+	}()
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, model.Errorf(dir, 0, 0, "%v", err)
+	}
+	l := &loader{
+		opts: opts, rootDisplay: filepath.Clean(dir), rootAbs: abs,
+		files: map[string][]byte{}, noted: map[string]struct{}{},
+		configs: map[string]*moduleConfig{}, base: baseFunctions(),
+		active: map[string]bool{}, workspace: "default",
+	}
+	for _, kv := range opts.Env {
+		if v, ok := cutPrefix(kv, "TF_WORKSPACE="); ok && v != "" {
+			l.workspace = v
+		}
+	}
+	l.readInstalled()
+	cfg := l.config(l.rootDisplay, abs)
+	if cfg == nil || len(l.errs) > 0 {
+		return nil, ErrorList(l.errs).err()
+	}
+	l.rootVars = l.rootVarValues(cfg)
+	if len(l.errs) > 0 {
+		return nil, ErrorList(l.errs).err()
+	}
+	root := l.newInst(cfg, nil, nil, "", instData{}, "", 0)
+	m := &Module{Dir: dir, Files: l.files}
+	l.collect(root, &m.Resources)
+	m.Notes = l.notes
+	if len(l.errs) > 0 {
+		return nil, ErrorList(l.errs).err()
+	}
+	return m, nil
+}
+
+func cutPrefix(s, p string) (string, bool) {
+	if len(s) >= len(p) && s[:len(p)] == p {
+		return s[len(p):], true
+	}
+	return s, false
+}
+
+// addErr records a problem; past maxErrors the rest are dropped.
+func (l *loader) addErr(err error) {
+	if len(l.errs) >= maxErrors {
+		return
+	}
+	if me, ok := err.(*model.Error); ok {
+		for _, e := range l.errs {
+			if *e == *me {
+				return
+			}
+		}
+		l.errs = append(l.errs, me)
+		return
+	}
+	l.errs = append(l.errs, model.Errorf("", 0, 0, "%v", err))
+}
+
+// failed reports whether loading should stop adding work.
+func (l *loader) failed() bool { return len(l.errs) >= maxErrors }
+
+// config parses and decodes the module in a directory once.
+func (l *loader) config(display, abs string) *moduleConfig {
+	if c, ok := l.configs[abs]; ok {
+		return c
+	}
+	files, errs := l.readModuleDir(display, abs)
+	for _, e := range errs {
+		l.addErr(e)
+	}
+	if len(errs) > 0 {
+		l.configs[abs] = nil
+		return nil
+	}
+	c, errs := decodeModule(display, abs, files)
+	for _, e := range errs {
+		l.addErr(e)
+	}
+	l.configs[abs] = c
+	return c
+}
+
+// readInstalled reads .terraform/modules/modules.json, where terraform init
+// records the modules it downloaded.
+func (l *loader) readInstalled() {
+	path := filepath.Join(l.rootAbs, ".terraform", "modules", "modules.json")
+	src, err := readFile(path)
+	if err != nil {
+		return
+	}
+	var doc struct {
+		Modules []struct{ Key, Source, Dir string }
+	}
+	if err := json.Unmarshal(src, &doc); err != nil {
+		l.note("%s: not valid JSON (%v); installed modules are not used", filepath.Join(l.rootDisplay, ".terraform", "modules", "modules.json"), err)
+		return
+	}
+	l.installed = map[string]string{}
+	for _, m := range doc.Modules {
+		if m.Key == "" || m.Dir == "" {
+			continue
+		}
+		dir := m.Dir
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(l.rootAbs, dir)
+		}
+		l.installed[m.Key] = dir
+	}
+}
+
+// enter marks an evaluation as in progress; it returns false, and records
+// a cycle error at rng, when the same evaluation is already in progress.
+func (l *loader) enter(key string, rng hcl.Range) bool {
+	if l.active[key] {
+		cycle := []string{}
+		for i := len(l.activeStack) - 1; i >= 0; i-- {
+			cycle = append([]string{l.activeStack[i]}, cycle...)
+			if l.activeStack[i] == key {
+				break
+			}
+		}
+		cycle = append(cycle, key)
+		msg := ""
+		for i, c := range cycle {
+			if i > 0 {
+				msg += " -> "
+			}
+			msg += c
+		}
+		l.addErr(errAt(rng, "cycle: %s refer to each other", msg))
+		return false
+	}
+	l.active[key] = true
+	l.activeStack = append(l.activeStack, key)
+	return true
+}
+
+func (l *loader) leave(key string) {
+	delete(l.active, key)
+	l.activeStack = l.activeStack[:len(l.activeStack)-1]
+}
+
+// cycleVal is the value used for a reference that closes a cycle, so
+// evaluation can continue and report more than the first problem.
+func cycleVal() cty.Value { return unknownBecause(cty.DynamicPseudoType, "reference cycle") }

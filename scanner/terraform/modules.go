@@ -1,0 +1,93 @@
+package terraform
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// callState is a module call of a module instance, expanded once.
+type callState struct {
+	exp        expansion
+	insts      []*modInst
+	unresolved string // why the module is not scanned, when it is not
+}
+
+// isLocalSource reports whether a module source is a local path, which
+// Terraform recognises by its "./" or "../" prefix.
+func isLocalSource(s string) bool {
+	return strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") || s == "." || s == ".."
+}
+
+// expandCall resolves a module call's source, evaluates its count or
+// for_each and creates its instances.
+func (m *modInst) expandCall(call *moduleCall) *callState {
+	if cs, ok := m.calls[call.name]; ok {
+		return cs
+	}
+	l := m.l
+	cs := &callState{}
+	m.calls[call.name] = cs
+	addr := m.prefix() + "module." + call.name
+	key := call.name
+	if m.key != "" {
+		key = m.key + "." + call.name
+	}
+	var display, abs string
+	switch {
+	case isLocalSource(call.source):
+		display = filepath.Join(m.cfg.display, filepath.FromSlash(call.source))
+		abs = filepath.Join(m.cfg.abs, filepath.FromSlash(call.source))
+	case l.installed[key] != "":
+		abs = l.installed[key]
+		display = abs
+		if rel, err := filepath.Rel(l.rootAbs, abs); err == nil {
+			display = filepath.Join(l.rootDisplay, rel)
+		}
+	default:
+		cs.unresolved = addr + " (source " + call.source + ") is not scanned; its outputs are unknown"
+		l.note("%s: source %s is a registry or remote module that is not in .terraform/modules (run terraform init); not scanned", addr, call.source)
+	}
+	if cs.unresolved == "" {
+		if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+			l.addErr(errAt(call.sourceRng, "module %q: source directory %s does not exist", call.name, display))
+			cs.unresolved = addr + " could not be loaded"
+		}
+	}
+	if cs.unresolved == "" {
+		for a := m; a != nil; a = a.parent {
+			if a.cfg.abs == abs {
+				l.addErr(errAt(call.sourceRng, "module %q calls %s, which is already being expanded by %s: a module must not call itself, directly or through other modules", call.name, display, a.where()))
+				cs.unresolved = addr + " calls itself"
+				break
+			}
+		}
+	}
+	if cs.unresolved == "" && m.depth+1 > MaxModuleDepth {
+		l.addErr(errAt(call.sourceRng, "module %q: modules are nested more than %d levels deep", call.name, MaxModuleDepth))
+		cs.unresolved = addr + " is nested too deeply"
+	}
+	var ok bool
+	if cs.exp, ok = m.expand(call.count, call.forEach, addr); !ok {
+		cs.unresolved = addr + " could not be expanded"
+		return cs
+	}
+	if cs.unresolved != "" {
+		return cs
+	}
+	cfg := l.config(display, abs)
+	if cfg == nil {
+		cs.unresolved = addr + " could not be loaded"
+		return cs
+	}
+	for i := 0; i < cs.exp.size(); i++ {
+		child := l.newInst(cfg, m, call, addr+cs.exp.instanceKey(i), cs.exp.data(i), key, m.depth+1)
+		for name, in := range call.inputs {
+			if cfg.variables[name] == nil {
+				l.addErr(errAt(in.NameRange, "module %q has no variable named %q", call.name, name))
+			}
+		}
+		cs.insts = append(cs.insts, child)
+	}
+	return cs
+}

@@ -1,0 +1,106 @@
+package terraform
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/stackgate/stackgate/scanner/tfmap"
+)
+
+// Limits that keep hostile or generated configurations bounded in time and
+// memory. Real configurations are far below each of them.
+const (
+	// DefaultMaxInstances bounds the instances one count or for_each creates.
+	DefaultMaxInstances = 10000
+	// DefaultMaxTotalInstances bounds resource and module instances in a load.
+	DefaultMaxTotalInstances = 100000
+	// MaxFileBytes is the size over which a file is rejected before parsing.
+	MaxFileBytes = 8 << 20
+	// MaxModuleDepth bounds module nesting (root is depth 0).
+	MaxModuleDepth = 50
+	// MaxNesting bounds bracket nesting in a file, checked before the HCL
+	// parser (which recurses per level) sees it.
+	MaxNesting = 512
+	// maxErrors is how many problems one Load reports before it stops.
+	maxErrors = 50
+)
+
+// Options configures Load.
+type Options struct {
+	// VarFiles are --var-file paths, applied after terraform.tfvars and
+	// *.auto.tfvars (alphabetical), as Terraform does. Relative paths are
+	// relative to the current directory, as on Terraform's command line.
+	VarFiles []string
+	// Vars are --var name=value settings, highest precedence. A value for a
+	// variable of a complex type is parsed as an HCL expression.
+	Vars map[string]string
+	// Env is the environment (os.Environ()), for TF_VAR_name.
+	Env []string
+	// MaxInstances bounds the instances one count or for_each may create
+	// (0: DefaultMaxInstances).
+	MaxInstances int
+	// MaxTotalInstances bounds resource and module instances in the whole
+	// load (0: DefaultMaxTotalInstances).
+	MaxTotalInstances int
+}
+
+// Module is an evaluated root module.
+type Module struct {
+	// Dir is the root module directory, as given to Load.
+	Dir string
+	// Resources are the managed and data resources of the root module and
+	// of every expanded module, instance by instance, in declaration order.
+	Resources []tfmap.Resource
+	// Files holds every file read, by the path used in source ranges.
+	Files map[string][]byte
+	// Notes say what was not evaluated and why (a registry module that is
+	// not installed, an unknown for_each, a function not implemented).
+	Notes []string
+}
+
+// IsModuleDir reports whether dir holds Terraform configuration files
+// (*.tf or *.tf.json).
+func IsModuleDir(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if !e.IsDir() && isConfigFile(e.Name()) {
+			return true
+		}
+	}
+	return false
+}
+
+// isConfigFile reports whether name is a Terraform configuration file.
+// Editor backups and hidden files are ignored, as Terraform does.
+func isConfigFile(name string) bool {
+	if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") || strings.HasSuffix(name, "~") {
+		return false
+	}
+	return strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json")
+}
+
+// isOverrideFile reports whether name is an override file (main_override.tf,
+// override.tf.json), which Terraform merges into the other files.
+func isOverrideFile(name string) bool {
+	base := strings.TrimSuffix(strings.TrimSuffix(name, ".json"), ".tf")
+	base = filepath.Base(base)
+	return base == "override" || strings.HasSuffix(base, "_override")
+}
+
+func (o Options) maxInstances() int {
+	if o.MaxInstances > 0 {
+		return o.MaxInstances
+	}
+	return DefaultMaxInstances
+}
+
+func (o Options) maxTotal() int {
+	if o.MaxTotalInstances > 0 {
+		return o.MaxTotalInstances
+	}
+	return DefaultMaxTotalInstances
+}

@@ -1,0 +1,159 @@
+package terraform
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"unicode/utf8"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
+	"github.com/stackgate/stackgate/policies/model"
+)
+
+// parsedFile is one parsed configuration or variables file.
+type parsedFile struct {
+	name string // path used in ranges and Module.Files
+	file *hcl.File
+	json bool
+}
+
+// readFile reads path, rejecting it before reading it whole when it is
+// over MaxFileBytes.
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, model.Errorf(path, 0, 0, "cannot read: %v", unwrapPathError(err))
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Size() > MaxFileBytes {
+		return nil, model.Errorf(path, 0, 0, "file is %d bytes, over the limit of %d MiB", st.Size(), MaxFileBytes>>20)
+	}
+	src, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, model.Errorf(path, 0, 0, "cannot read: %v", unwrapPathError(err))
+	}
+	if len(src) > MaxFileBytes {
+		return nil, model.Errorf(path, 0, 0, "file is over the limit of %d MiB", MaxFileBytes>>20)
+	}
+	return src, nil
+}
+
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// parseSource parses src as native HCL or, for names ending in .json, as
+// HCL's JSON syntax, after the checks that protect the parsers.
+func parseSource(name string, src []byte) (*parsedFile, []*model.Error) {
+	if err := checkSource(name, src); err != nil {
+		return nil, []*model.Error{err}
+	}
+	isJSON := filepath.Ext(name) == ".json"
+	var f *hcl.File
+	var diags hcl.Diagnostics
+	if isJSON {
+		f, diags = hcljson.Parse(src, name)
+	} else {
+		f, diags = hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+	}
+	if errs := diagErrors(diags); len(errs) > 0 {
+		return nil, errs
+	}
+	return &parsedFile{name: name, file: f, json: isJSON}, nil
+}
+
+// checkSource rejects invalid UTF-8 and nesting deeper than MaxNesting.
+// The HCL parsers recurse once per nesting level, so deeply nested input
+// is refused before they see it. The count includes brackets inside
+// strings: it over-estimates, and real files stay far below the bound.
+func checkSource(name string, src []byte) *model.Error {
+	line, col, depth := 1, 1, 0
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return model.Errorf(name, line, col, "invalid UTF-8 byte 0x%02x: configuration files must be UTF-8 encoded", src[i])
+		}
+		switch r {
+		case '\n':
+			line, col = line+1, 0
+		case '(', '[', '{':
+			depth++
+			if depth > MaxNesting {
+				return model.Errorf(name, line, col, "expression nesting exceeds the limit of %d levels", MaxNesting)
+			}
+		case ')', ']', '}':
+			if depth > 0 {
+				depth--
+			}
+		}
+		col++
+		i += size
+	}
+	return nil
+}
+
+// readModuleDir parses the configuration files of one module directory in
+// name order. display is the directory as shown in ranges.
+func (l *loader) readModuleDir(display, abs string) ([]*parsedFile, []*model.Error) {
+	entries, err := os.ReadDir(abs)
+	if err != nil {
+		return nil, []*model.Error{model.Errorf(display, 0, 0, "cannot read module directory: %v", unwrapPathError(err))}
+	}
+	var names []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && isConfigFile(e.Name()) {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	var files []*parsedFile
+	var errs []*model.Error
+	for _, n := range names {
+		name := filepath.Join(display, n)
+		if isOverrideFile(n) {
+			l.note("%s: override file not merged; its settings are not checked", name)
+			continue
+		}
+		src, err := readFile(filepath.Join(abs, n))
+		if err != nil {
+			errs = append(errs, relabel(err, name))
+			continue
+		}
+		l.files[name] = src
+		pf, perrs := parseSource(name, src)
+		errs = append(errs, perrs...)
+		if pf != nil {
+			files = append(files, pf)
+		}
+	}
+	if len(names) == 0 && len(errs) == 0 {
+		errs = append(errs, model.Errorf(display, 0, 0, "no Terraform configuration files (*.tf, *.tf.json) in the module directory"))
+	}
+	return files, errs
+}
+
+// relabel gives err the display name instead of the absolute path.
+func relabel(err error, name string) *model.Error {
+	if me, ok := err.(*model.Error); ok {
+		c := *me
+		c.File = name
+		return &c
+	}
+	return model.Errorf(name, 0, 0, "%v", err)
+}
+
+func (l *loader) note(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if _, dup := l.noted[msg]; dup {
+		return
+	}
+	l.noted[msg] = struct{}{}
+	l.notes = append(l.notes, msg)
+}

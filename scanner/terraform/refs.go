@@ -1,0 +1,234 @@
+package terraform
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/stackgate/stackgate/scanner/tfmap"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// maxRefDepth bounds how many locals, module inputs and outputs a
+// reference is followed through.
+const maxRefDepth = 64
+
+// resolveRef reports whether expr is, exactly, a reference to another
+// resource (or one of its attributes): aws_s3_bucket.x.id, "${...}" of one,
+// aws_kms_key.k[each.key].arn, or such a reference passed through a local,
+// a module input or output, or the chosen branch of a conditional whose
+// condition is known. Anything that transforms the value (a function call,
+// a template with more text) is not a reference.
+func (m *modInst) resolveRef(expr hcl.Expression, sc scope, depth int) (tfmap.Ref, bool) {
+	if depth > maxRefDepth {
+		return tfmap.Ref{}, false
+	}
+	switch e := expr.(type) {
+	case *hclsyntax.TemplateWrapExpr:
+		return m.resolveRef(e.Wrapped, sc, depth+1)
+	case *hclsyntax.ParenthesesExpr:
+		return m.resolveRef(e.Expression, sc, depth+1)
+	case *hclsyntax.ConditionalExpr:
+		c, _ := m.evalExpr(e.Condition, sc).UnmarkDeep()
+		if !c.IsKnown() || c.IsNull() || c.Type() != cty.Bool {
+			return tfmap.Ref{}, false
+		}
+		if c.True() {
+			return m.resolveRef(e.TrueResult, sc, depth+1)
+		}
+		return m.resolveRef(e.FalseResult, sc, depth+1)
+	case *hclsyntax.ScopeTraversalExpr:
+		return m.refTraversal(e.Traversal, sc, depth)
+	case *hclsyntax.IndexExpr:
+		if t, ok := m.indexTraversal(e, sc); ok {
+			return m.refTraversal(t, sc, depth)
+		}
+	case *hclsyntax.RelativeTraversalExpr:
+		if ix, ok := e.Source.(*hclsyntax.IndexExpr); ok {
+			if t, ok := m.indexTraversal(ix, sc); ok {
+				return m.refTraversal(append(t, e.Traversal...), sc, depth)
+			}
+		}
+	default:
+		if inner, ok := m.jsonTemplate(expr); ok {
+			return m.resolveRef(inner, sc, depth+1)
+		}
+	}
+	return tfmap.Ref{}, false
+}
+
+// jsonTemplate re-parses a .tf.json string value as the native template it
+// holds, at its position in the file, so references in JSON are found the
+// same way as in native syntax.
+func (m *modInst) jsonTemplate(expr hcl.Expression) (hclsyntax.Expression, bool) {
+	if _, native := expr.(hclsyntax.Expression); native {
+		return nil, false
+	}
+	r := expr.Range()
+	src := m.l.files[r.Filename]
+	if src == nil || r.End.Byte > len(src) || r.Start.Byte >= r.End.Byte || src[r.Start.Byte] != '"' {
+		return nil, false
+	}
+	var s string
+	if err := json.Unmarshal(src[r.Start.Byte:r.End.Byte], &s); err != nil || !strings.HasPrefix(s, "${") {
+		return nil, false
+	}
+	e, diags := hclsyntax.ParseTemplate([]byte(s), r.Filename, r.Start)
+	if diags.HasErrors() {
+		return nil, false
+	}
+	return e, true
+}
+
+// indexTraversal turns x.y[key] with a key known in scope into a traversal.
+func (m *modInst) indexTraversal(e *hclsyntax.IndexExpr, sc scope) (hcl.Traversal, bool) {
+	src, ok := e.Collection.(*hclsyntax.ScopeTraversalExpr)
+	if !ok {
+		return nil, false
+	}
+	k, _ := m.evalExpr(e.Key, sc).UnmarkDeep()
+	if !k.IsKnown() || k.IsNull() || !(k.Type() == cty.String || k.Type() == cty.Number) {
+		return nil, false
+	}
+	t := make(hcl.Traversal, 0, len(src.Traversal)+1)
+	t = append(t, src.Traversal...)
+	return append(t, hcl.TraverseIndex{Key: k}), true
+}
+
+func (m *modInst) refTraversal(t hcl.Traversal, sc scope, depth int) (tfmap.Ref, bool) {
+	root := t.RootName()
+	if _, isIter := sc.iters[root]; isIter {
+		return tfmap.Ref{}, false
+	}
+	switch root {
+	case "local":
+		name, ok := attrStep(t, 1)
+		attr := m.cfg.locals[name]
+		if !ok || attr == nil {
+			return tfmap.Ref{}, false
+		}
+		ref, ok := m.resolveRef(attr.Expr, scope{}, depth+1)
+		return withRest(ref, ok, t[2:])
+	case "var":
+		name, ok := attrStep(t, 1)
+		if !ok || m.parent == nil {
+			return tfmap.Ref{}, false
+		}
+		in := m.call.inputs[name]
+		if in == nil {
+			return tfmap.Ref{}, false
+		}
+		ref, ok := m.parent.resolveRef(in.Expr, scope{data: m.data}, depth+1)
+		return withRest(ref, ok, t[2:])
+	case "module":
+		return m.refModule(t, depth)
+	case "data":
+		typ, ok1 := attrStep(t, 1)
+		name, ok2 := attrStep(t, 2)
+		if !ok1 || !ok2 || m.cfg.resByKey["data."+typ+"."+name] == nil {
+			return tfmap.Ref{}, false
+		}
+		return m.resourceRef("data."+typ+"."+name, typ, t[3:])
+	case "each":
+		if v, ok := attrStep(t, 1); ok && v == "value" && sc.data.eachRef != nil {
+			return withRest(*sc.data.eachRef, true, t[2:])
+		}
+		return tfmap.Ref{}, false
+	case "count", "self", "path", "terraform":
+		return tfmap.Ref{}, false
+	}
+	name, ok := attrStep(t, 1)
+	if !ok || m.cfg.resByKey[root+"."+name] == nil {
+		return tfmap.Ref{}, false
+	}
+	return m.resourceRef(root+"."+name, root, t[2:])
+}
+
+// resourceRef builds the reference to resource key with the rest of the
+// traversal: an optional instance key, then the attribute.
+func (m *modInst) resourceRef(key, typ string, rest hcl.Traversal) (tfmap.Ref, bool) {
+	addr := m.prefix() + key
+	if len(rest) > 0 {
+		if ix, ok := rest[0].(hcl.TraverseIndex); ok {
+			k := ix.Key
+			switch {
+			case k.Type() == cty.String:
+				addr += "[" + strconv.Quote(k.AsString()) + "]"
+			case k.Type() == cty.Number:
+				n, err := intArg(k)
+				if err != nil {
+					return tfmap.Ref{}, false
+				}
+				addr += "[" + strconv.FormatInt(n, 10) + "]"
+			default:
+				return tfmap.Ref{}, false
+			}
+			rest = rest[1:]
+		}
+	}
+	ref := tfmap.Ref{Address: addr, Type: typ}
+	if a, ok := attrStep(rest, 0); ok {
+		ref.Attribute = a
+	}
+	return ref, true
+}
+
+// refModule follows module.x.out (or module.x[key].out) into the output's
+// expression in that child instance.
+func (m *modInst) refModule(t hcl.Traversal, depth int) (tfmap.Ref, bool) {
+	name, ok := attrStep(t, 1)
+	call := m.cfg.modByName[name]
+	if !ok || call == nil {
+		return tfmap.Ref{}, false
+	}
+	cs := m.expandCall(call)
+	if cs.unresolved != "" || cs.exp.kind == expandUnknown {
+		return tfmap.Ref{}, false
+	}
+	rest := t[2:]
+	idx := 0
+	if len(rest) > 0 {
+		if ix, ok := rest[0].(hcl.TraverseIndex); ok {
+			found := false
+			for i, k := range cs.exp.keys {
+				if eq := k.Equals(ix.Key); eq.IsKnown() && eq.True() {
+					idx, found = i, true
+				}
+			}
+			if !found {
+				return tfmap.Ref{}, false
+			}
+			rest = rest[1:]
+		}
+	}
+	if idx >= len(cs.insts) {
+		return tfmap.Ref{}, false
+	}
+	out, ok := attrStep(rest, 0)
+	child := cs.insts[idx]
+	attr := child.cfg.outputs[out]
+	if !ok || attr == nil {
+		return tfmap.Ref{}, false
+	}
+	ref, ok := child.resolveRef(attr.Expr, scope{}, depth+1)
+	return withRest(ref, ok, rest[1:])
+}
+
+// withRest applies the remaining traversal to a reference to a whole
+// resource: local.bucket.arn where local.bucket = aws_s3_bucket.x.
+func withRest(ref tfmap.Ref, ok bool, rest hcl.Traversal) (tfmap.Ref, bool) {
+	if !ok || len(rest) == 0 {
+		return ref, ok
+	}
+	if ref.Attribute != "" {
+		return tfmap.Ref{}, false
+	}
+	a, isAttr := attrStep(rest, 0)
+	if !isAttr {
+		return tfmap.Ref{}, false
+	}
+	ref.Attribute = a
+	return ref, true
+}

@@ -1,0 +1,99 @@
+package terraform
+
+import (
+	"github.com/hashicorp/hcl/v2"
+	"github.com/stackgate/stackgate/scanner/tfmap"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// resState is a resource of a module instance, expanded and evaluated once.
+type resState struct {
+	cfg   *resourceConfig
+	addr  string // without instance key
+	exp   expansion
+	insts []*resInst
+	ok    bool
+}
+
+// resInst is one evaluated resource instance.
+type resInst struct {
+	addr   string
+	obj    cty.Value // the configured attributes and blocks
+	ranges map[string]hcl.Range
+	refs   map[string]tfmap.Ref
+}
+
+// resourceState expands and evaluates the resource with the given key
+// ("aws_s3_bucket.x", "data.aws_iam_policy_document.y"), or returns nil
+// with an error recorded when no such resource is declared.
+func (m *modInst) resourceState(key string, rng hcl.Range) *resState {
+	if rs, ok := m.resources[key]; ok {
+		return rs
+	}
+	cfg := m.cfg.resByKey[key]
+	if cfg == nil {
+		m.l.addErr(errAt(rng, "reference to undeclared resource %s in %s", key, m.where()))
+		return nil
+	}
+	if !m.l.enter(m.prefix()+key, rng) {
+		return nil
+	}
+	defer m.l.leave(m.prefix() + key)
+	rs := &resState{cfg: cfg, addr: m.prefix() + key}
+	rs.exp, rs.ok = m.expand(cfg.count, cfg.forEach, rs.addr)
+	if rs.ok {
+		for i := 0; i < rs.exp.size(); i++ {
+			inst := &resInst{addr: rs.addr + rs.exp.instanceKey(i), ranges: map[string]hcl.Range{}, refs: map[string]tfmap.Ref{}}
+			b := &bodyEval{m: m, inst: inst, sc: scope{data: rs.exp.data(i)}}
+			inst.obj = b.body(cfg.body, "", true, cfg.json)
+			rs.insts = append(rs.insts, inst)
+		}
+	}
+	m.resources[key] = rs
+	return rs
+}
+
+// resourceValue is what expressions see for a resource: per instance an
+// object of its configured attributes plus, as unknown, the attributes in
+// attrs that configuration does not set (id, arn and whatever the
+// referring expression reads), whose values only the provider knows.
+func (m *modInst) resourceValue(key string, attrs map[string]bool, rng hcl.Range) cty.Value {
+	rs := m.resourceState(key, rng)
+	if rs == nil {
+		if m.l.active[m.prefix()+key] {
+			return cycleVal()
+		}
+		return unknownBecause(cty.DynamicPseudoType, key+" is not declared")
+	}
+	if !rs.ok {
+		return unknownBecause(cty.DynamicPseudoType, rs.addr+" could not be expanded")
+	}
+	if rs.exp.kind == expandUnknown {
+		return unknownBecause(cty.DynamicPseudoType, rs.exp.reason)
+	}
+	objs := make([]cty.Value, len(rs.insts))
+	for i, inst := range rs.insts {
+		vals := map[string]cty.Value{}
+		if inst.obj.Type().IsObjectType() {
+			for it := inst.obj.ElementIterator(); it.Next(); {
+				k, v := it.Element()
+				vals[k.AsString()] = v
+			}
+		}
+		for a := range attrs {
+			if v, set := vals[a]; set && !(v.IsKnown() && !v.IsMarked() && v.IsNull()) {
+				continue
+			}
+			vals[a] = unknownBecause(cty.DynamicPseudoType, computedReason(rs.cfg, inst.addr, a))
+		}
+		objs[i] = cty.ObjectVal(vals)
+	}
+	return rs.exp.combine(objs)
+}
+
+func computedReason(cfg *resourceConfig, addr, attr string) string {
+	if cfg.mode == "data" {
+		return addr + "." + attr + " is read by the provider; not known statically"
+	}
+	return addr + "." + attr + " is known only after apply"
+}

@@ -1,0 +1,159 @@
+package terraform
+
+import (
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// variable returns the value of an input variable of this instance.
+func (m *modInst) variable(name string, rng hcl.Range) cty.Value {
+	if v, ok := m.vars[name]; ok {
+		return v
+	}
+	decl := m.cfg.variables[name]
+	if decl == nil {
+		m.l.addErr(errAt(rng, "reference to undeclared input variable %q in %s", name, m.where()))
+		return unknownBecause(cty.DynamicPseudoType, "var."+name+" is not declared")
+	}
+	key := m.prefix() + "var." + name
+	if !m.l.enter(key, rng) {
+		return cycleVal()
+	}
+	v := m.computeVariable(decl)
+	m.l.leave(key)
+	if decl.sensitive {
+		v = v.Mark(sensitiveMark{})
+	}
+	m.vars[name] = v
+	return v
+}
+
+func (m *modInst) computeVariable(decl *variableConfig) cty.Value {
+	noValue := "var." + decl.name + " has no value"
+	if m.addr != "" {
+		noValue = "var." + decl.name + " of " + m.addr + " has no value"
+	}
+	var val cty.Value
+	var where hcl.Range
+	given := false
+	if m.parent == nil {
+		if raw, ok := m.l.rootVars[decl.name]; ok {
+			val, where, given = raw.val, raw.rng, true
+			if raw.rng.Filename == "" {
+				where = decl.rng
+			}
+		}
+	} else if in := m.call.inputs[decl.name]; in != nil {
+		val, where, given = m.parent.evalExpr(in.Expr, scope{data: m.data}), in.Expr.Range(), true
+	}
+	if given && val.IsKnown() && !val.IsMarked() && val.IsNull() && !decl.nullable {
+		given = false // a null for a non-nullable variable takes the default
+	}
+	if !given {
+		if decl.def == nil {
+			if m.parent != nil {
+				m.l.note("%s: %s sets no value for variable %q, which has no default; its uses are unknown", m.call.rng.String(), m.addr, decl.name)
+			}
+			return unknownBecause(decl.typ, noValue)
+		}
+		d, diags := decl.def.Value(nil)
+		if diags.HasErrors() {
+			m.l.addErr(errAt(decl.def.Range(), "variable %q: the default must be a constant value: %s", decl.name, diagMessage(diags[0])))
+			return unknownBecause(decl.typ, noValue)
+		}
+		val, where = d, decl.def.Range()
+	}
+	out, err := convertVar(decl, val)
+	if err != nil {
+		m.l.addErr(errAt(where, "invalid value for variable %q: %v", decl.name, err))
+		return unknownBecause(decl.typ, "var."+decl.name+" has an invalid value")
+	}
+	return out
+}
+
+// local returns the value of a local value of this instance.
+func (m *modInst) local(name string, rng hcl.Range) cty.Value {
+	if v, ok := m.locals[name]; ok {
+		return v
+	}
+	attr := m.cfg.locals[name]
+	if attr == nil {
+		m.l.addErr(errAt(rng, "reference to undeclared local value %q in %s", name, m.where()))
+		return unknownBecause(cty.DynamicPseudoType, "local."+name+" is not declared")
+	}
+	key := m.prefix() + "local." + name
+	if !m.l.enter(key, attr.NameRange) {
+		return cycleVal()
+	}
+	v := m.evalExpr(attr.Expr, scope{})
+	m.l.leave(key)
+	m.locals[name] = v
+	return v
+}
+
+// output returns the value of an output of this instance.
+func (m *modInst) output(name string, rng hcl.Range) cty.Value {
+	if v, ok := m.outputs[name]; ok {
+		return v
+	}
+	attr := m.cfg.outputs[name]
+	if attr == nil {
+		m.l.addErr(errAt(rng, "%s has no output named %q", m.addr, name))
+		return unknownBecause(cty.DynamicPseudoType, m.addr+"."+name+" is not declared")
+	}
+	key := m.prefix() + "output." + name
+	if !m.l.enter(key, attr.NameRange) {
+		return cycleVal()
+	}
+	v := m.evalExpr(attr.Expr, scope{})
+	m.l.leave(key)
+	m.outputs[name] = v
+	return v
+}
+
+// moduleValue is the value of module.name: an object of outputs, a tuple of
+// them (count) or an object of them by key (for_each). want limits the
+// outputs evaluated (nil: all), so a parent can use one output of a child
+// whose other outputs depend on the parent.
+func (m *modInst) moduleValue(name string, want map[string]bool, rng hcl.Range) cty.Value {
+	call := m.cfg.modByName[name]
+	if call == nil {
+		m.l.addErr(errAt(rng, "reference to undeclared module call %q in %s", name, m.where()))
+		return unknownBecause(cty.DynamicPseudoType, "module."+name+" is not declared")
+	}
+	cs := m.expandCall(call)
+	if cs.unresolved != "" {
+		return m.unresolvedModuleValue(cs, want)
+	}
+	if cs.exp.kind == expandUnknown {
+		return unknownBecause(cty.DynamicPseudoType, cs.exp.reason)
+	}
+	objs := make([]cty.Value, len(cs.insts))
+	for i, child := range cs.insts {
+		outs := map[string]cty.Value{}
+		for out := range child.cfg.outputs {
+			if want == nil || want[out] {
+				outs[out] = child.output(out, rng)
+			}
+		}
+		for out := range want {
+			if _, ok := outs[out]; !ok {
+				outs[out] = child.output(out, rng) // reports the missing output
+			}
+		}
+		objs[i] = cty.ObjectVal(outs)
+	}
+	return cs.exp.combine(objs)
+}
+
+func (m *modInst) unresolvedModuleValue(cs *callState, want map[string]bool) cty.Value {
+	reason := cs.unresolved
+	if want == nil || cs.exp.kind != expandSingle {
+		return unknownBecause(cty.DynamicPseudoType, reason)
+	}
+	outs := map[string]cty.Value{}
+	for out := range want {
+		outs[out] = unknownBecause(cty.DynamicPseudoType, reason)
+	}
+	return cty.ObjectVal(outs)
+}
