@@ -31,11 +31,11 @@ type LoadOptions struct {
 
 // Loaded is one loaded source file.
 type Loaded struct {
-	File         string
-	Kind         Kind
+	File string
+	Kind Kind
 	// Sources holds every file read for this unit, by path, for report
 	// excerpts (one template, or every file of a Terraform module tree).
-	Sources map[string][]byte
+	Sources      map[string][]byte
 	Resources    []model.Resource
 	Suppressions []model.Suppression
 	Notes        []string

@@ -15,7 +15,7 @@ import (
 func TestTerraformRoots(t *testing.T) {
 	root := t.TempDir()
 	files := map[string]string{
-		"main.tf":                     "module \"notification\" {\n  source = \"./modules/notification\"\n}\nresource \"aws_s3_bucket\" \"this\" {}\n",
+		"main.tf":                      "module \"notification\" {\n  source = \"./modules/notification\"\n}\nresource \"aws_s3_bucket\" \"this\" {}\n",
 		"modules/notification/main.tf": "resource \"aws_sns_topic\" \"t\" {}\n",
 		"examples/complete/main.tf":    "module \"s3\" {\n  source = \"../../\"\n}\n",
 		"examples/registry/main.tf":    "module \"vpc\" {\n  source  = \"terraform-aws-modules/vpc/aws\"\n  version = \"~> 5.0\"\n}\n",
