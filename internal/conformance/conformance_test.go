@@ -13,6 +13,8 @@ import (
 	"github.com/stackgate/stackgate/policies"
 	"github.com/stackgate/stackgate/policies/model"
 	"github.com/stackgate/stackgate/scanner/cfn"
+	"github.com/stackgate/stackgate/scanner/terraform"
+	"github.com/stackgate/stackgate/scanner/tfmap"
 )
 
 var fixture = filepath.Join("..", "..", "testdata", "conformance")
@@ -44,9 +46,26 @@ func loadCloudFormation(t *testing.T) []model.Resource {
 	return tpl.Resources
 }
 
-// loaders lists every form; more are added by the layers that load them.
+// loadTerraform evaluates one of the Terraform forms and maps it.
+func loadTerraform(dir string) func(t *testing.T) []model.Resource {
+	return func(t *testing.T) []model.Resource {
+		mod, err := terraform.Load(filepath.Join(fixture, dir), terraform.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs, notes := tfmap.Map(mod.Resources, model.LayerTerraform)
+		for _, n := range notes {
+			t.Logf("note: %s", n)
+		}
+		return rs
+	}
+}
+
+// loaders lists every form.
 var loaders = []loader{
 	{"cloudformation", formCloudFormation, loadCloudFormation},
+	{"terraform-aws", formAWS, loadTerraform("terraform-aws")},
+	{"terraform-awscc", formAWSCC, loadTerraform("terraform-awscc")},
 }
 
 func readYAML(t *testing.T, name string, v any) {
