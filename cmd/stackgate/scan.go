@@ -19,6 +19,7 @@ import (
 	"github.com/stackgate/stackgate/report"
 	"github.com/stackgate/stackgate/scanner"
 	"github.com/stackgate/stackgate/scanner/cfn"
+	"github.com/stackgate/stackgate/scanner/terraform"
 )
 
 type scanFlags struct {
@@ -32,15 +33,20 @@ type scanFlags struct {
 	allowParseErrors bool
 	progress         string
 	jobs             int
+	tfVars           []string
+	tfVarFiles       []string
 }
 
 func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 	var fl scanFlags
 	cmd := &cobra.Command{
 		Use:   "scan [PATH...]",
-		Short: "Check CloudFormation templates (files or directories, recursively)",
-		Long: `Scan checks every CloudFormation template under the given paths (default: the
-current directory). YAML and JSON files are recognised as templates by content.
+		Short: "Check CloudFormation templates and Terraform configurations (files or directories, recursively)",
+		Long: `Scan checks every CloudFormation template and every Terraform root module under
+the given paths (default: the current directory). YAML and JSON files are
+recognised as templates by content; a directory of .tf files that no other
+scanned directory calls as a local module is a root module, evaluated with its
+variables, tfvars and modules as Terraform would.
 Paths ignored by .gitignore files and by --exclude globs are skipped.
 
 Exit codes: 0 no blocking finding, 1 blocking findings, 2 usage, config or parse error.`,
@@ -59,6 +65,8 @@ Exit codes: 0 no blocking finding, 1 blocking findings, 2 usage, config or parse
 	f.StringArrayVar(&fl.exclude, "exclude", nil, "skip paths matching this doublestar glob (repeatable), e.g. 'legacy/**'")
 	f.StringArrayVar(&fl.params, "param", nil, "CloudFormation parameter value Name=Value (repeatable); overrides Default")
 	f.StringArrayVar(&fl.paramFiles, "param-file", nil, "CloudFormation parameters file (AWS CLI JSON, template configuration, or Name: Value YAML)")
+	f.StringArrayVar(&fl.tfVars, "var", nil, "Terraform input variable k=v (repeatable), as terraform -var")
+	f.StringArrayVar(&fl.tfVarFiles, "var-file", nil, "Terraform variables file (repeatable), as terraform -var-file")
 	f.StringVar(&fl.region, "region", "", "AWS region the templates deploy to (AWS::Region; checked by allowed-regions)")
 	f.StringVar(&fl.account, "account", "", "AWS account id the templates deploy to (AWS::AccountId)")
 	f.BoolVar(&fl.noGitignore, "no-gitignore", false, "do not skip paths listed in .gitignore files")
@@ -79,6 +87,14 @@ func runScan(ctx context.Context, fl *scanFlags, paths []string, stdout, stderr 
 	if err != nil {
 		return err
 	}
+	tfVars := map[string]string{}
+	for _, v := range fl.tfVars {
+		name, value, ok := strings.Cut(v, "=")
+		if !ok || name == "" {
+			return usageErr("--var %q: want name=value", v)
+		}
+		tfVars[name] = value
+	}
 	g, err := fl.setup(paths[0])
 	if err != nil {
 		return err
@@ -97,6 +113,7 @@ func runScan(ctx context.Context, fl *scanFlags, paths []string, stdout, stderr 
 	prog := newProgress(stderr, fl.progress, len(cands))
 	loaded := scanner.Load(ctx, cands, scanner.LoadOptions{
 		CloudFormation: cfn.Options{Params: params, Region: fl.region, AccountID: fl.account},
+		Terraform:      terraform.Options{Vars: tfVars, VarFiles: fl.tfVarFiles},
 		Progress:       prog.update,
 		Workers:        fl.jobs,
 	})
@@ -116,7 +133,7 @@ func runScan(ctx context.Context, fl *scanFlags, paths []string, stdout, stderr 
 			for f, b := range l.Sources {
 				sources[f] = b
 			}
-			res.Summary.Files++
+			res.Summary.Files += max(1, len(l.Sources))
 			res.Summary.Resources += len(l.Resources)
 		}
 	}
