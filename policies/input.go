@@ -18,6 +18,9 @@ func inputValue(doc *model.Document) ast.Value {
 	byType := map[string][]*ast.Term{}
 	for i := range doc.Resources {
 		resources[i] = resourceTerm(&doc.Resources[i])
+		if c := doc.Resources[i].Change; c != nil && c.Action == model.ActionDelete {
+			continue // see lib.resources: deleted resources are not judged on their configuration
+		}
 		t := doc.Resources[i].Type
 		byType[t] = append(byType[t], resources[i])
 	}
@@ -42,7 +45,7 @@ func inputValue(doc *model.Document) ast.Value {
 		)),
 		ast.Item(ast.StringTerm("resources"), ast.ArrayTerm(resources...)),
 		// by_type indexes the same resource terms by CloudFormation type,
-		// for lib.resources.
+		// leaving out resources being deleted, for lib.resources.
 		ast.Item(ast.StringTerm("by_type"), ast.ObjectTerm(types...)),
 	)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stackgate/stackgate/policies"
 	"github.com/stackgate/stackgate/policies/model"
 	"github.com/stackgate/stackgate/scanner/cfn"
+	"github.com/stackgate/stackgate/scanner/plan"
 	"github.com/stackgate/stackgate/scanner/terraform"
 	"github.com/stackgate/stackgate/scanner/tfmap"
 )
@@ -61,11 +62,33 @@ func loadTerraform(dir string) func(t *testing.T) []model.Resource {
 	}
 }
 
+// loadPlan loads the genuine plan of the aws form, with the configuration's
+// source ranges, as `stackgate plan` does.
+func loadPlan(t *testing.T) []model.Resource {
+	file := filepath.Join(fixture, "plan", "plan.json")
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Load(file, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range p.Resources {
+		if r.Change == nil || r.Change.Action != model.ActionCreate {
+			t.Errorf("%s: the fixture plan creates everything, got %+v", r.Address, r.Change)
+		}
+	}
+	rs, _ := tfmap.Map(p.Resources, model.LayerPlan)
+	return rs
+}
+
 // loaders lists every form.
 var loaders = []loader{
 	{"cloudformation", formCloudFormation, loadCloudFormation},
 	{"terraform-aws", formAWS, loadTerraform("terraform-aws")},
 	{"terraform-awscc", formAWSCC, loadTerraform("terraform-awscc")},
+	{"plan", formAWS, loadPlan},
 }
 
 func readYAML(t *testing.T, name string, v any) {

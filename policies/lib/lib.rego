@@ -7,12 +7,20 @@
 #   so that an unknown value yields status "unknown", never "fail".
 package stackgate.lib
 
-# resources(t) is every resource of CloudFormation type t. The engine
-# indexes resources by type (input.by_type), so a rule only visits the
+# resources(t) is every resource of CloudFormation type t that will exist
+# after the change: a resource being deleted is not judged on its
+# configuration (rules about deletions read input.resources). The engine
+# indexes the resources by type (input.by_type), so a rule only visits the
 # resources it is about; hand-written test inputs without the index work too.
 resources(t) := object.get(input.by_type, t, []) if input.by_type
 
-resources(t) := [r | some r in input.resources; r.type == t] if not input.by_type
+resources(t) := [r |
+	some r in input.resources
+	r.type == t
+	not deleted(r)
+] if not input.by_type
+
+deleted(r) if r.change.action == "delete"
 
 # unknown(r, path) is true when the value at path, or a value containing it,
 # is not known statically (an unresolved parameter or variable, a value known

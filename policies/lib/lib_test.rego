@@ -48,3 +48,12 @@ test_value if {
 test_param_without_environment if {
 	lib.param("r", "x", 5) == 5 with input as {"resources": []}
 }
+
+test_resources_skip_deleted if {
+	rs := lib.resources("AWS::S3::Bucket") with input as {"resources": [
+		{"type": "AWS::S3::Bucket", "address": "kept", "change": {"action": "update"}},
+		{"type": "AWS::S3::Bucket", "address": "gone", "change": {"action": "delete"}},
+		{"type": "AWS::S3::Bucket", "address": "static"},
+	]}
+	[r.address | some r in rs] == ["kept", "static"]
+}
