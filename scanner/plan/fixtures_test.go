@@ -84,14 +84,14 @@ func TestFixtures(t *testing.T) {
 		{name: "create", region: "eu-west-1", count: 8, want: map[string]want{
 			"aws_s3_bucket.logs": {action: "create", region: "eu-west-1", typ: "aws_s3_bucket",
 				changes: []string{"bucket", "tags.owner", "tags.data-classification", "arn"},
-				known: []string{"bucket", "tags", "arn", "id"}},
+				known:   []string{"bucket", "tags", "arn", "id"}},
 			"aws_s3_bucket_server_side_encryption_configuration.logs": {action: "create",
 				refs: map[string]tfmap.Ref{"bucket": {Address: "aws_s3_bucket.logs", Type: "aws_s3_bucket", Attribute: "id"}},
 				// a constant ARN is a value, not a reference
 				known: []string{ssePath, "bucket"}},
 			"aws_instance.bastion": {action: "create", region: "us-east-1",
 				known: []string{"vpc_security_group_ids", "metadata_options[0].http_put_response_hop_limit"},
-				refs: map[string]tfmap.Ref{"vpc_security_group_ids": {Address: "aws_security_group.web", Type: "aws_security_group", Attribute: "id"}}},
+				refs:  map[string]tfmap.Ref{"vpc_security_group_ids": {Address: "aws_security_group.web", Type: "aws_security_group", Attribute: "id"}}},
 			"aws_kms_key.data": {action: "create", sens: []string{"description"}},
 		}},
 		{name: "update", region: "eu-central-1", count: 3, want: map[string]want{
