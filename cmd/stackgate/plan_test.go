@@ -68,4 +68,3 @@ func TestPlanErrors(t *testing.T) {
 		t.Errorf("not a plan: exit %d %s", code, stderr)
 	}
 }
-
