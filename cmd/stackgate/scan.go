@@ -133,10 +133,10 @@ func runScan(ctx context.Context, fl *scanFlags, paths []string, stdout, stderr 
 			for f, b := range l.Sources {
 				sources[f] = b
 			}
-			res.Summary.Files += max(1, len(l.Sources))
 			res.Summary.Resources += len(l.Resources)
 		}
 	}
+	res.Summary.Files = len(sources) // distinct files: a module shared by many roots counts once
 	findings, evalErrs := evaluate(ctx, g, units, model.Context{Region: fl.region, AccountID: fl.account}, fl.jobs)
 	loadErrs = append(loadErrs, evalErrs...)
 

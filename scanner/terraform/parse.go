@@ -1,11 +1,13 @@
 package terraform
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
@@ -52,6 +54,58 @@ func unwrapPathError(err error) error {
 // parseSource parses src as native HCL or, for names ending in .json, as
 // HCL's JSON syntax, after the checks that protect the parsers.
 func parseSource(name string, src []byte) (*parsedFile, []*model.Error) {
+	key := parseKey{name: name, sum: sha256.Sum256(src)}
+	if c, ok := parseCache.get(key); ok {
+		return c.file, c.errs
+	}
+	pf, errs := parseUncached(name, src)
+	parseCache.put(key, parsed{pf, errs})
+	return pf, errs
+}
+
+// parseKey identifies one version of one file: an edited file parses anew.
+type parseKey struct {
+	name string
+	sum  [sha256.Size]byte
+}
+
+type parsed struct {
+	file *parsedFile
+	errs []*model.Error
+}
+
+// parseCache shares parsed files across module calls and root modules: a
+// module called from twenty examples is parsed once, not twenty times.
+// Parsed files are never modified after parsing (evaluation only reads the
+// syntax tree), so they are shared between goroutines as they are.
+var parseCache = &fileCache{entries: map[parseKey]parsed{}}
+
+// maxCachedFiles bounds the cache; a long-running process (the language
+// server) starts it afresh when it fills.
+const maxCachedFiles = 8192
+
+type fileCache struct {
+	mu      sync.Mutex
+	entries map[parseKey]parsed
+}
+
+func (c *fileCache) get(k parseKey) (parsed, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, ok := c.entries[k]
+	return p, ok
+}
+
+func (c *fileCache) put(k parseKey, p parsed) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.entries) >= maxCachedFiles {
+		c.entries = map[parseKey]parsed{}
+	}
+	c.entries[k] = p
+}
+
+func parseUncached(name string, src []byte) (*parsedFile, []*model.Error) {
 	if err := checkSource(name, src); err != nil {
 		return nil, []*model.Error{err}
 	}
