@@ -35,3 +35,35 @@ func (e *Error) Error() string {
 func Errorf(file string, line, col int, format string, args ...any) *Error {
 	return &Error{File: file, Line: line, Column: col, Message: fmt.Sprintf(format, args...)}
 }
+
+// Errors is every problem found in one input, in the order found; loaders
+// report them all at once rather than stopping at the first.
+type Errors []*Error
+
+func (l Errors) Error() string {
+	msgs := make([]string, len(l))
+	for i, e := range l {
+		msgs[i] = e.Error()
+	}
+	return strings.Join(msgs, "\n")
+}
+
+// Unwrap lets errors.As find the individual *Error items.
+func (l Errors) Unwrap() []error {
+	errs := make([]error, len(l))
+	for i, e := range l {
+		errs[i] = e
+	}
+	return errs
+}
+
+// Err returns nil, the single error, or the list.
+func (l Errors) Err() error {
+	switch len(l) {
+	case 0:
+		return nil
+	case 1:
+		return l[0]
+	}
+	return l
+}

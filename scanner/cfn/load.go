@@ -80,11 +80,11 @@ func Load(file string, src []byte, opts Options) (*Template, error) {
 	sec := mapGet(root, "Resources")
 	if sec == nil {
 		l.errorf(root, "template has no Resources section")
-		return nil, l.errs.err()
+		return nil, l.errs.Err()
 	}
 	if sec.Kind != yaml.MappingNode {
 		l.errorf(sec, "Resources must be a mapping of logical ids to resources, not %s", kindName(sec))
-		return nil, l.errs.err()
+		return nil, l.errs.Err()
 	}
 	entries := l.collect(sec, nil, 0)
 	l.loadConditions(mapGet(root, "Conditions"))
@@ -98,7 +98,7 @@ func Load(file string, src []byte, opts Options) (*Template, error) {
 			tpl.Resources = append(tpl.Resources, r)
 		}
 	}
-	if err := l.errs.err(); err != nil {
+	if err := l.errs.Err(); err != nil {
 		return nil, err
 	}
 	tpl.Notes = l.notes

@@ -268,7 +268,7 @@ func ParseParameterFile(file string, src []byte) (map[string]string, error) {
 		if p := mapGet(root, "Parameters"); p != nil {
 			if p.Kind != yaml.MappingNode {
 				bad(p, "Parameters must be a mapping of names to values, not %s", kindName(p))
-				return nil, errs.err()
+				return nil, errs.Err()
 			}
 			m = p
 		}
@@ -284,7 +284,7 @@ func ParseParameterFile(file string, src []byte) (map[string]string, error) {
 	default:
 		bad(root, "parameter file must be a list of {ParameterKey, ParameterValue} or a mapping of names to values")
 	}
-	if err := errs.err(); err != nil {
+	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -61,18 +61,18 @@ func Load(dir string, opts Options) (mod *Module, err error) {
 	l.readInstalled()
 	cfg := l.config(l.rootDisplay, abs)
 	if cfg == nil || len(l.errs) > 0 {
-		return nil, ErrorList(l.errs).err()
+		return nil, ErrorList(l.errs).Err()
 	}
 	l.rootVars = l.rootVarValues(cfg)
 	if len(l.errs) > 0 {
-		return nil, ErrorList(l.errs).err()
+		return nil, ErrorList(l.errs).Err()
 	}
 	root := l.newInst(cfg, nil, nil, "", instData{}, "", 0)
 	m := &Module{Dir: dir, Files: l.files}
 	l.collect(root, &m.Resources)
 	m.Notes = l.notes
 	if len(l.errs) > 0 {
-		return nil, ErrorList(l.errs).err()
+		return nil, ErrorList(l.errs).Err()
 	}
 	return m, nil
 }
