@@ -29,15 +29,7 @@ func TestDiscover(t *testing.T) {
 		"sandbox/.gitignore":          "# comment only\n\n",
 		"sandbox/try.yml":             "",
 	}
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTree(t, root, files)
 	rel := func(cs []Candidate) []string {
 		var out []string
 		for _, c := range cs {
@@ -94,5 +86,19 @@ func TestDiscoverExplicitFileAndErrors(t *testing.T) {
 	}
 	if _, err := Discover([]string{root}, DiscoverOptions{Exclude: []string{"[unclosed"}}); err == nil {
 		t.Error("bad glob accepted")
+	}
+}
+
+// writeTree writes files (slash-separated paths relative to root).
+func writeTree(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package scanner
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -23,15 +22,7 @@ func TestTerraformRoots(t *testing.T) {
 		"stacks/logs/template.yaml":    "Resources: {}\n",
 		"broken/main.tf":               "resource \"aws_s3_bucket\" {\n",
 	}
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTree(t, root, files)
 	got, err := Discover([]string{root}, DiscoverOptions{})
 	if err != nil {
 		t.Fatal(err)
