@@ -1,0 +1,1 @@
+datasets = ["orders", "payments"]

@@ -1,0 +1,4 @@
+keys = {
+  orders   = "Encrypts the orders data"
+  payments = "Encrypts the payments data"
+}

@@ -1,0 +1,5 @@
+owner = "analytics"
+queues = {
+  exports = "internal"
+  imports = "confidential"
+}

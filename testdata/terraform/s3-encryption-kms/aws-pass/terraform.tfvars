@@ -1,0 +1,5 @@
+environment = "prod"
+buckets = {
+  orders   = { purpose = "order history" }
+  invoices = { purpose = "rendered invoices" }
+}

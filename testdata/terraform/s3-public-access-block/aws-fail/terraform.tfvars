@@ -1,0 +1,1 @@
+allow_public_policy = true

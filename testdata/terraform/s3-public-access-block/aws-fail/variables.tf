@@ -1,0 +1,4 @@
+variable "allow_public_policy" {
+  type        = bool
+  description = "Whether the public assets bucket may carry a public bucket policy."
+}

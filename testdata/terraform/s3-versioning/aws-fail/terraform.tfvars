@@ -1,0 +1,5 @@
+cache_versioning = "Suspended"
+stores = {
+  media   = "Enabled"
+  uploads = "Suspended"
+}

@@ -1,0 +1,4 @@
+artifact_sets = {
+  builds   = "platform"
+  releases = "release-eng"
+}

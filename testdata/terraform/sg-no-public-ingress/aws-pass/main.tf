@@ -1,0 +1,45 @@
+provider "aws" {
+  region = "eu-west-1"
+}
+
+resource "aws_security_group" "web" {
+  name        = "web"
+  description = "Public load balancer"
+  vpc_id      = var.vpc_id
+
+  dynamic "ingress" {
+    for_each = var.public_ports
+    content {
+      description = ingress.key
+      protocol    = "tcp"
+      from_port   = ingress.value
+      to_port     = ingress.value
+      cidr_blocks = ["0.0.0.0/0"]
+    }
+  }
+
+  egress {
+    protocol    = "-1"
+    from_port   = 0
+    to_port     = 0
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  tags = {
+    tier = "web"
+  }
+}
+
+resource "aws_security_group" "bastion" {
+  name        = "bastion"
+  description = "SSH from the office only"
+  vpc_id      = var.vpc_id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "ssh" {
+  security_group_id = aws_security_group.bastion.id
+  ip_protocol       = "tcp"
+  from_port         = 22
+  to_port           = 22
+  cidr_ipv4         = var.admin_cidr
+}
