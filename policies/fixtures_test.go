@@ -54,16 +54,7 @@ func TestCloudFormationFixtures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entries, err := os.ReadDir(fixturesDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	have := map[string]bool{}
-	for _, d := range entries {
-		if d.IsDir() {
-			have[d.Name()] = true
-		}
-	}
+	have := subdirs(t, fixturesDir)
 	for _, r := range e.Rules() {
 		if r.Builtin && !have[r.ID] {
 			t.Errorf("rule %s has no fixtures in %s/%s", r.ID, fixturesDir, r.ID)
@@ -280,4 +271,21 @@ func readContext(t *testing.T, file string) model.Context {
 		t.Fatalf("%s: %v", file, err)
 	}
 	return model.Context{Region: c.Region, AccountID: c.AccountID}
+}
+
+// subdirs returns the names of the directories directly inside dir: the
+// rule ids that have fixtures.
+func subdirs(t *testing.T, dir string) map[string]bool {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, d := range entries {
+		if d.IsDir() {
+			have[d.Name()] = true
+		}
+	}
+	return have
 }

@@ -60,16 +60,7 @@ func TestTerraformFixtures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entries, err := os.ReadDir(tfFixturesDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	have := map[string]bool{}
-	for _, d := range entries {
-		if d.IsDir() {
-			have[d.Name()] = true
-		}
-	}
+	have := subdirs(t, tfFixturesDir)
 	for _, r := range e.Rules() {
 		if !r.Builtin || planRules[r.ID] {
 			continue
