@@ -26,7 +26,7 @@ func TestPlanEndToEnd(t *testing.T) {
 		{"tags", 1, nil},
 		{"drift", 1, []string{
 			"immutable-no-in-place-update aws_security_group.db testdata/plan/drift/main.tf:36",
-			"no-drift aws_s3_bucket.data testdata/plan/drift/main.tf:15",
+			"no-drift aws_s3_bucket.data testdata/plan/drift/main.tf:17",
 			"no-drift aws_security_group.db testdata/plan/drift/main.tf:36",
 		}},
 		{"replace", 1, nil},

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/stackgate/stackgate/policies/model"
 	"github.com/stackgate/stackgate/scanner/tfmap"
 	"github.com/zclconf/go-cty/cty"
@@ -33,6 +34,7 @@ func (l *loader) collect(m *modInst, out *[]tfmap.Resource) {
 		}
 		lc, lcRange := m.lifecycle(rc)
 		region := m.region(rc)
+		defaultTags := m.defaultTags(rc)
 		for _, inst := range rs.insts {
 			attrs, unknown, sens := toGo(inst.obj)
 			r := tfmap.Resource{
@@ -40,7 +42,7 @@ func (l *loader) collect(m *modInst, out *[]tfmap.Resource) {
 				Attrs: attrs, Unknown: unknown, Refs: inst.refs, Sensitive: sens,
 				Ranges: make(map[string]model.Range, len(inst.ranges)+2),
 				Range:  toRange(rc.rng), NameRange: toRange(rc.nameRng), File: rc.file,
-				Lifecycle: lc, Region: region,
+				Lifecycle: lc, Region: region, DefaultTags: defaultTags,
 			}
 			for p, rng := range inst.ranges {
 				r.Ranges[p] = toRange(rng)
@@ -167,6 +169,65 @@ func (m *modInst) region(rc *resourceConfig) string {
 	}
 	m.regions[key] = &region
 	return region
+}
+
+// defaultTags evaluates the default_tags of the aws provider configuration
+// a resource uses, in the module that declares that configuration.
+func (m *modInst) defaultTags(rc *resourceConfig) *tfmap.DefaultTags {
+	if rc.mode != "managed" || !strings.HasPrefix(rc.typ, "aws_") {
+		return nil
+	}
+	key := rc.provider
+	if key == "" {
+		key = "aws"
+	}
+	if cached, ok := m.defTags[key]; ok {
+		return cached
+	}
+	var dt *tfmap.DefaultTags
+	if ref, ok := m.providers[key]; ok && ref.cfg.defaultTags != nil {
+		dt = ref.inst.evalDefaultTags(ref.cfg.defaultTags)
+	}
+	m.defTags[key] = dt
+	return dt
+}
+
+func (m *modInst) evalDefaultTags(expr hcl.Expression) *tfmap.DefaultTags {
+	dt := &tfmap.DefaultTags{Tags: map[string]any{}, Unknown: map[string]string{},
+		Ranges: map[string]model.Range{"": toRange(expr.Range())}}
+	v := m.evalExpr(expr, scope{})
+	attrs, unknown, sensitive := toGo(cty.ObjectVal(map[string]cty.Value{"tags": v}))
+	for _, p := range sensitive {
+		// the model has no place for a sensitive value outside the
+		// resource; it stays unknown so it is never printed
+		if k, ok := cutPrefix(p, "tags."); ok {
+			unknown["tags."+k] = "default tag " + k + " is sensitive"
+		} else {
+			unknown["tags"] = "default_tags is sensitive"
+		}
+	}
+	if reason, ok := unknown["tags"]; ok {
+		dt.Unknown[""] = reason
+		return dt
+	}
+	tags, _ := attrs["tags"].(map[string]any)
+	for k, val := range tags {
+		if val == nil && unknown["tags."+k] == "" {
+			continue // a null default tag is no tag
+		}
+		dt.Tags[k] = val
+		if reason, ok := unknown["tags."+k]; ok {
+			dt.Unknown[k] = reason
+		}
+	}
+	if oc, ok := expr.(*hclsyntax.ObjectConsExpr); ok {
+		for _, item := range oc.Items {
+			if k := keyword(unwrapKey(item.KeyExpr)); k != "" {
+				dt.Ranges[k] = toRange(hcl.RangeBetween(item.KeyExpr.Range(), item.ValueExpr.Range()))
+			}
+		}
+	}
+	return dt
 }
 
 func sortedKeys[V any](m map[string]V) []string {

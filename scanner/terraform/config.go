@@ -20,6 +20,10 @@ type moduleConfig struct {
 	modules      []*moduleCall
 	modByName    map[string]*moduleCall
 	providers    map[string]*providerConfig // "aws", "aws.west"
+	// attrsRead is every attribute name the module's expressions read
+	// after a traversal step: the attributes a whole resource object
+	// (for_each = aws_kms_key.this, then each.value.key_id) must offer.
+	attrsRead map[string]bool
 }
 
 type variableConfig struct {
@@ -67,8 +71,9 @@ type moduleCall struct {
 }
 
 type providerConfig struct {
-	key    string
-	region hcl.Expression
+	key         string
+	region      hcl.Expression
+	defaultTags hcl.Expression // tags of the default_tags block (aws provider)
 }
 
 var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
@@ -103,7 +108,12 @@ var moduleMeta = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "source", Required: true}, {Name: "version"}, {Name: "count"}, {Name: "for_each"}, {Name: "providers"}, {Name: "depends_on"},
 }}
 
-var providerSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "alias"}, {Name: "region"}}}
+var providerSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "alias"}, {Name: "region"}},
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "default_tags"}},
+}
+
+var defaultTagsSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "tags"}}}
 
 // decodeModule merges the files of one module directory into its
 // configuration, reporting duplicates as Terraform does.
@@ -116,6 +126,7 @@ func decodeModule(display, abs string, files []*parsedFile) (*moduleConfig, []*m
 	}
 	var errs []*model.Error
 	add := func(diags hcl.Diagnostics) { errs = append(errs, diagErrors(diags)...) }
+	m.attrsRead = attrsReadIn(files)
 	for _, pf := range files {
 		content, _, diags := pf.file.Body.PartialContent(fileSchema)
 		add(diags)
@@ -193,11 +204,47 @@ func decodeModule(display, abs string, files []*parsedFile) (*moduleConfig, []*m
 				if a := c.Attributes["region"]; a != nil {
 					p.region = a.Expr
 				}
+				for _, dt := range c.Blocks {
+					dc, diags := dt.Body.Content(defaultTagsSchema)
+					add(diags)
+					if a := dc.Attributes["tags"]; a != nil {
+						p.defaultTags = a.Expr
+					}
+				}
 				m.providers[p.key] = p
 			}
 		}
 	}
 	return m, errs
+}
+
+// attrsReadIn collects the attribute names read anywhere in the native
+// syntax files; .tf.json expressions contribute their traversals' names.
+func attrsReadIn(files []*parsedFile) map[string]bool {
+	names := map[string]bool{"id": true, "arn": true}
+	addTrav := func(t hcl.Traversal) {
+		for _, s := range t {
+			if a, ok := s.(hcl.TraverseAttr); ok {
+				names[a.Name] = true
+			}
+		}
+	}
+	for _, pf := range files {
+		body, ok := pf.file.Body.(*hclsyntax.Body)
+		if !ok {
+			continue
+		}
+		hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+			switch e := n.(type) {
+			case *hclsyntax.ScopeTraversalExpr:
+				addTrav(e.Traversal)
+			case *hclsyntax.RelativeTraversalExpr:
+				addTrav(e.Traversal)
+			}
+			return nil
+		})
+	}
+	return names
 }
 
 func decodeVariable(b *hcl.Block, isJSON bool) (*variableConfig, hcl.Diagnostics) {

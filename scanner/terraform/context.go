@@ -60,7 +60,7 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 			if dataObj[typ] == nil {
 				dataObj[typ] = map[string]cty.Value{}
 			}
-			dataObj[typ][name] = m.resourceValue("data."+typ+"."+name, attrs, rng)
+			dataObj[typ][name] = m.resourceValue("data."+typ+"."+name, m.attrsFor(t, 3, attrs), rng)
 		case "path":
 			vars["path"] = m.pathObject()
 		case "terraform":
@@ -84,7 +84,7 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 			if resObj[root] == nil {
 				resObj[root] = map[string]cty.Value{}
 			}
-			resObj[root][name] = m.resourceValue(root+"."+name, attrs, rng)
+			resObj[root][name] = m.resourceValue(root+"."+name, m.attrsFor(t, 2, attrs), rng)
 		}
 	}
 	if len(varObj) > 0 {
@@ -107,6 +107,20 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 		vars[typ] = cty.ObjectVal(names)
 	}
 	return ctx
+}
+
+// attrsFor returns the attributes a resource object referenced by t needs:
+// those the expression reads, or, when t takes the whole object (or a
+// whole instance: aws_kms_key.this["a"]) and passes it on, every attribute
+// read anywhere in the module. next is the step after the resource name.
+func (m *modInst) attrsFor(t hcl.Traversal, next int, attrs map[string]bool) map[string]bool {
+	if _, ok := stepAt(t, next).(hcl.TraverseIndex); ok {
+		next++
+	}
+	if _, ok := attrStep(t, next); ok {
+		return attrs
+	}
+	return m.cfg.attrsRead
 }
 
 // stepName returns the attribute name at step i of a traversal.

@@ -66,10 +66,14 @@ func mapAWS(b *builder, r *Resource, e *entry) {
 }
 
 // mapTags turns the provider's tags map into CloudFormation's list of
-// {Key, Value} sorted by key. tags_all (tags merged with the provider's
-// default_tags) is used when it is known and has every key of tags: it is
-// what the resource really gets.
+// {Key, Value} sorted by key. What the resource really gets is its tags
+// merged over the provider's default_tags: a plan has that as tags_all
+// (used when it is known and has every key of tags); the HCL evaluator
+// gives the default tags, merged here for types that take tags.
 func mapTags(b *builder, r *Resource, e *entry, cfn string) {
+	if rng, ok := r.Ranges["tags"]; ok {
+		b.paths[cfn] = rng // a missing tag points at the tags argument
+	}
 	src := "tags"
 	if all, ok := r.Attrs["tags_all"].(map[string]any); ok && !unknownAt(r, "tags_all") {
 		tags, _ := r.Attrs["tags"].(map[string]any)
@@ -95,27 +99,76 @@ func mapTags(b *builder, r *Resource, e *entry, cfn string) {
 		return
 	}
 	m, _ := r.Attrs[src].(map[string]any)
+	var defaults *DefaultTags
+	if src == "tags" && takesDefaultTags(r, e) {
+		defaults = r.DefaultTags
+	}
+	if defaults != nil {
+		if reason, ok := defaults.Unknown[""]; ok {
+			rng := defaults.Ranges[""]
+			b.emit(r, cfn, leaf{path: "tags", unknown: true, reason: reason, rng: &rng})
+			return
+		}
+	}
 	own, _ := r.Attrs["tags"].(map[string]any)
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
+	if defaults != nil {
+		for k := range defaults.Tags {
+			if _, ok := m[k]; !ok {
+				keys = append(keys, k)
+			}
+		}
+	}
 	sort.Strings(keys)
 	for i, k := range keys {
 		base := model.AppendIndex(cfn, i)
-		rangePath := "tags." + k
-		if _, ok := own[k]; !ok {
-			rangePath = "tags" // a default tag: point at the tags argument
+		var l leaf
+		if _, ok := m[k]; ok {
+			rangePath := "tags." + k
+			if _, ok := own[k]; !ok {
+				rangePath = "tags" // a default tag in tags_all: point at the tags argument
+			}
+			l = leaf{path: rangePath, value: m[k]}
+			if ref, ok := r.Refs[src+"."+k]; ok {
+				l = leaf{path: rangePath, ref: &ref}
+			} else if reason, ok := r.Unknown[src+"."+k]; ok {
+				l = leaf{path: rangePath, unknown: true, reason: reason}
+			}
+		} else {
+			// a provider default tag: point at its entry in default_tags
+			rng, ok := defaults.Ranges[k]
+			if !ok {
+				rng = defaults.Ranges[""]
+			}
+			l = leaf{path: "tags", value: defaults.Tags[k], rng: &rng}
+			if reason, ok := defaults.Unknown[k]; ok {
+				l.value, l.unknown, l.reason = nil, true, reason
+			}
 		}
-		b.emit(r, base+".Key", leaf{path: rangePath, value: k})
-		l := leaf{path: rangePath, value: m[k]}
-		if ref, ok := r.Refs[src+"."+k]; ok {
-			l = leaf{path: rangePath, ref: &ref}
-		} else if reason, ok := r.Unknown[src+"."+k]; ok {
-			l = leaf{path: rangePath, unknown: true, reason: reason}
-		}
+		key := l
+		key.value, key.unknown, key.reason, key.ref = k, false, "", nil
+		b.emit(r, base+".Key", key)
 		b.emit(r, base+".Value", l)
 	}
+}
+
+// takesDefaultTags reports whether the provider's default_tags reach a
+// resource: types mapped with a tags rule and named types take tags
+// (except those listed untaggable); any other type does when it sets tags.
+func takesDefaultTags(r *Resource, e *entry) bool {
+	if e != genericEntry {
+		return true
+	}
+	if _, ok := awsTable.Names[r.Type]; ok {
+		return !awsTable.untaggable[r.Type]
+	}
+	_, set := r.Attrs["tags"]
+	_, unknown := r.Unknown["tags"]
+	_, ref := r.Refs["tags"]
+	return set || unknown || ref
 }
 
 // mapJSON decodes a JSON document given as a string (policy =

@@ -32,6 +32,7 @@ type leaf struct {
 	unknown bool
 	reason  string
 	ref     *Ref
+	rng     *model.Range // overrides the range of path (a provider default tag)
 }
 
 // emit writes a leaf at cfnPath with the range of its provider path.
@@ -47,10 +48,14 @@ func (b *builder) emit(r *Resource, cfnPath string, l leaf) {
 	default:
 		b.set(cfnPath, l.value)
 	}
-	if r != nil {
+	if l.rng != nil {
+		b.paths[cfnPath] = *l.rng
+	} else if r != nil {
 		if rng, ok := rangeOf(r, l.path); ok {
 			b.paths[cfnPath] = rng
 		}
+	}
+	if r != nil {
 		if l.path != "" {
 			b.tfToCFN[l.path] = cfnPath
 		}

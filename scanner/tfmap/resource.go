@@ -57,6 +57,22 @@ type Resource struct {
 	Change *model.Change
 	// Region is the provider region for this resource, when known.
 	Region string
+	// DefaultTags are the default_tags of the resource's provider
+	// configuration, from the HCL evaluator (a plan has tags_all instead).
+	// Map merges them under the resource's own tags for types that take
+	// tags, as the provider does.
+	DefaultTags *DefaultTags
+}
+
+// DefaultTags is the tags map of a provider's default_tags block.
+type DefaultTags struct {
+	Tags map[string]any
+	// Unknown maps tag keys whose value is not known to the reason; the
+	// key "" means the whole map is unknown.
+	Unknown map[string]string
+	// Ranges maps tag keys to the range of their entry in the provider
+	// block; "" is the whole tags argument.
+	Ranges map[string]model.Range
 }
 
 // Ref is a reference from one resource's attribute to another resource.

@@ -20,6 +20,11 @@ type table struct {
 	Sets      map[string][]attrRule `json:"sets"`
 	Resources map[string]*entry     `json:"resources"`
 	Names     map[string]string     `json:"names"`
+	// Untaggable lists the types in names that take no tags, so the
+	// provider's default_tags do not reach them.
+	Untaggable []string `json:"untaggable"`
+
+	untaggable map[string]bool
 }
 
 // entry maps one Terraform type.
@@ -125,6 +130,13 @@ func (t *table) validate() error {
 		if !tfTypeRE.MatchString(tfType) || !cfnTypeRE.MatchString(tn) {
 			return fmt.Errorf("names: %s -> %s is not aws_* -> AWS::Service::Resource", tfType, tn)
 		}
+	}
+	t.untaggable = map[string]bool{}
+	for _, tfType := range t.Untaggable {
+		if _, ok := t.Names[tfType]; !ok {
+			return fmt.Errorf("untaggable: %s is not in names", tfType)
+		}
+		t.untaggable[tfType] = true
 	}
 	tfNames := make([]string, 0, len(t.Resources))
 	for n := range t.Resources {
