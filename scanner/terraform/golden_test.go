@@ -25,7 +25,9 @@ type goldenResource struct {
 	Refs      map[string]tfmap.Ref `json:"refs,omitempty"`
 	Sensitive []string             `json:"sensitive,omitempty"`
 	Lifecycle any                  `json:"lifecycle,omitempty"`
-	Lines     []string             `json:"lines"`
+	// DefaultTags are the provider's default tags and their unknown reasons.
+	DefaultTags []any    `json:"default_tags,omitempty"`
+	Lines       []string `json:"lines"`
 }
 
 func dump(t *testing.T, m *Module) []byte {
@@ -49,6 +51,9 @@ func dump(t *testing.T, m *Module) []byte {
 		if r.Lifecycle != nil {
 			g.Lifecycle = r.Lifecycle
 		}
+		if dt := r.DefaultTags; dt != nil {
+			g.DefaultTags = []any{dt.Tags, dt.Unknown}
+		}
 		for p, rng := range r.Ranges {
 			g.Lines = append(g.Lines, p+" "+filepath.ToSlash(rng.Filename)+":"+strconv.Itoa(rng.Start.Line)+":"+strconv.Itoa(rng.Start.Column))
 		}
@@ -65,7 +70,7 @@ func dump(t *testing.T, m *Module) []byte {
 // TestGolden loads every case under testdata and compares a dump of its
 // resources with testdata/<case>.golden.json (-update rewrites them).
 func TestGolden(t *testing.T) {
-	for _, c := range []string{"s3split", "modules", "dynamic_sg", "json", "installed", "functions"} {
+	for _, c := range []string{"s3split", "modules", "dynamic_sg", "json", "installed", "functions", "provider_tags"} {
 		t.Run(c, func(t *testing.T) {
 			m, err := Load(filepath.Join("testdata", c), Options{})
 			if err != nil {

@@ -161,6 +161,51 @@ func TestModules(t *testing.T) {
 	}
 }
 
+func TestProviderDefaultTags(t *testing.T) {
+	m := load(t, "testdata/provider_tags", Options{})
+	if len(m.Notes) != 0 {
+		t.Errorf("notes: %v", m.Notes)
+	}
+	tests := []struct {
+		addr    string
+		tags    map[string]any
+		unknown map[string]string
+		line    int // of the owner entry
+	}{
+		{`aws_kms_key.data["raw"]`, map[string]any{"owner": "data-platform", "cost-center": nil},
+			map[string]string{"cost-center": "var.cost_center has no value"}, 7},
+		{"module.work_queue.aws_sqs_queue.this", map[string]any{"owner": "data-platform", "cost-center": nil},
+			map[string]string{"cost-center": "var.cost_center has no value"}, 7},
+		// passed as providers = { aws = aws.archive }; tags from a local
+		{"module.archive_queue.aws_sqs_queue.this", map[string]any{"owner": "data-platform", "retention": "10y"},
+			map[string]string{}, 17},
+	}
+	for _, tt := range tests {
+		dt := find(t, m, tt.addr).DefaultTags
+		if dt == nil {
+			t.Errorf("%s: no default tags", tt.addr)
+			continue
+		}
+		if d := cmp.Diff(tt.tags, dt.Tags); d != "" {
+			t.Errorf("%s: tags (-want +got):\n%s", tt.addr, d)
+		}
+		if d := cmp.Diff(tt.unknown, dt.Unknown); d != "" {
+			t.Errorf("%s: unknown (-want +got):\n%s", tt.addr, d)
+		}
+		rng, ok := dt.Ranges["owner"]
+		if !ok {
+			rng = dt.Ranges[""]
+		}
+		if rng.Start.Line != tt.line || filepath.Base(rng.Filename) != "main.tf" {
+			t.Errorf("%s: owner range %+v, want main.tf:%d", tt.addr, rng, tt.line)
+		}
+	}
+	check(t, m, []expectation{
+		{addr: `aws_kms_alias.data["curated"]`, path: "target_key_id", unknown: `aws_kms_key.data["curated"].key_id is known only after apply`},
+		{addr: `aws_kms_alias.data["raw"]`, path: "name", value: "alias/raw"},
+	})
+}
+
 func TestDynamicBlocks(t *testing.T) {
 	m := load(t, "testdata/dynamic_sg", Options{})
 	check(t, m, []expectation{

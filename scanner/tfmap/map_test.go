@@ -278,6 +278,71 @@ func TestDefaultTags(t *testing.T) {
 	}
 }
 
+// The HCL evaluator gives the provider's default_tags: they are merged
+// under the resource's own tags for types that take tags, and point at
+// their entry in the provider block; a type that takes no tags gets none.
+func TestProviderDefaultTags(t *testing.T) {
+	defaults := &DefaultTags{
+		Tags:    map[string]any{"owner": "platform", "env": "dev", "cost-center": nil},
+		Unknown: map[string]string{"cost-center": "var.cost_center has no value"},
+		Ranges: map[string]model.Range{"": at(4, 12, 60), "owner": at(4, 14, 32), "env": at(4, 34, 45),
+			"cost-center": at(4, 47, 58)},
+	}
+	key := res("aws_kms_key.k", "aws_kms_key", 10, map[string]any{"tags": map[string]any{"env": "prod"}})
+	key.Ranges["tags"] = at(12, 3, 25)
+	key.Ranges["tags.env"] = at(12, 12, 24)
+	topic := res("aws_sns_topic.t", "aws_sns_topic", 20, map[string]any{"name": "t"})
+	assoc := res("aws_route_table_association.a", "aws_route_table_association", 30, map[string]any{"subnet_id": "subnet-1"})
+	other := res("aws_example_thing.x", "aws_example_thing", 40, map[string]any{"name": "x"})
+	for _, r := range []*Resource{&key, &topic, &assoc, &other} {
+		r.DefaultTags = defaults
+	}
+	out, _ := Map([]Resource{key, topic, assoc, other}, model.LayerTerraform)
+
+	k := byAddress(t, out, "aws_kms_key.k")
+	want := []any{
+		map[string]any{"Key": "cost-center", "Value": nil},
+		map[string]any{"Key": "env", "Value": "prod"}, // the resource's own tag wins
+		map[string]any{"Key": "owner", "Value": "platform"},
+	}
+	if d := cmp.Diff(want, k.Properties["Tags"]); d != "" {
+		t.Errorf("tags (-want +got):\n%s", d)
+	}
+	for path, rng := range map[string]model.Range{
+		"Tags":          at(12, 3, 25),
+		"Tags[0].Value": at(4, 47, 58),
+		"Tags[1].Value": at(12, 12, 24),
+		"Tags[2].Value": at(4, 14, 32),
+	} {
+		if got := k.Origin.Paths[path]; got != rng {
+			t.Errorf("range of %s = %+v, want %+v", path, got, rng)
+		}
+	}
+	if d := cmp.Diff([]model.Unknown{{Path: "Tags[0].Value", Reason: "var.cost_center has no value"}}, k.UnknownPaths); d != "" {
+		t.Errorf("unknown (-want +got):\n%s", d)
+	}
+	if tags, _ := byAddress(t, out, "aws_sns_topic.t").Properties["Tags"].([]any); len(tags) != 3 {
+		t.Errorf("a named type that takes tags gets the default tags; got %v", tags)
+	}
+	for _, addr := range []string{"aws_route_table_association.a", "aws_example_thing.x"} {
+		if tags, ok := byAddress(t, out, addr).Properties["Tags"]; ok {
+			t.Errorf("%s takes no tags (or may not), got %v", addr, tags)
+		}
+	}
+}
+
+// A plan's tags_all already holds the default tags: the evaluator's are
+// not merged again.
+func TestPlanTagsAllWinsOverDefaultTags(t *testing.T) {
+	b := res("aws_kms_key.k", "aws_kms_key", 1, map[string]any{"tags_all": map[string]any{"owner": "platform"}})
+	b.DefaultTags = &DefaultTags{Tags: map[string]any{"stale": "x"}}
+	out, _ := Map([]Resource{b}, model.LayerPlan)
+	want := []any{map[string]any{"Key": "owner", "Value": "platform"}}
+	if d := cmp.Diff(want, out[0].Properties["Tags"]); d != "" {
+		t.Errorf("tags (-want +got):\n%s", d)
+	}
+}
+
 // An unknown whole block (a dynamic "rule" whose for_each is unknown) stays
 // unknown at the CloudFormation path that holds it, so rules report
 // "unknown", not "not configured".

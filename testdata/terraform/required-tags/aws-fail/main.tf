@@ -2,6 +2,32 @@ provider "aws" {
   region = "eu-west-1"
 }
 
+# The archive account's provider tags everything with a classification
+# that is not one of the allowed values: the finding points at it.
+provider "aws" {
+  alias  = "archive"
+  region = "eu-west-1"
+  default_tags {
+    tags = {
+      owner               = var.owner
+      data-classification = "top-secret" # expect: required-tags aws_sns_topic.archive
+    }
+  }
+}
+
+resource "aws_sns_topic" "archive" {
+  provider = aws.archive
+  name     = "acme-archive"
+}
+
+# A missing tag points at the tags argument.
+resource "aws_s3_bucket" "reports" {
+  bucket = "acme-reports"
+  tags = { # expect: required-tags aws_s3_bucket.reports
+    owner = var.owner
+  }
+}
+
 resource "aws_kms_key" "reports" { # expect: required-tags aws_kms_key.reports; required-tags aws_kms_key.reports
   description         = "Encrypts the reports bucket"
   enable_key_rotation = true

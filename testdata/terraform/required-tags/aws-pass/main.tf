@@ -1,5 +1,12 @@
+# The owner tag comes from the provider's default_tags, as most real
+# configurations set it; the bucket sets only its classification.
 provider "aws" {
   region = "eu-west-1"
+  default_tags {
+    tags = {
+      owner = var.owner
+    }
+  }
 }
 
 locals {
@@ -19,7 +26,12 @@ resource "aws_sqs_queue" "work" {
 resource "aws_s3_bucket" "reports" {
   bucket = "acme-reports"
   tags = {
-    owner               = var.owner
     data-classification = "restricted"
   }
+}
+
+# A route table association takes no tags: default_tags do not reach it.
+resource "aws_route_table_association" "private" {
+  subnet_id      = "subnet-0a1b2c3d"
+  route_table_id = "rtb-0a1b2c3d"
 }
