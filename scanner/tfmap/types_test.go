@@ -52,6 +52,13 @@ func TestMappedTypes(t *testing.T) {
 			"aws_lambda_function.f", "AWS::Lambda::Function", map[string]any{"FunctionName": "f", "Runtime": "python3.12",
 				"Environment":   map[string]any{"Variables": map[string]any{"log_level": "debug", "DB_HOST": "db"}},
 				"TracingConfig": map[string]any{"Mode": "Active"}}},
+		// CloudFormation has a separate resource for the policy, as the
+		// provider has; it names the bucket by reference or by name.
+		{"bucket policy", []Resource{res("aws_s3_bucket_policy.p", "aws_s3_bucket_policy", 1, map[string]any{
+			"bucket": "acme-data", "policy": `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*"}]}`})},
+			"aws_s3_bucket_policy.p", "AWS::S3::BucketPolicy", map[string]any{"Bucket": "acme-data",
+				"PolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": []any{
+					map[string]any{"Effect": "Deny", "Principal": "*", "Action": "s3:*"}}}}},
 		{"unmapped aws type with a name", []Resource{res("aws_sqs_queue.q", "aws_sqs_queue", 1, map[string]any{
 			"name": "orders", "sqs_managed_sse_enabled": true, "tags": map[string]any{"owner": "orders"}})},
 			"aws_sqs_queue.q", "AWS::SQS::Queue", map[string]any{"Name": "orders", "SqsManagedSseEnabled": true,
