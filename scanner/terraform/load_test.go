@@ -414,17 +414,58 @@ func TestIsModuleDir(t *testing.T) {
 	}
 }
 
-func TestOverrideFilesAndEnvRegion(t *testing.T) {
+func TestEnvRegion(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, "main.tf", "provider \"aws\" {}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\n")
-	write(t, dir, "main_override.tf", "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"other\"\n}\n")
 	m := load(t, dir, Options{Env: []string{"AWS_DEFAULT_REGION=eu-west-1", "AWS_REGION=eu-north-1"}})
-	r := find(t, m, "aws_s3_bucket.b")
-	if r.Attrs["bucket"] != "b" || r.Region != "eu-north-1" {
-		t.Errorf("bucket %v region %q", r.Attrs["bucket"], r.Region)
+	if r := find(t, m, "aws_s3_bucket.b"); r.Region != "eu-north-1" {
+		t.Errorf("region %q", r.Region)
 	}
-	if len(m.Notes) != 1 || !strings.Contains(m.Notes[0], "main_override.tf: override file not merged") {
+}
+
+// Override files are merged as Terraform merges them: arguments replace
+// arguments, a nested block type replaces all blocks of that type, the
+// lifecycle block merges argument by argument, locals and variables by name.
+func TestOverrideFiles(t *testing.T) {
+	m := load(t, "testdata/override", Options{})
+	if len(m.Notes) != 1 || !strings.Contains(m.Notes[0], "override.tf.json: override file in JSON syntax not merged") {
 		t.Errorf("notes %q", m.Notes)
+	}
+	sse := "rule[0].apply_server_side_encryption_by_default[0]."
+	check(t, m, []expectation{
+		{addr: "aws_s3_bucket.data", path: "bucket", value: "acme-data-prod", line: 3, file: "main_override.tf"},
+		{addr: "aws_s3_bucket.data", path: "tags.team", value: "data", line: 16, file: "main.tf"},
+		{addr: "aws_s3_bucket_server_side_encryption_configuration.data", path: sse + "sse_algorithm", value: "aws:kms", line: 16, file: "main_override.tf"},
+		{addr: "aws_s3_bucket_server_side_encryption_configuration.data", path: sse + "kms_master_key_id", value: "alias/data"},
+		{addr: "aws_security_group.web", path: "ingress[0].from_port", value: int64(443), line: 24, file: "main_override.tf"},
+		{addr: "aws_security_group.web", path: "egress[0].to_port", value: int64(0)},
+		{addr: "aws_s3_bucket.logs", path: "bucket", value: "acme-logs-eu-west-1"}, // local and variable overridden
+	})
+	if n := len(find(t, m, "aws_security_group.web").Attrs["ingress"].([]any)); n != 1 {
+		t.Errorf("ingress blocks: %d, want 1 (the override replaces the dynamic block)", n)
+	}
+	lc := find(t, m, "aws_s3_bucket.data").Lifecycle
+	want := &model.Lifecycle{IgnoreChanges: []string{"tags"}, PreventDestroy: true}
+	if d := cmp.Diff(want, lc); d != "" {
+		t.Errorf("lifecycle merged argument by argument (-want +got):\n%s", d)
+	}
+	if r := find(t, m, "aws_s3_bucket.logs"); r.Region != "eu-west-1" {
+		t.Errorf("variable default override: region %q", r.Region)
+	}
+}
+
+func TestOverrideWithoutBase(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "main.tf", "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\n")
+	write(t, dir, "main_override.tf", "resource \"aws_s3_bucket\" \"c\" {\n  bucket = \"c\"\n}\nlocals {\n  x = 1\n}\n")
+	_, err := Load(dir, Options{})
+	for _, want := range []string{
+		`main_override.tf:1:1: override file has resource "aws_s3_bucket" "c", which no primary file declares`,
+		`main_override.tf:5:3: override file defines local value "x", which no primary file defines`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v, want %s", err, want)
+		}
 	}
 }
 

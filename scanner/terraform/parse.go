@@ -167,14 +167,10 @@ func (l *loader) readModuleDir(display, abs string) ([]*parsedFile, []*model.Err
 		}
 	}
 	sort.Strings(names)
-	var files []*parsedFile
+	var files, overrides []*parsedFile
 	var errs []*model.Error
 	for _, n := range names {
 		name := filepath.Join(display, n)
-		if isOverrideFile(n) {
-			l.note("%s: override file not merged; its settings are not checked", name)
-			continue
-		}
 		src, err := readFile(filepath.Join(abs, n))
 		if err != nil {
 			errs = append(errs, relabel(err, name))
@@ -183,14 +179,21 @@ func (l *loader) readModuleDir(display, abs string) ([]*parsedFile, []*model.Err
 		l.files[name] = src
 		pf, perrs := parseSource(name, src)
 		errs = append(errs, perrs...)
-		if pf != nil {
+		switch {
+		case pf == nil:
+		case isOverrideFile(n):
+			overrides = append(overrides, pf)
+		default:
 			files = append(files, pf)
 		}
 	}
 	if len(names) == 0 && len(errs) == 0 {
 		errs = append(errs, model.Errorf(display, 0, 0, "no Terraform configuration files (*.tf, *.tf.json) in the module directory"))
 	}
-	return files, errs
+	if len(errs) > 0 {
+		return files, errs // merging into files that did not parse would report noise
+	}
+	return l.applyOverrides(files, overrides)
 }
 
 // relabel gives err the display name instead of the absolute path.
