@@ -34,7 +34,18 @@ type variableConfig struct {
 	sensitive bool
 	nullable  bool
 	rng       hcl.Range
+	rules     []validationRule
 }
+
+// validationRule is a variable's validation block.
+type validationRule struct {
+	condition, message hcl.Expression
+	rng                hcl.Range
+}
+
+var validationSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	{Name: "condition", Required: true}, {Name: "error_message", Required: true},
+}}
 
 // resourceConfig is a resource or data block.
 type resourceConfig struct {
@@ -291,6 +302,14 @@ func decodeVariable(b *hcl.Block, isJSON bool) (*variableConfig, hcl.Diagnostics
 		} else {
 			v.nullable = val.True()
 		}
+	}
+	for _, blk := range c.Blocks {
+		vc, d := blk.Body.Content(validationSchema)
+		if d.HasErrors() {
+			return nil, d
+		}
+		v.rules = append(v.rules, validationRule{condition: vc.Attributes["condition"].Expr,
+			message: vc.Attributes["error_message"].Expr, rng: blk.DefRange})
 	}
 	return v, nil
 }

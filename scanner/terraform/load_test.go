@@ -510,3 +510,65 @@ resource "aws_s3_bucket_policy" "p" {
 		t.Errorf("a template with more text is not a reference: %+v", ref)
 	}
 }
+
+// Variable validation rules are checked as Terraform checks them: a value
+// that fails is an error at the line that set it, with the rule's message.
+func TestVariableValidation(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "variables.tf", `variable "environment" {
+  type = string
+  validation {
+    condition     = contains(["dev", "prod"], var.environment)
+    error_message = "environment must be dev or prod, not ${var.environment}."
+  }
+}
+
+variable "token" {
+  type      = string
+  sensitive = true
+  default   = "hunter2"
+  validation {
+    condition     = length(var.token) > 10
+    error_message = "token ${var.token} is too short."
+  }
+}
+
+variable "unknown_later" {
+  type = string
+  validation {
+    condition     = startswith(var.unknown_later, "arn:")
+    error_message = "must be an ARN."
+  }
+}
+
+module "queue" {
+  source    = "./queue"
+  retention = 5
+}
+`)
+	write(t, dir, "terraform.tfvars", "environment = \"qa\"\n")
+	write(t, filepath.Join(dir, "queue"), "main.tf", `variable "retention" {
+  type = number
+  validation {
+    condition     = var.retention >= 60
+    error_message = "retention is at least 60 seconds."
+  }
+}
+`)
+	_, err := Load(dir, Options{})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{
+		`terraform.tfvars:1:15: invalid value for variable "environment": environment must be dev or prod, not qa. (validation rule at`,
+		`variables.tf:12:15: invalid value for variable "token": the value does not pass the validation rule (its message is hidden: it uses a sensitive value)`,
+		`variables.tf:29:15: invalid value for variable "retention": retention is at least 60 seconds.`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error\n%v\nwant %s", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "unknown_later") {
+		t.Errorf("error shows a sensitive value or judges an unknown one:\n%v", err)
+	}
+}

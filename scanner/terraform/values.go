@@ -19,16 +19,44 @@ func (m *modInst) variable(name string, rng hcl.Range) cty.Value {
 	if !m.l.enter(key, rng) {
 		return cycleVal()
 	}
-	v := m.computeVariable(decl)
+	v, where := m.computeVariable(decl)
 	m.l.leave(key)
 	if decl.sensitive {
 		v = v.Mark(sensitiveMark{})
 	}
 	m.vars[name] = v
+	if len(decl.rules) > 0 && where.Filename != "" {
+		m.validate(decl, where)
+	}
 	return v
 }
 
-func (m *modInst) computeVariable(decl *variableConfig) cty.Value {
+// validate checks a variable's value against its validation rules, as
+// Terraform does before planning: a known false condition is an error at
+// the value (the tfvars line, the module input), with the rule's message.
+// A condition that cannot be known statically passes unjudged.
+func (m *modInst) validate(decl *variableConfig, where hcl.Range) {
+	for _, rule := range decl.rules {
+		cond, _ := m.evalExpr(rule.condition, scope{}).Unmark()
+		if !cond.IsKnown() || cond.IsNull() || cond.Type() != cty.Bool || cond.True() {
+			continue
+		}
+		msg := "the value does not pass the validation rule"
+		if mv := m.evalExpr(rule.message, scope{}); mv.IsWhollyKnown() && !mv.IsNull() && mv.Type() == cty.String {
+			if isSensitive(mv.Marks()) {
+				msg = "the value does not pass the validation rule (its message is hidden: it uses a sensitive value)"
+			} else if s, _ := mv.Unmark(); s.AsString() != "" {
+				msg = s.AsString()
+			}
+		}
+		m.l.addErr(errAt(where, "invalid value for variable %q: %s (validation rule at %s:%d)", decl.name, msg, rule.rng.Filename, rule.rng.Start.Line))
+	}
+}
+
+// computeVariable returns the value of a variable and the range of what
+// set it (tfvars entry, module input, default); an empty range when there
+// is no value.
+func (m *modInst) computeVariable(decl *variableConfig) (cty.Value, hcl.Range) {
 	noValue := "var." + decl.name + " has no value"
 	if m.addr != "" {
 		noValue = "var." + decl.name + " of " + m.addr + " has no value"
@@ -54,21 +82,21 @@ func (m *modInst) computeVariable(decl *variableConfig) cty.Value {
 			if m.parent != nil {
 				m.l.note("%s: %s sets no value for variable %q, which has no default; its uses are unknown", m.call.rng.String(), m.addr, decl.name)
 			}
-			return unknownBecause(decl.typ, noValue)
+			return unknownBecause(decl.typ, noValue), hcl.Range{}
 		}
 		d, diags := decl.def.Value(nil)
 		if diags.HasErrors() {
 			m.l.addErr(errAt(decl.def.Range(), "variable %q: the default must be a constant value: %s", decl.name, diagMessage(diags[0])))
-			return unknownBecause(decl.typ, noValue)
+			return unknownBecause(decl.typ, noValue), hcl.Range{}
 		}
 		val, where = d, decl.def.Range()
 	}
 	out, err := convertVar(decl, val)
 	if err != nil {
 		m.l.addErr(errAt(where, "invalid value for variable %q: %v", decl.name, err))
-		return unknownBecause(decl.typ, "var."+decl.name+" has an invalid value")
+		return unknownBecause(decl.typ, "var."+decl.name+" has an invalid value"), hcl.Range{}
 	}
-	return out
+	return out, where
 }
 
 // local returns the value of a local value of this instance.
