@@ -102,6 +102,7 @@ func (d *decider) expiredWaivers() []model.Finding {
 				Status:       model.StatusFail,
 				Resource:     addr,
 				ResourceType: r.Type,
+				Root:         r.Origin.Root,
 				File:         file,
 				Line:         rng.Start.Line, Column: rng.Start.Column,
 				EndLine: rng.End.Line, EndColumn: rng.End.Column,

@@ -236,6 +236,7 @@ func newFinding(rule model.Rule, obj map[string]any, byAddress map[string]*model
 		return f
 	}
 	f.ResourceType = r.Type
+	f.Root = r.Origin.Root
 	f.Remediation = rule.Remediation.For(r.Origin.Layer)
 	f.File = r.Origin.File
 	rng := r.Origin.RangeFor(f.Path)

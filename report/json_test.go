@@ -34,6 +34,7 @@ type jsonFinding struct {
 	Status       string `json:"status"`
 	Resource     string `json:"resource"`
 	ResourceType string `json:"resource_type"`
+	Root         string `json:"root"`
 	File         string `json:"file"`
 	Line         int    `json:"line"`
 	Column       int    `json:"column"`

@@ -232,9 +232,14 @@ func sarifResult(f *model.Finding, ruleIndex int) *sarif.Result {
 		ll.Name = ptr(f.Resource)
 		ll.FullyQualifiedName = ptr(f.Resource)
 		ll.Kind = ptr("resource")
-		if f.ResourceType != "" {
+		if f.ResourceType != "" || f.Root != "" {
 			ll.Properties = sarif.NewPropertyBag()
+		}
+		if f.ResourceType != "" {
 			ll.Properties.Properties["resourceType"] = f.ResourceType
+		}
+		if f.Root != "" {
+			ll.Properties.Properties["rootModule"] = f.Root
 		}
 		loc.LogicalLocations = append(loc.LogicalLocations, ll)
 	}

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/stackgate/stackgate/policies/model"
@@ -246,7 +247,17 @@ func resourceLine(f *model.Finding) string {
 	if f.Path != "" {
 		s += ", property " + clean(f.Path)
 	}
+	if f.Root != "" && !within(f.File, f.Root) {
+		// a shared module: say which root's inputs it was judged with
+		s += ", in root module " + clean(f.Root)
+	}
 	return s
+}
+
+// within reports whether file is in directory dir.
+func within(file, dir string) bool {
+	rel, err := filepath.Rel(dir, file)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // indentRest indents every non-empty line of s but the first.

@@ -27,6 +27,9 @@ func loadTerraform(c Candidate, opts LoadOptions) Loaded {
 	l.Sources = mod.Files
 	l.Notes = append(l.Notes, mod.Notes...)
 	resources, notes := tfmap.Map(mod.Resources, model.LayerTerraform)
+	for i := range resources {
+		resources[i].Origin.Root = c.Path
+	}
 	l.Resources = resources
 	l.Notes = append(l.Notes, notes...)
 	files := make([]string, 0, len(mod.Files))

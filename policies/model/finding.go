@@ -45,6 +45,9 @@ type Finding struct {
 	Status       string `json:"status"`
 	Resource     string `json:"resource"`
 	ResourceType string `json:"resource_type"`
+	// Root is the Terraform root module directory the resource was
+	// evaluated from; empty for CloudFormation and plans.
+	Root string `json:"root,omitempty"`
 	File         string `json:"file"`
 	Line         int    `json:"line"`
 	Column       int    `json:"column"`

@@ -176,6 +176,10 @@ type Origin struct {
 	Paths map[string]Range `json:"-"`
 	// Module is the module call chain for Terraform resources in modules.
 	Module string `json:"module,omitempty"`
+	// Root is the Terraform root module directory the resource was
+	// evaluated from: a module shared by many roots is judged once per
+	// root, with that root's inputs.
+	Root string `json:"root,omitempty"`
 }
 
 // Pos is one position in a source file. Line and Column start at 1; Column
