@@ -203,18 +203,132 @@ func (b *bodyEval) jsonBody(body hcl.Body, path string) cty.Value {
 		b.m.l.addErr(e)
 	}
 	vals := map[string]cty.Value{}
-	for name, a := range attrs {
-		p := model.AppendKey(path, name)
+	names := make([]string, 0, len(attrs))
+	for name := range attrs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		a := attrs[name]
 		if name == "dynamic" {
-			b.m.l.note("%s: dynamic blocks in .tf.json files are not expanded; their settings are unknown", a.NameRange.String())
 			continue
 		}
+		p := model.AppendKey(path, name)
 		v := b.m.evalExpr(a.Expr, b.sc)
 		b.jsonRanges(name, a.Expr, p, 0)
 		b.inst.ranges[p] = a.Range
 		vals[name] = jsonBlocks(name, v, 0)
 	}
+	if a := attrs["dynamic"]; a != nil {
+		b.jsonDynamic(a, path, vals)
+	}
 	return cty.ObjectVal(vals)
+}
+
+// jsonDynamic expands the dynamic blocks of a .tf.json body
+// ("dynamic": {"ingress": {"for_each": ..., "iterator": ..., "content": {...}}},
+// or a list of such objects per type) after the static blocks of the same
+// type, as the native syntax expansion does.
+func (b *bodyEval) jsonDynamic(a *hcl.Attribute, path string, vals map[string]cty.Value) {
+	types, diags := hcl.ExprMap(a.Expr)
+	if diags.HasErrors() {
+		b.m.l.addErr(errAt(a.Expr.Range(), "dynamic must be an object of block types"))
+		return
+	}
+	for _, kv := range types {
+		typ := keyword(kv.Key)
+		if typ == "" {
+			b.m.l.addErr(errAt(kv.Key.Range(), "dynamic block type must be a name"))
+			continue
+		}
+		specs := []hcl.Expression{kv.Value}
+		if list, d := hcl.ExprList(kv.Value); !d.HasErrors() {
+			specs = list
+		}
+		for _, spec := range specs {
+			b.jsonDynamicBlock(typ, spec, path, vals)
+		}
+	}
+}
+
+func (b *bodyEval) jsonDynamicBlock(typ string, spec hcl.Expression, path string, vals map[string]cty.Value) {
+	fields := map[string]hcl.Expression{}
+	pairs, diags := hcl.ExprMap(spec)
+	if diags.HasErrors() {
+		b.m.l.addErr(errAt(spec.Range(), "dynamic %q must be an object with for_each and content", typ))
+		return
+	}
+	for _, kv := range pairs {
+		fields[keyword(kv.Key)] = kv.Value
+	}
+	fe, content := fields["for_each"], fields["content"]
+	if fe == nil || content == nil {
+		b.m.l.addErr(errAt(spec.Range(), "dynamic %q block needs a for_each argument and a content block", typ))
+		return
+	}
+	iter := typ
+	if e := fields["iterator"]; e != nil {
+		if v, d := e.Value(nil); !d.HasErrors() && v.Type() == cty.String && !v.IsNull() {
+			iter = v.AsString()
+		}
+	}
+	var existing []cty.Value
+	if cur, ok := vals[typ]; ok {
+		uv, _ := cur.Unmark()
+		if !uv.IsKnown() {
+			return // already unknown: nothing to add
+		}
+		if !uv.IsNull() && (uv.Type().IsTupleType() || uv.Type().IsListType()) {
+			existing = uv.AsValueSlice()
+		}
+	}
+	listPath := model.AppendKey(path, typ)
+	full := b.m.evalExpr(fe, b.sc)
+	coll, marks := full.Unmark()
+	if !coll.IsWhollyKnown() {
+		if _, ok := b.inst.ranges[listPath]; !ok {
+			b.inst.ranges[listPath] = spec.Range()
+		}
+		vals[typ] = unknownBecause(cty.DynamicPseudoType, "for_each of dynamic \""+typ+"\" is unknown ("+firstReason(full)+")")
+		return
+	}
+	if coll.IsNull() || !coll.CanIterateElements() {
+		b.m.l.addErr(errAt(fe.Range(), "dynamic %q: for_each must be a collection", typ))
+		return
+	}
+	if n := coll.LengthInt(); n > b.m.l.opts.maxInstances() {
+		b.m.l.addErr(errAt(fe.Range(), "dynamic %q: for_each creates %d blocks, over the limit of %d", typ, n, b.m.l.opts.maxInstances()))
+		return
+	}
+	out := existing
+	for it := coll.ElementIterator(); it.Next(); {
+		k, v := it.Element()
+		iters := make(map[string]cty.Value, len(b.sc.iters)+1)
+		for name, val := range b.sc.iters {
+			iters[name] = val
+		}
+		iters[iter] = cty.ObjectVal(map[string]cty.Value{"key": k.WithMarks(marks), "value": v.WithMarks(marks)})
+		child := &bodyEval{m: b.m, inst: b.inst, sc: scope{data: b.sc.data, iters: iters}}
+		p := model.AppendIndex(listPath, len(out))
+		obj := child.m.evalExpr(content, child.sc)
+		if pairs, d := hcl.ExprMap(content); !d.HasErrors() {
+			for _, kv := range pairs {
+				if k := keyword(kv.Key); k != "" {
+					child.jsonRanges(k, kv.Value, model.AppendKey(p, k), 1)
+				}
+			}
+		}
+		b.inst.ranges[p] = content.Range()
+		uo, om := obj.Unmark()
+		if !uo.IsKnown() || uo.IsNull() || !uo.Type().IsObjectType() {
+			out = append(out, obj)
+			continue
+		}
+		out = append(out, jsonBlockBody(uo, 0).WithMarks(om))
+	}
+	if len(out) > 0 {
+		vals[typ] = cty.TupleVal(out)
+	}
 }
 
 // jsonBlocks turns the object values of a .tf.json attribute into blocks

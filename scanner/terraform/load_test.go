@@ -225,13 +225,21 @@ func TestDynamicBlocks(t *testing.T) {
 func TestJSONConfig(t *testing.T) {
 	m := load(t, "testdata/json", Options{})
 	check(t, m, []expectation{
-		{addr: "aws_s3_bucket.app", path: "bucket", value: "app-dev", line: 15, file: "main.tf.json"},
+		{addr: "aws_s3_bucket.app", path: "bucket", value: "app-dev", line: 17, file: "main.tf.json"},
 		{addr: "aws_s3_bucket.app", path: "tags.Name", value: "app-dev"},
-		{addr: "aws_s3_bucket_server_side_encryption_configuration.app", path: "rule[0].apply_server_side_encryption_by_default[0].sse_algorithm", value: "aws:kms", line: 25, file: "main.tf.json"},
+		{addr: "aws_s3_bucket_server_side_encryption_configuration.app", path: "rule[0].apply_server_side_encryption_by_default[0].sse_algorithm", value: "aws:kms", line: 59, file: "main.tf.json"},
 		{addr: "aws_s3_bucket_server_side_encryption_configuration.app", path: "bucket", unknown: "aws_s3_bucket.app.id is known only after apply",
 			ref: &tfmap.Ref{Address: "aws_s3_bucket.app", Type: "aws_s3_bucket", Attribute: "id"}},
 		{addr: "aws_s3_bucket_versioning.app", path: "versioning_configuration[0].status", value: "Enabled", line: 4, file: "extra.tf"},
+		// dynamic blocks in JSON: after the static blocks of the type
+		{addr: "aws_security_group.web", path: "ingress[0].from_port", value: int64(443)},
+		{addr: "aws_security_group.web", path: "ingress[1].cidr_blocks", value: []any{"10.1.0.0/16"}, line: 37, file: "main.tf.json"},
+		{addr: "aws_security_group.web", path: "ingress[2].description", value: "ssh from admin network 1"},
+		{addr: "aws_security_group.unknown", path: "ingress", unknown: `for_each of dynamic "ingress" is unknown (var.extra_ports has no value)`},
 	})
+	if len(m.Notes) != 0 {
+		t.Errorf("notes %q", m.Notes)
+	}
 	if lc := find(t, m, "aws_s3_bucket.app").Lifecycle; lc == nil || len(lc.IgnoreChanges) != 1 || lc.IgnoreChanges[0] != "tags" {
 		t.Errorf("lifecycle %+v", lc)
 	}
