@@ -58,6 +58,48 @@ func (b *builder) emit(r *Resource, cfnPath string, l leaf) {
 	if r != nil {
 		if l.path != "" {
 			b.tfToCFN[l.path] = cfnPath
+			if l.rng == nil {
+				b.ancestorRanges(r, l.path, cfnPath)
+			}
+		}
+	}
+}
+
+// ancestorRanges gives the enclosing CloudFormation objects of a leaf the
+// ranges of the provider blocks and objects that hold it, so a finding
+// about a property missing inside an object (no KMSMasterKeyID in
+// ServerSideEncryptionByDefault) points at that block rather than at the
+// resource. Both paths are walked up from the leaf together: a provider
+// index with a CloudFormation key on the other side is a single nested
+// block ([0]) that CloudFormation writes as an object and is skipped; a
+// CloudFormation index facing a provider key means the shapes differ
+// there, and the walk stops. Ranges already set are kept.
+func (b *builder) ancestorRanges(r *Resource, tfPath, cfnPath string) {
+	tf, cfn := model.SplitPath(tfPath), model.SplitPath(cfnPath)
+	i, j := len(tf), len(cfn)
+	for i > 0 && j > 1 {
+		_, tfIndex := tf[i-1].(int)
+		_, cfnIndex := cfn[j-1].(int)
+		switch {
+		case tfIndex && !cfnIndex:
+			i--
+			continue
+		case cfnIndex && !tfIndex:
+			return
+		}
+		i, j = i-1, j-1
+		at := model.JoinPath(cfn[:j]...)
+		if _, ok := b.paths[at]; ok {
+			continue
+		}
+		if i == 0 {
+			if !r.NameRange.IsZero() {
+				b.paths[at] = r.NameRange
+			}
+			return
+		}
+		if rng, ok := r.Ranges[model.JoinPath(tf[:i]...)]; ok && !rng.IsZero() {
+			b.paths[at] = rng
 		}
 	}
 }

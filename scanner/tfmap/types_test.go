@@ -109,6 +109,7 @@ func TestSecurityGroups(t *testing.T) {
 			"cidr_blocks": []any{"10.0.0.0/8", "0.0.0.0/0"}, "ipv6_cidr_blocks": []any{"::/0"}, "security_groups": []any{}, "self": false,
 		}}})
 	sg.Ranges["ingress[0].cidr_blocks[1]"] = at(6, 30, 41)
+	sg.Ranges["ingress[0]"] = at(3, 3, 12)
 	rule := res("aws_security_group_rule.rdp", "aws_security_group_rule", 20, map[string]any{
 		"type": "ingress", "security_group_id": nil, "from_port": int64(3389), "to_port": int64(3389), "protocol": "tcp", "cidr_blocks": []any{"0.0.0.0/0"}})
 	rule.Refs = map[string]Ref{"security_group_id": {Address: "aws_security_group.web", Type: "aws_security_group", Attribute: "id"}}
@@ -149,6 +150,15 @@ func TestSecurityGroups(t *testing.T) {
 	}
 	if got := g.Origin.Paths["SecurityGroupIngress[3].CidrIp"]; got != at(25, 18, 29) {
 		t.Errorf("folded rule CIDR range %+v", got)
+	}
+	// An entry as a whole points at the block or resource it comes from.
+	for path, want := range map[string]model.Range{
+		"SecurityGroupIngress[2]": at(3, 3, 12), // the ingress block of the ::/0 entry
+		"SecurityGroupIngress[4]": vpc.NameRange,
+	} {
+		if got := g.Origin.Paths[path]; got != want {
+			t.Errorf("range of %s = %+v, want %+v", path, got, want)
+		}
 	}
 	o := byAddress(t, out, "aws_vpc_security_group_ingress_rule.ext")
 	if o.Type != "AWS::EC2::SecurityGroupIngress" {

@@ -44,11 +44,11 @@ resource "aws_s3_bucket" "archive" {
 }
 
 # No kms_master_key_id: S3 would use the AWS managed key; the finding
-# points at this block, which is where the key is missing.
-resource "aws_s3_bucket_server_side_encryption_configuration" "archive" { # expect: s3-dual-layer-encryption aws_s3_bucket.archive
+# points at the block where the key is missing.
+resource "aws_s3_bucket_server_side_encryption_configuration" "archive" {
   bucket = aws_s3_bucket.archive.id
   rule {
-    apply_server_side_encryption_by_default {
+    apply_server_side_encryption_by_default { # expect: s3-dual-layer-encryption aws_s3_bucket.archive
       sse_algorithm = "aws:kms:dsse"
     }
   }

@@ -2,13 +2,13 @@ provider "awscc" {
   region = "eu-west-1"
 }
 
-# No kms_master_key_id: S3 would use the AWS managed key. The mapping has no
-# range for the enclosing object, so the finding points at the block label.
-resource "awscc_s3_bucket" "audit_logs" { # expect: s3-dual-layer-encryption awscc_s3_bucket.audit_logs
+# No kms_master_key_id: S3 would use the AWS managed key. The finding points
+# at the object where the key is missing.
+resource "awscc_s3_bucket" "audit_logs" {
   bucket_name = "acme-audit-logs"
   bucket_encryption = {
     server_side_encryption_configuration = [{
-      server_side_encryption_by_default = {
+      server_side_encryption_by_default = { # expect: s3-dual-layer-encryption awscc_s3_bucket.audit_logs
         sse_algorithm = "aws:kms:dsse"
       }
     }]
