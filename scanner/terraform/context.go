@@ -111,8 +111,9 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 
 // attrsFor returns the attributes a resource object referenced by t needs:
 // those the expression reads, or, when t takes the whole object (or a
-// whole instance: aws_kms_key.this["a"]) and passes it on, every attribute
-// read anywhere in the module. next is the step after the resource name.
+// whole instance: aws_kms_key.this["a"]) and passes it on, nil: every
+// attribute read anywhere in the module. next is the step after the
+// resource name.
 func (m *modInst) attrsFor(t hcl.Traversal, next int, attrs map[string]bool) map[string]bool {
 	if _, ok := stepAt(t, next).(hcl.TraverseIndex); ok {
 		next++
@@ -120,7 +121,7 @@ func (m *modInst) attrsFor(t hcl.Traversal, next int, attrs map[string]bool) map
 	if _, ok := attrStep(t, next); ok {
 		return attrs
 	}
-	return m.cfg.attrsRead
+	return nil
 }
 
 // stepName returns the attribute name at step i of a traversal.

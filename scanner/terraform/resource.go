@@ -13,6 +13,7 @@ type resState struct {
 	exp   expansion
 	insts []*resInst
 	ok    bool
+	whole cty.Value // the whole object, once built (see resourceValue)
 }
 
 // resInst is one evaluated resource instance.
@@ -56,8 +57,9 @@ func (m *modInst) resourceState(key string, rng hcl.Range) *resState {
 // resourceValue is what expressions see for a resource: per instance an
 // object of its configured attributes plus, as unknown, the attributes in
 // attrs that configuration does not set (id, arn and whatever the
-// referring expression reads), whose values only the provider knows.
-func (m *modInst) resourceValue(key string, attrs map[string]bool, rng hcl.Range) cty.Value {
+// referring expression reads), whose values only the provider knows. nil
+// attrs stand for every attribute the module reads.
+func (m *modInst) resourceValue(key string, attrs map[string]bool, rng hcl.Range) (v cty.Value) {
 	rs := m.resourceState(key, rng)
 	if rs == nil {
 		if m.l.active[m.prefix()+key] {
@@ -70,6 +72,17 @@ func (m *modInst) resourceValue(key string, attrs map[string]bool, rng hcl.Range
 	}
 	if rs.exp.kind == expandUnknown {
 		return unknownBecause(cty.DynamicPseudoType, rs.exp.reason)
+	}
+	// nil attrs ask for the whole object: every attribute the module
+	// reads. Every expression that passes a resource on asks for it, so it
+	// is built once.
+	whole := attrs == nil
+	if whole {
+		if rs.whole != cty.NilVal {
+			return rs.whole
+		}
+		attrs = m.cfg.attrsRead
+		defer func() { rs.whole = v }()
 	}
 	objs := make([]cty.Value, len(rs.insts))
 	for i, inst := range rs.insts {
