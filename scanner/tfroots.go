@@ -1,14 +1,12 @@
 package scanner
 
 import (
-	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
-	"strings"
+	"sync"
 
-	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/zclconf/go-cty/cty"
+	"github.com/stackgate/stackgate/scanner/terraform"
 )
 
 // terraformRoots picks the root modules among directories holding .tf
@@ -16,10 +14,30 @@ import (
 // (source = "../modules/x") is evaluated as part of its caller, with the
 // caller's inputs, rather than on its own with unset variables, and must
 // not be reported twice. The rest are roots.
+//
+// The directories are read in parallel; the files parsed here stay in the
+// Terraform loader's parse cache, so the load that follows reuses them.
 func terraformRoots(dirs []string) []string {
+	sources := make([][]string, len(dirs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				sources[i] = terraform.LocalModuleSources(dirs[i])
+			}
+		}()
+	}
+	for i := range dirs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	called := map[string]bool{}
-	for _, dir := range dirs {
-		for _, src := range localModuleSources(dir) {
+	for i, dir := range dirs {
+		for _, src := range sources[i] {
 			called[filepath.Clean(filepath.Join(dir, src))] = true
 		}
 	}
@@ -31,47 +49,4 @@ func terraformRoots(dirs []string) []string {
 	}
 	sort.Strings(roots)
 	return roots
-}
-
-// moduleBlockSchema finds module blocks and their source argument.
-var moduleBlockSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "module", LabelNames: []string{"name"}}}}
-
-// localModuleSources returns the literal local sources ("./x", "../x") of
-// the module blocks in a directory's .tf files. Files that do not parse are
-// skipped here: the Terraform loader reports them with their position.
-func localModuleSources(dir string) []string {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") {
-			continue
-		}
-		src, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil || !strings.Contains(string(src), "module") {
-			continue
-		}
-		f, diags := hclsyntax.ParseConfig(src, e.Name(), hcl.InitialPos)
-		if diags.HasErrors() {
-			continue
-		}
-		content, _, _ := f.Body.PartialContent(moduleBlockSchema)
-		for _, b := range content.Blocks {
-			attrs, _ := b.Body.JustAttributes()
-			a, ok := attrs["source"]
-			if !ok {
-				continue
-			}
-			v, d := a.Expr.Value(nil)
-			if d.HasErrors() || !v.Type().Equals(cty.String) || v.IsNull() || !v.IsKnown() {
-				continue
-			}
-			if s := v.AsString(); strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
 }

@@ -1,9 +1,12 @@
 // Command stackgate checks AWS infrastructure as code (CloudFormation
-// templates, and in later layers Terraform and plans) against one policy
-// rule set, the same rules the editor and the deployment hook enforce.
+// templates, Terraform configurations and plans) against one policy rule
+// set, the same rules the editor and the deployment hook enforce.
 //
 // Exit codes: 0 no blocking finding, 1 blocking findings, 2 usage, config or
 // parse error.
+//
+// STACKGATE_CPUPROFILE=FILE writes a Go CPU profile of the run (for
+// `go tool pprof`), for performance work on real repositories.
 package main
 
 import (
@@ -11,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 
 	"github.com/spf13/cobra"
 )
@@ -32,7 +36,29 @@ func (e *codeError) Error() string { return e.err.Error() }
 func (e *codeError) Unwrap() error { return e.err }
 
 func main() {
+	if path := os.Getenv("STACKGATE_CPUPROFILE"); path != "" {
+		stop, err := startProfile(path)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "error: STACKGATE_CPUPROFILE:", err)
+			os.Exit(exitError)
+		}
+		code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func startProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // run executes the CLI and returns the exit code; tests call it directly.

@@ -109,7 +109,7 @@ func (l *loader) config(display, abs string) *moduleConfig {
 	if c, ok := l.configs[abs]; ok {
 		return c
 	}
-	files, errs := l.readModuleDir(display, abs)
+	files, overrides, errs := l.readModuleDir(display, abs)
 	for _, e := range errs {
 		l.addErr(e)
 	}
@@ -117,12 +117,27 @@ func (l *loader) config(display, abs string) *moduleConfig {
 		l.configs[abs] = nil
 		return nil
 	}
-	c, errs := decodeModule(display, abs, files)
-	for _, e := range errs {
+	key := newConfigKey(display, abs, files, overrides)
+	d, ok := configCache.get(key)
+	if !ok {
+		merged, errs, notes := applyOverrides(files, overrides)
+		var c *moduleConfig
+		if len(errs) == 0 {
+			var derrs []*model.Error
+			c, derrs = decodeModule(display, abs, merged)
+			errs = append(errs, derrs...)
+		}
+		d = decoded{cfg: c, errs: errs, notes: notes, files: append(files, overrides...)}
+		configCache.put(key, d)
+	}
+	for _, n := range d.notes {
+		l.note("%s", n)
+	}
+	for _, e := range d.errs {
 		l.addErr(e)
 	}
-	l.configs[abs] = c
-	return c
+	l.configs[abs] = d.cfg
+	return d.cfg
 }
 
 // readInstalled reads .terraform/modules/modules.json, where terraform init

@@ -48,10 +48,11 @@ type blockRef struct {
 
 // applyOverrides merges the override files into files and returns the
 // merged files. A JSON file on either side is not merged (a note says so).
-func (l *loader) applyOverrides(files, overrides []*parsedFile) ([]*parsedFile, []*model.Error) {
+func applyOverrides(files, overrides []*parsedFile) ([]*parsedFile, []*model.Error, []string) {
 	if len(overrides) == 0 {
-		return files, nil
+		return files, nil, nil
 	}
+	var notes []string
 	out := make([]*parsedFile, len(files))
 	copy(out, files)
 	copied := make([]bool, len(files)) // out[i] is already a private copy
@@ -94,7 +95,7 @@ func (l *loader) applyOverrides(files, overrides []*parsedFile) ([]*parsedFile, 
 	for _, ov := range overrides {
 		body, ok := ov.file.Body.(*hclsyntax.Body)
 		if !ok || ov.json {
-			l.note("%s: override file in JSON syntax not merged; its settings are not checked", ov.name)
+			notes = append(notes, ov.name+": override file in JSON syntax not merged; its settings are not checked")
 			continue
 		}
 		for _, b := range body.Blocks {
@@ -120,13 +121,13 @@ func (l *loader) applyOverrides(files, overrides []*parsedFile) ([]*parsedFile, 
 				continue
 			}
 			if out[ref.file].json {
-				l.note("%s: %s overrides a block in JSON syntax; not merged", ov.name, blockDesc(b))
+				notes = append(notes, ov.name+": "+blockDesc(b)+" overrides a block in JSON syntax; not merged")
 				continue
 			}
 			replace(ref, mergedBlock(block(ref), b.Body, b.Type == "resource" || b.Type == "data"))
 		}
 	}
-	return out, errs
+	return out, errs, notes
 }
 
 // mergedBlock returns base with the arguments and nested blocks of over

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -78,31 +79,32 @@ type parsed struct {
 // module called from twenty examples is parsed once, not twenty times.
 // Parsed files are never modified after parsing (evaluation only reads the
 // syntax tree), so they are shared between goroutines as they are.
-var parseCache = &fileCache{entries: map[parseKey]parsed{}}
+var parseCache = &cache[parseKey, parsed]{entries: map[parseKey]parsed{}}
 
-// maxCachedFiles bounds the cache; a long-running process (the language
-// server) starts it afresh when it fills.
-const maxCachedFiles = 8192
+// maxCached bounds each cache; a long-running process (the language
+// server) starts a cache afresh when it fills.
+const maxCached = 8192
 
-type fileCache struct {
+// cache is a bounded map safe for concurrent use.
+type cache[K comparable, V any] struct {
 	mu      sync.Mutex
-	entries map[parseKey]parsed
+	entries map[K]V
 }
 
-func (c *fileCache) get(k parseKey) (parsed, bool) {
+func (c *cache[K, V]) get(k K) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	p, ok := c.entries[k]
-	return p, ok
+	v, ok := c.entries[k]
+	return v, ok
 }
 
-func (c *fileCache) put(k parseKey, p parsed) {
+func (c *cache[K, V]) put(k K, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.entries) >= maxCachedFiles {
-		c.entries = map[parseKey]parsed{}
+	if len(c.entries) >= maxCached {
+		c.entries = map[K]V{}
 	}
-	c.entries[k] = p
+	c.entries[k] = v
 }
 
 func parseUncached(name string, src []byte) (*parsedFile, []*model.Error) {
@@ -155,10 +157,10 @@ func checkSource(name string, src []byte) *model.Error {
 
 // readModuleDir parses the configuration files of one module directory in
 // name order. display is the directory as shown in ranges.
-func (l *loader) readModuleDir(display, abs string) ([]*parsedFile, []*model.Error) {
+func (l *loader) readModuleDir(display, abs string) (files, overrides []*parsedFile, errs []*model.Error) {
 	entries, err := os.ReadDir(abs)
 	if err != nil {
-		return nil, []*model.Error{model.Errorf(display, 0, 0, "cannot read module directory: %v", unwrapPathError(err))}
+		return nil, nil, []*model.Error{model.Errorf(display, 0, 0, "cannot read module directory: %v", unwrapPathError(err))}
 	}
 	var names []string
 	for _, e := range entries {
@@ -167,8 +169,6 @@ func (l *loader) readModuleDir(display, abs string) ([]*parsedFile, []*model.Err
 		}
 	}
 	sort.Strings(names)
-	var files, overrides []*parsedFile
-	var errs []*model.Error
 	for _, n := range names {
 		name := filepath.Join(display, n)
 		src, err := readFile(filepath.Join(abs, n))
@@ -190,10 +190,7 @@ func (l *loader) readModuleDir(display, abs string) ([]*parsedFile, []*model.Err
 	if len(names) == 0 && len(errs) == 0 {
 		errs = append(errs, model.Errorf(display, 0, 0, "no Terraform configuration files (*.tf, *.tf.json) in the module directory"))
 	}
-	if len(errs) > 0 {
-		return files, errs // merging into files that did not parse would report noise
-	}
-	return l.applyOverrides(files, overrides)
+	return files, overrides, errs
 }
 
 // relabel gives err the display name instead of the absolute path.
@@ -214,3 +211,36 @@ func (l *loader) note(format string, args ...any) {
 	l.noted[msg] = struct{}{}
 	l.notes = append(l.notes, msg)
 }
+
+// configKey identifies a decoded module: its directory and the parsed
+// files it was decoded from. Parsed files come from parseCache, so the
+// same file content gives the same *parsedFile, and a module shared by
+// many root modules is decoded once. A cache entry keeps its files alive,
+// so their addresses cannot be reused while the key exists.
+type configKey struct {
+	display, abs string
+	files        string // the addresses of the parsed files, in order
+}
+
+func newConfigKey(display, abs string, files, overrides []*parsedFile) configKey {
+	var b strings.Builder
+	for _, list := range [][]*parsedFile{files, overrides} {
+		for _, pf := range list {
+			fmt.Fprintf(&b, "%p;", pf)
+		}
+		b.WriteByte('|')
+	}
+	return configKey{display: display, abs: abs, files: b.String()}
+}
+
+// decoded is a module decoded from its files, with what decoding reported.
+type decoded struct {
+	cfg   *moduleConfig
+	errs  []*model.Error
+	notes []string
+	files []*parsedFile
+}
+
+// configCache shares decoded modules across root modules, like parseCache
+// shares parsed files. A moduleConfig is never modified after decoding.
+var configCache = &cache[configKey, decoded]{entries: map[configKey]decoded{}}

@@ -1,0 +1,56 @@
+package terraform
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// moduleBlockSchema finds module blocks.
+var moduleBlockSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "module", LabelNames: []string{"name"}}}}
+
+// LocalModuleSources returns the literal local sources ("./x", "../x") of
+// the module blocks in the configuration files of dir, for telling root
+// modules from the modules they call. Files that cannot be read or parsed
+// are skipped here: Load reports them with their position. The parsed
+// files stay in the parse cache, for Load to reuse.
+func LocalModuleSources(dir string) []string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !isConfigFile(e.Name()) {
+			continue
+		}
+		name := filepath.Join(dir, e.Name())
+		src, err := readFile(name)
+		if err != nil || !strings.Contains(string(src), "module") {
+			continue
+		}
+		pf, errs := parseSource(name, src)
+		if pf == nil || len(errs) > 0 {
+			continue
+		}
+		content, _, _ := pf.file.Body.PartialContent(moduleBlockSchema)
+		for _, b := range content.Blocks {
+			attrs, _ := b.Body.JustAttributes()
+			a, ok := attrs["source"]
+			if !ok {
+				continue
+			}
+			v, d := a.Expr.Value(nil)
+			if d.HasErrors() || !v.Type().Equals(cty.String) || v.IsNull() || !v.IsKnown() {
+				continue
+			}
+			if s := v.AsString(); strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
