@@ -62,6 +62,26 @@ func (c *commonFlags) validate() error {
 // setup finds and loads the configuration and the rules. start is where
 // the config search begins (the first scanned path).
 func (c *commonFlags) setup(start string) (*gate.Gate, error) {
+	sp, err := c.locate(start)
+	if err != nil {
+		return nil, err
+	}
+	return sp.build()
+}
+
+// setupPlan is what setup knows before compiling the rules: where the
+// config is, the policy directories and the exclude patterns it names.
+type setupPlan struct {
+	c        *commonFlags
+	cfgPath  string
+	dirs     []string
+	excludes []string // from the config, relative to its directory
+}
+
+// locate finds the config file and reads the keys needed before the rules
+// are compiled (policies, exclude). It is quick, so a scan can discover
+// and load files while build compiles the rules.
+func (c *commonFlags) locate(start string) (*setupPlan, error) {
 	cfgPath := c.configFile
 	if cfgPath == "" {
 		found, err := config.Find(start)
@@ -70,31 +90,37 @@ func (c *commonFlags) setup(start string) (*gate.Gate, error) {
 		}
 		cfgPath = relativeToCwd(found)
 	}
-	dirs := append([]string(nil), c.policyDirs...)
+	sp := &setupPlan{c: c, cfgPath: cfgPath, dirs: append([]string(nil), c.policyDirs...)}
 	if cfgPath != "" {
-		more, err := configPolicyDirs(cfgPath)
+		head, err := readConfigHead(cfgPath)
 		if err != nil {
 			return nil, &codeError{code: exitError, err: err}
 		}
-		dirs = append(dirs, more...)
+		sp.dirs = append(sp.dirs, head.Policies...)
+		sp.excludes = head.Exclude
 	}
-	engine, err := policies.New(policies.WithPolicyDirs(dirs...))
+	return sp, nil
+}
+
+// build compiles the rules and loads and validates the whole config.
+func (sp *setupPlan) build() (*gate.Gate, error) {
+	engine, err := policies.New(policies.WithPolicyDirs(sp.dirs...))
 	if err != nil {
 		return nil, &codeError{code: exitError, err: err}
 	}
 	specs := ruleSpecs(engine.Rules())
 	var cfg *config.Config
-	if cfgPath != "" {
-		cfg, err = config.Load(cfgPath, specs)
+	if sp.cfgPath != "" {
+		cfg, err = config.Load(sp.cfgPath, specs)
 		if err != nil {
 			return nil, &codeError{code: exitError, err: err}
 		}
 	} else {
 		cfg = config.Default(specs)
 	}
-	g := &gate.Gate{Engine: engine, Config: cfg, EnvName: c.env}
-	if c.env != "" {
-		if _, err := cfg.Environment(c.env); err != nil {
+	g := &gate.Gate{Engine: engine, Config: cfg, EnvName: sp.c.env}
+	if sp.c.env != "" {
+		if _, err := cfg.Environment(sp.c.env); err != nil {
 			return nil, &codeError{code: exitError, err: err}
 		}
 	}
@@ -109,19 +135,25 @@ func ruleSpecs(rules []model.Rule) []config.RuleSpec {
 	return specs
 }
 
-// configPolicyDirs reads only the `policies:` key of a config file: the
-// user rules must be loaded before the whole file can be validated, since
-// the file may configure them. Full validation follows in config.Load.
-func configPolicyDirs(path string) ([]string, error) {
+// configHead is the part of a config file read before the rules are
+// compiled: the user rules must be loaded before the whole file can be
+// validated (it may configure them), and discovery needs the excludes.
+// Full validation follows in config.Load.
+type configHead struct {
+	Policies []string `yaml:"policies"`
+	Exclude  []string `yaml:"exclude"`
+}
+
+// readConfigHead reads the policies and exclude keys of a config file,
+// policy directories made relative to the file's directory.
+func readConfigHead(path string) (configHead, error) {
+	var head configHead
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
-	}
-	var head struct {
-		Policies []string `yaml:"policies"`
+		return head, err
 	}
 	if err := yaml.Unmarshal(src, &head); err != nil {
-		return nil, nil // config.Load reports the syntax error with its line
+		return configHead{}, nil // config.Load reports the syntax error with its line
 	}
 	dir := filepath.Dir(path)
 	for i, p := range head.Policies {
@@ -129,7 +161,7 @@ func configPolicyDirs(path string) ([]string, error) {
 			head.Policies[i] = filepath.Join(dir, p)
 		}
 	}
-	return head.Policies, nil
+	return head, nil
 }
 
 // openOutput returns where the report goes and whether it is a terminal.

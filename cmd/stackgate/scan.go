@@ -95,19 +95,32 @@ func runScan(ctx context.Context, fl *scanFlags, paths []string, stdout, stderr 
 		}
 		tfVars[name] = value
 	}
-	g, err := fl.setup(paths[0])
+	sp, err := fl.locate(paths[0])
 	if err != nil {
 		return err
 	}
+	// The rules compile while files are discovered and loaded.
+	type built struct {
+		g   *gate.Gate
+		err error
+	}
+	ready := make(chan built, 1)
+	go func() {
+		g, err := sp.build()
+		ready <- built{g, err}
+	}()
 	excludes := append([]string(nil), fl.exclude...)
-	if g.Config.File != "" {
-		dir, _ := filepath.Abs(filepath.Dir(g.Config.File))
-		for _, p := range g.Config.Exclude {
+	if sp.cfgPath != "" {
+		dir, _ := filepath.Abs(filepath.Dir(sp.cfgPath))
+		for _, p := range sp.excludes {
 			excludes = append(excludes, filepath.ToSlash(filepath.Join(dir, p)))
 		}
 	}
 	cands, err := scanner.Discover(paths, scanner.DiscoverOptions{Exclude: excludes, NoGitignore: fl.noGitignore})
 	if err != nil {
+		if b := <-ready; b.err != nil {
+			return b.err // a config error comes first
+		}
 		return &codeError{code: exitError, err: err}
 	}
 	prog := newProgress(stderr, fl.progress, len(cands))
@@ -118,6 +131,11 @@ func runScan(ctx context.Context, fl *scanFlags, paths []string, stdout, stderr 
 		Workers:        fl.jobs,
 	})
 	prog.done()
+	b := <-ready
+	if b.err != nil {
+		return b.err
+	}
+	g := b.g
 
 	res := &report.Result{Tool: "stackgate", Version: versionString(), Rules: g.Rules()}
 	sources := map[string][]byte{}
