@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 PKGS    := ./...
 
-.PHONY: build test lint vet fmt-check demo bench fuzz rules-doc readme clean
+.PHONY: build test lint vet fmt-check demo bench bench-peers fuzz rules-doc readme clean
 
 build: ## build bin/stackgate
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/stackgate
@@ -27,6 +27,9 @@ demo: build ## scan the bundled example repository (exits 1: it has blocking fin
 
 bench: ## engine and scan benchmarks
 	$(GO) test -run='^$$' -bench=. -benchmem $(BENCHFLAGS) ./policies/ ./scanner/... ./cmd/stackgate/
+
+bench-peers: ## stackgate vs tfsec and trivy on the real-world corpus (scripts/corpus.sh first)
+	scripts/bench-peers.sh
 
 fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	$(GO) test -run='^$$' -fuzz=FuzzLoad -fuzztime=$(or $(FUZZTIME),30s) ./scanner/cfn
