@@ -580,3 +580,38 @@ module "queue" {
 		t.Errorf("error shows a sensitive value or judges an unknown one:\n%v", err)
 	}
 }
+
+// optional() defaults apply to objects that hold unknown values too (a
+// module input built from another module's output), as in Terraform.
+func TestOptionalDefaultsWithUnknownValues(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "mod"), "main.tf", `variable "entries" {
+  type = map(object({
+    principal_arn       = string
+    type                = optional(string, "STANDARD")
+    policy_associations = optional(map(string), {})
+  }))
+}
+
+resource "aws_sqs_queue" "q" {
+  for_each = { for k, v in var.entries : k => v if length(v.policy_associations) == 0 }
+  name     = "${each.key}-${each.value.type}"
+}
+`)
+	write(t, dir, "main.tf", `variable "arn" {
+  type = string
+}
+
+module "m" {
+  source  = "./mod"
+  entries = { a = { principal_arn = var.arn } }
+}
+`)
+	m := load(t, dir, Options{})
+	if len(m.Notes) != 0 {
+		t.Errorf("notes %q", m.Notes)
+	}
+	check(t, m, []expectation{
+		{addr: `module.m.aws_sqs_queue.q["a"]`, path: "name", value: "a-STANDARD"},
+	})
+}

@@ -150,7 +150,7 @@ func parseCLIValue(decl *variableConfig, s, src string) (cty.Value, error) {
 // Marks are taken off for the conversion and put back by path.
 func convertVar(decl *variableConfig, val cty.Value) (cty.Value, error) {
 	unmarked, pvm := val.UnmarkDeepWithPaths()
-	if decl.defaults != nil && unmarked.IsWhollyKnown() {
+	if decl.defaults != nil {
 		unmarked = decl.defaults.Apply(unmarked)
 	}
 	out, err := convertCollection(unmarked, decl.typ)
