@@ -24,6 +24,7 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 	modObj := map[string]cty.Value{}
 	dataObj := map[string]map[string]cty.Value{}
 	resObj := map[string]map[string]cty.Value{}
+	var refs resourceRefs
 	for _, t := range travs {
 		root := t.RootName()
 		rng := t.SourceRange()
@@ -57,10 +58,7 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 				m.l.addErr(errAt(rng, "invalid reference: data must be followed by a data source type and name"))
 				continue
 			}
-			if dataObj[typ] == nil {
-				dataObj[typ] = map[string]cty.Value{}
-			}
-			dataObj[typ][name] = m.resourceValue("data."+typ+"."+name, m.attrsFor(t, 3, attrs), rng)
+			refs.add(true, typ, name, t, 3, rng)
 		case "path":
 			vars["path"] = m.pathObject()
 		case "terraform":
@@ -81,11 +79,33 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 				m.l.addErr(errAt(rng, "reference to unknown name %q", root))
 				continue
 			}
-			if resObj[root] == nil {
-				resObj[root] = map[string]cty.Value{}
-			}
-			resObj[root][name] = m.resourceValue(root+"."+name, m.attrsFor(t, 2, attrs), rng)
+			refs.add(false, root, name, t, 2, rng)
 		}
+	}
+	for _, r := range refs.list {
+		want := attrs
+		if r.whole {
+			want = nil
+		}
+		if r.data {
+			v := m.resourceValue("data."+r.typ+"."+r.name, want, r.rng)
+			for _, t := range r.tails {
+				v = withComputedTail(v, t, 3, "is read by the provider; not known statically")
+			}
+			if dataObj[r.typ] == nil {
+				dataObj[r.typ] = map[string]cty.Value{}
+			}
+			dataObj[r.typ][r.name] = v
+			continue
+		}
+		v := m.resourceValue(r.typ+"."+r.name, want, r.rng)
+		for _, t := range r.tails {
+			v = withComputedTail(v, t, 2, "is known only after apply")
+		}
+		if resObj[r.typ] == nil {
+			resObj[r.typ] = map[string]cty.Value{}
+		}
+		resObj[r.typ][r.name] = v
 	}
 	if len(varObj) > 0 {
 		vars["var"] = cty.ObjectVal(varObj)
@@ -109,19 +129,126 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 	return ctx
 }
 
-// attrsFor returns the attributes a resource object referenced by t needs:
-// those the expression reads, or, when t takes the whole object (or a
-// whole instance: aws_kms_key.this["a"]) and passes it on, nil: every
-// attribute read anywhere in the module. next is the step after the
-// resource name.
-func (m *modInst) attrsFor(t hcl.Traversal, next int, attrs map[string]bool) map[string]bool {
-	if _, ok := stepAt(t, next).(hcl.TraverseIndex); ok {
-		next++
+// resourceRefs gathers an expression's references to resources and data
+// sources, so each object is built once with what every reference needs.
+type resourceRefs struct {
+	list []*resourceRef
+}
+
+type resourceRef struct {
+	data      bool
+	typ, name string
+	rng       hcl.Range
+	// whole is set when a reference takes the whole object (or a whole
+	// instance: aws_kms_key.this["a"]) and passes it on, so it must offer
+	// every attribute read anywhere in the module.
+	whole bool
+	tails []hcl.Traversal // references that read nested attributes
+}
+
+// add records traversal t; next is the step after the resource name.
+func (rs *resourceRefs) add(data bool, typ, name string, t hcl.Traversal, next int, rng hcl.Range) {
+	var r *resourceRef
+	for _, c := range rs.list {
+		if c.data == data && c.typ == typ && c.name == name {
+			r = c
+		}
 	}
-	if _, ok := attrStep(t, next); ok {
-		return attrs
+	if r == nil {
+		r = &resourceRef{data: data, typ: typ, name: name, rng: rng}
+		rs.list = append(rs.list, r)
 	}
-	return nil
+	i := next
+	if _, ok := stepAt(t, i).(hcl.TraverseIndex); ok {
+		i++
+	}
+	if _, ok := attrStep(t, i); !ok {
+		r.whole = true
+	}
+	if len(t) > i+1 {
+		r.tails = append(r.tails, t)
+	}
+}
+
+// withComputedTail makes the nested attribute that traversal t reads
+// below a resource (aws_eks_cluster.this[0].vpc_config[0].cluster_security_group_id)
+// exist, as unknown, when the configured block does not set it: without
+// provider schemas every attribute the configuration leaves out of a
+// nested block may be one the provider computes. next is the step after
+// the resource name; its instance key, if any, is followed like any index.
+func withComputedTail(v cty.Value, t hcl.Traversal, next int, why string) cty.Value {
+	if next >= len(t) {
+		return v
+	}
+	// The first attribute is handled by resourceValue; only deeper ones
+	// need this, so skip traversals with at most one attribute.
+	attrs := 0
+	for _, st := range t[next:] {
+		if _, ok := st.(hcl.TraverseAttr); ok {
+			attrs++
+		}
+	}
+	if attrs < 2 {
+		return v
+	}
+	return ensureTail(v, t, next, why, 0)
+}
+
+func ensureTail(v cty.Value, t hcl.Traversal, i int, why string, depth int) cty.Value {
+	if i >= len(t) || depth > MaxNesting {
+		return v
+	}
+	uv, marks := v.Unmark()
+	if !uv.IsKnown() || uv.IsNull() {
+		return v
+	}
+	ty := uv.Type()
+	switch st := t[i].(type) {
+	case hcl.TraverseAttr:
+		if !ty.IsObjectType() {
+			return v
+		}
+		vals := uv.AsValueMap()
+		if vals == nil {
+			vals = map[string]cty.Value{}
+		}
+		if cur, ok := vals[st.Name]; ok {
+			vals[st.Name] = ensureTail(cur, t, i+1, why, depth+1)
+		} else if depth > 0 {
+			// a nested attribute the configuration leaves out
+			vals[st.Name] = unknownBecause(cty.DynamicPseudoType, traversalPath(t[:i+1])+" "+why)
+		} else {
+			return v
+		}
+		return cty.ObjectVal(vals).WithMarks(marks)
+	case hcl.TraverseIndex:
+		key := st.Key
+		switch {
+		case ty.IsTupleType() || ty.IsListType():
+			if key.Type() != cty.Number || !key.IsKnown() || key.IsNull() {
+				return v
+			}
+			n, acc := key.AsBigFloat().Int64()
+			elems := uv.AsValueSlice()
+			if acc != 0 || n < 0 || int(n) >= len(elems) {
+				return v
+			}
+			elems[n] = ensureTail(elems[n], t, i+1, why, depth+1)
+			return cty.TupleVal(elems).WithMarks(marks)
+		case ty.IsObjectType() || ty.IsMapType():
+			if key.Type() != cty.String || !key.IsKnown() || key.IsNull() {
+				return v
+			}
+			vals := uv.AsValueMap()
+			cur, ok := vals[key.AsString()]
+			if !ok {
+				return v
+			}
+			vals[key.AsString()] = ensureTail(cur, t, i+1, why, depth+1)
+			return cty.ObjectVal(vals).WithMarks(marks)
+		}
+	}
+	return v
 }
 
 // stepName returns the attribute name at step i of a traversal.

@@ -48,7 +48,7 @@ func baseFunctions() map[string]function.Function {
 		"coalesce": collection.CoalesceFunc, "coalescelist": stdlib.CoalesceListFunc, "compact": stdlib.CompactFunc,
 		"concat": stdlib.ConcatFunc, "contains": stdlib.ContainsFunc, "distinct": stdlib.DistinctFunc,
 		"element": stdlib.ElementFunc, "flatten": stdlib.FlattenFunc, "index": indexFunc,
-		"keys": stdlib.KeysFunc, "length": lengthFunc, "lookup": stdlib.LookupFunc,
+		"keys": stdlib.KeysFunc, "length": lengthFunc, "lookup": lookupFunc,
 		"matchkeys": matchKeysFunc, "merge": stdlib.MergeFunc, "one": oneFunc,
 		"range": stdlib.RangeFunc, "reverse": stdlib.ReverseListFunc, "setintersection": stdlib.SetIntersectionFunc,
 		"setproduct": stdlib.SetProductFunc, "setsubtract": stdlib.SetSubtractFunc, "setunion": stdlib.SetUnionFunc,
@@ -94,6 +94,47 @@ func stringFunc(fn func(string) string) function.Function {
 		},
 	})
 }
+
+// lookupFunc is Terraform's lookup: the cty one, except that the default
+// may be null (lookup(rule, "cidr_block", null) is common in modules),
+// giving null when the key is missing.
+var lookupFunc = function.New(&function.Spec{
+	Params: []function.Parameter{
+		{Name: "inputMap", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true},
+		{Name: "key", Type: cty.String, AllowUnknown: true, AllowMarked: true},
+	},
+	// null is of the dynamic pseudo-type: AllowDynamicType lets it through
+	VarParam: &function.Parameter{Name: "default", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		if len(args) == 3 && args[2].IsKnown() && args[2].IsNull() {
+			return cty.DynamicPseudoType, nil
+		}
+		types := make([]cty.Type, len(args))
+		for i, a := range args {
+			types[i] = a.Type()
+		}
+		return stdlib.LookupFunc.ReturnType(types)
+	},
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		if len(args) != 3 || !args[2].IsKnown() || !args[2].IsNull() {
+			return stdlib.LookupFunc.Call(args)
+		}
+		k, _ := args[1].Unmark()
+		if !args[0].IsKnown() || !k.IsKnown() {
+			return cty.DynamicVal, nil
+		}
+		m, marks := args[0].Unmark()
+		switch {
+		case m.IsNull() || !(m.Type().IsObjectType() || m.Type().IsMapType()):
+			return cty.NilVal, fmt.Errorf("the first argument must be a map or an object")
+		case m.Type().IsObjectType() && m.Type().HasAttribute(k.AsString()):
+			return m.GetAttr(k.AsString()).WithMarks(marks), nil
+		case m.Type().IsMapType() && m.HasIndex(k).True():
+			return m.Index(k).WithMarks(marks), nil
+		}
+		return cty.NullVal(cty.DynamicPseudoType), nil
+	},
+})
 
 // unknownFunc is a function whose result is only known at apply time.
 func unknownFunc(name string, ty cty.Type) function.Function {

@@ -615,3 +615,32 @@ module "m" {
 		{addr: `module.m.aws_sqs_queue.q["a"]`, path: "name", value: "a-STANDARD"},
 	})
 }
+
+// An attribute the provider computes inside a nested block is unknown,
+// not an error: vpc_config[0].cluster_security_group_id of an EKS cluster.
+func TestComputedNestedAttribute(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "main.tf", `resource "aws_eks_cluster" "this" {
+  count    = 1
+  name     = "main"
+  role_arn = "arn:aws:iam::111111111111:role/eks"
+  vpc_config {
+    subnet_ids = ["subnet-1", "subnet-2"]
+  }
+}
+
+resource "aws_ec2_tag" "cluster_sg" {
+  resource_id = aws_eks_cluster.this[0].vpc_config[0].cluster_security_group_id
+  key         = "team"
+  value       = "${aws_eks_cluster.this[0].name}-${length(aws_eks_cluster.this[0].vpc_config[0].subnet_ids)}"
+}
+`)
+	m := load(t, dir, Options{})
+	if len(m.Notes) != 0 {
+		t.Errorf("notes %q", m.Notes)
+	}
+	check(t, m, []expectation{
+		{addr: "aws_ec2_tag.cluster_sg", path: "resource_id", unknown: "aws_eks_cluster.this[0].vpc_config[0].cluster_security_group_id is known only after apply"},
+		{addr: "aws_ec2_tag.cluster_sg", path: "value", value: "main-2"},
+	})
+}

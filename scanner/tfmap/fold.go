@@ -68,6 +68,16 @@ func (m *mapper) fold(r *Resource) []*node {
 func (m *mapper) resolve(r *Resource, p *parentSpec) (*node, string) {
 	if ref, ok := r.Refs[p.Via]; ok {
 		n := m.byAddr[ref.Address]
+		// Modules chain S3 resources for ordering: bucket =
+		// aws_s3_bucket_policy.this.id, whose id is the bucket name and
+		// whose own bucket names the bucket. Such a chain is followed.
+		for hops := 0; n != nil && !slices.Contains(p.Types, n.src.Type) && hops < 8; hops++ {
+			next, ok := n.src.Refs[p.Via]
+			if !ok {
+				break
+			}
+			n = m.byAddr[next.Address]
+		}
 		if n != nil && slices.Contains(p.Types, n.src.Type) {
 			return n, ""
 		}

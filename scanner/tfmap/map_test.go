@@ -190,6 +190,9 @@ func TestSatelliteResolution(t *testing.T) {
 			r.Refs = map[string]Ref{"bucket": {Address: "aws_s3_bucket.b", Type: "aws_s3_bucket", Attribute: "arn"}}
 		}, true, nil},
 		{"literal bucket name", func(r *Resource) { r.Attrs["bucket"] = "acme-b" }, true, nil},
+		{"reference through the bucket policy", func(r *Resource) {
+			r.Refs = map[string]Ref{"bucket": {Address: "aws_s3_bucket_policy.p", Type: "aws_s3_bucket_policy", Attribute: "id"}}
+		}, true, nil},
 		{"literal of another bucket", func(r *Resource) { r.Attrs["bucket"] = "elsewhere" }, false,
 			[]string{"main.tf:20:1: aws_s3_bucket_versioning.v: bucket names elsewhere, which is not a aws_s3_bucket or awscc_s3_bucket of this configuration; its settings are attached to no resource and not checked"}},
 		{"reference outside the configuration", func(r *Resource) {
@@ -203,12 +206,15 @@ func TestSatelliteResolution(t *testing.T) {
 			b := res("aws_s3_bucket.b", "aws_s3_bucket", 1, map[string]any{"bucket": "acme-b"})
 			v := res("aws_s3_bucket_versioning.v", "aws_s3_bucket_versioning", 20, map[string]any{
 				"bucket": nil, "versioning_configuration": []any{map[string]any{"status": "Suspended"}}})
+			// The bucket's policy, which modules chain satellites through.
+			pol := res("aws_s3_bucket_policy.p", "aws_s3_bucket_policy", 40, map[string]any{"bucket": nil, "policy": `{"Statement":[]}`})
+			pol.Refs = map[string]Ref{"bucket": {Address: "aws_s3_bucket.b", Type: "aws_s3_bucket", Attribute: "id"}}
 			tc.via(&v)
-			out, notes := Map([]Resource{b, v}, model.LayerTerraform)
-			if len(out) != 1 {
+			out, notes := Map([]Resource{b, pol, v}, model.LayerTerraform)
+			if len(out) != 2 {
 				t.Fatalf("resources: %v", addresses(out))
 			}
-			_, folded := model.Lookup(out[0].Properties, "VersioningConfiguration.Status")
+			_, folded := model.Lookup(byAddress(t, out, "aws_s3_bucket.b").Properties, "VersioningConfiguration.Status")
 			if folded != tc.folded {
 				t.Errorf("folded = %v, want %v (%v)", folded, tc.folded, out[0].Properties)
 			}

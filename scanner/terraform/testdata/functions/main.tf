@@ -57,6 +57,9 @@ resource "aws_lambda_function" "fn" {
       NOW            = timestamp()
       CUSTOM         = provider::aws::arn_parse("arn:aws:s3:::x")
       OUTSIDE        = file("/etc/passwd")
+      LOOKUP_HIT     = lookup({ cidr_block = "10.0.0.0/8" }, "cidr_block", null)
+      LOOKUP_MISS    = jsonencode(lookup({ from_port = 22 }, "cidr_block", null))
+      LOOKUP_DEFAULT = lookup({ a = "x" }, "b", "default")
     }
   }
 
