@@ -17,6 +17,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/hashicorp/go-cty-funcs/collection"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/customdecode"
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	yaml "github.com/zclconf/go-cty-yaml"
 	"github.com/zclconf/go-cty/cty"
@@ -71,7 +73,7 @@ func baseFunctions() map[string]function.Function {
 		"cidrhost": cidrHostFunc, "cidrnetmask": cidrNetmaskFunc, "cidrsubnet": cidrSubnetFunc,
 		"cidrsubnets": cidrSubnetsFunc,
 		// type conversion
-		"can": tryfunc.CanFunc, "try": tryfunc.TryFunc,
+		"can": tryfunc.CanFunc, "try": tryFunc,
 		"tobool": stdlib.MakeToFunc(cty.Bool), "tonumber": stdlib.MakeToFunc(cty.Number),
 		"tostring": stdlib.MakeToFunc(cty.String), "tolist": toCollectionFunc(cty.List(cty.DynamicPseudoType)),
 		"toset": toCollectionFunc(cty.Set(cty.DynamicPseudoType)), "tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
@@ -93,6 +95,44 @@ func stringFunc(fn func(string) string) function.Function {
 			return cty.StringVal(fn(str(args[0]))), nil
 		},
 	})
+}
+
+// tryFunc is HCL's try, except that an argument whose value is partly
+// unknown gives an unknown that keeps the reasons of its unknown parts
+// (HCL's try gives a bare unknown), so a finding says what is unknown.
+var tryFunc = function.New(&function.Spec{
+	VarParam: &function.Parameter{Name: "expressions", Type: customdecode.ExpressionClosureType},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		v, err := try(args)
+		if err != nil {
+			return cty.NilType, err
+		}
+		return v.Type(), nil
+	},
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) { return try(args) },
+})
+
+func try(args []cty.Value) (cty.Value, error) {
+	if len(args) == 0 {
+		return cty.NilVal, fmt.Errorf("at least one argument is required")
+	}
+	var first *hcl.Diagnostic
+	for _, arg := range args {
+		v, diags := customdecode.ExpressionClosureFromVal(arg).Value()
+		if diags.HasErrors() {
+			if first == nil {
+				first = diags[0]
+			}
+			continue
+		}
+		if !v.IsWhollyKnown() {
+			// which argument succeeds may change once the value is known
+			_, marks := v.UnmarkDeep()
+			return cty.DynamicVal.WithMarks(marks), nil
+		}
+		return v, nil
+	}
+	return cty.NilVal, fmt.Errorf("no expression succeeded: %s", diagMessage(first))
 }
 
 // lookupFunc is Terraform's lookup: the cty one, except that the default

@@ -644,3 +644,47 @@ resource "aws_ec2_tag" "cluster_sg" {
 		{addr: "aws_ec2_tag.cluster_sg", path: "value", value: "main-2"},
 	})
 }
+
+// try() over a partly unknown value stays unknown with the reason, and a
+// null passed to a non-nullable variable takes its default even when the
+// null comes out of a marked collection.
+func TestTryKeepsReasonAndNonNullableDefault(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "mod"), "main.tf", `variable "ami_type" {
+  type     = string
+  default  = "AL2023_x86_64_STANDARD"
+  nullable = false
+}
+
+resource "aws_launch_template" "this" {
+  name = lower(var.ami_type)
+}
+`)
+	write(t, dir, "main.tf", `data "http" "ip" {
+  url = "https://checkip.amazonaws.com"
+}
+
+variable "groups" {
+  type    = map(object({ ami_type = optional(string) }))
+  default = { default = {} }
+}
+
+module "group" {
+  source   = "./mod"
+  for_each = var.groups
+  ami_type = each.value.ami_type
+}
+
+resource "aws_vpc_security_group_ingress_rule" "ssh" {
+  for_each          = { ssh = { cidr_ipv4 = "${chomp(data.http.ip.response_body)}/32" } }
+  security_group_id = "sg-0123"
+  ip_protocol       = "tcp"
+  cidr_ipv4         = try(each.value.cidr_ipv4, null)
+}
+`)
+	m := load(t, dir, Options{})
+	check(t, m, []expectation{
+		{addr: `module.group["default"].aws_launch_template.this`, path: "name", value: "al2023_x86_64_standard"},
+		{addr: `aws_vpc_security_group_ingress_rule.ssh["ssh"]`, path: "cidr_ipv4", unknown: "data.http.ip.response_body is read by the provider; not known statically"},
+	})
+}

@@ -74,8 +74,10 @@ func (m *modInst) computeVariable(decl *variableConfig) (cty.Value, hcl.Range) {
 	} else if in := m.call.inputs[decl.name]; in != nil {
 		val, where, given = m.parent.evalExpr(in.Expr, scope{data: m.data}), in.Expr.Range(), true
 	}
-	if given && val.IsKnown() && !val.IsMarked() && val.IsNull() && !decl.nullable {
-		given = false // a null for a non-nullable variable takes the default
+	if uv, _ := val.Unmark(); given && uv.IsKnown() && uv.IsNull() && !decl.nullable {
+		// a null for a non-nullable variable takes the default, whatever
+		// marks it carries (an each.value from a marked collection)
+		given = false
 	}
 	if !given {
 		if decl.def == nil {
