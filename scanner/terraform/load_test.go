@@ -647,7 +647,8 @@ resource "aws_ec2_tag" "cluster_sg" {
 
 // try() over a partly unknown value stays unknown with the reason, and a
 // null passed to a non-nullable variable takes its default even when the
-// null comes out of a marked collection.
+// null carries marks (a map converted to a variable's type, one of whose
+// elements holds an unknown, as EKS node group maps do).
 func TestTryKeepsReasonAndNonNullableDefault(t *testing.T) {
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, "mod"), "main.tf", `variable "ami_type" {
@@ -660,19 +661,33 @@ resource "aws_launch_template" "this" {
   name = lower(var.ami_type)
 }
 `)
+	write(t, filepath.Join(dir, "mid"), "main.tf", `variable "groups" {
+  type = map(object({
+    ami_type = optional(string)
+    sg       = optional(string)
+  }))
+}
+
+module "group" {
+  source   = "../mod"
+  for_each = var.groups
+  ami_type = each.value.ami_type
+}
+`)
 	write(t, dir, "main.tf", `data "http" "ip" {
   url = "https://checkip.amazonaws.com"
 }
 
-variable "groups" {
-  type    = map(object({ ami_type = optional(string) }))
-  default = { default = {} }
+resource "aws_security_group" "x" {
+  name = "x"
 }
 
-module "group" {
-  source   = "./mod"
-  for_each = var.groups
-  ami_type = each.value.ami_type
+module "mid" {
+  source = "./mid"
+  groups = {
+    a = {}
+    b = { sg = aws_security_group.x.id }
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "ssh" {
@@ -683,8 +698,11 @@ resource "aws_vpc_security_group_ingress_rule" "ssh" {
 }
 `)
 	m := load(t, dir, Options{})
+	if len(m.Notes) != 0 {
+		t.Errorf("notes %q", m.Notes)
+	}
 	check(t, m, []expectation{
-		{addr: `module.group["default"].aws_launch_template.this`, path: "name", value: "al2023_x86_64_standard"},
+		{addr: `module.mid.module.group["a"].aws_launch_template.this`, path: "name", value: "al2023_x86_64_standard"},
 		{addr: `aws_vpc_security_group_ingress_rule.ssh["ssh"]`, path: "cidr_ipv4", unknown: "data.http.ip.response_body is read by the provider; not known statically"},
 	})
 }
