@@ -47,17 +47,17 @@ type Finding struct {
 	ResourceType string `json:"resource_type"`
 	// Root is the Terraform root module directory the resource was
 	// evaluated from; empty for CloudFormation and plans.
-	Root string `json:"root,omitempty"`
-	File         string `json:"file"`
-	Line         int    `json:"line"`
-	Column       int    `json:"column"`
-	EndLine      int    `json:"end_line"`
-	EndColumn    int    `json:"end_column"`
-	Path         string `json:"path"`
-	Message      string `json:"message"`
-	Remediation  string `json:"remediation"`
-	Environment  string `json:"environment"`
-	Enforcement  string `json:"enforcement"`
+	Root        string `json:"root,omitempty"`
+	File        string `json:"file"`
+	Line        int    `json:"line"`
+	Column      int    `json:"column"`
+	EndLine     int    `json:"end_line"`
+	EndColumn   int    `json:"end_column"`
+	Path        string `json:"path"`
+	Message     string `json:"message"`
+	Remediation string `json:"remediation"`
+	Environment string `json:"environment"`
+	Enforcement string `json:"enforcement"`
 	// Blocking is true when this finding alone makes the gate fail.
 	Blocking bool `json:"blocking"`
 	// Waived is set when a waiver or an inline suppression covers the
