@@ -127,24 +127,41 @@ func (b *bodyEval) dynamic(blk *hclsyntax.Block, path string, start int) ([]cty.
 			iter = k
 		}
 	}
-	full := b.m.evalExpr(fe.Expr, b.sc)
-	coll, marks := full.Unmark()
 	listPath := model.AppendKey(path, typ)
+	var out []cty.Value
+	unknown := b.forEachDynamic(typ, iter, fe.Expr, listPath, blk.Range(), func(child *bodyEval) {
+		p := model.AppendIndex(listPath, start+len(out))
+		b.inst.ranges[p] = content.Range()
+		out = append(out, child.syntaxBody(content.Body, p, false))
+	})
+	if unknown != cty.NilVal {
+		return nil, unknown
+	}
+	return out, cty.NilVal
+}
+
+// forEachDynamic evaluates the for_each of a dynamic block and calls
+// content once per element, with a body evaluator whose scope holds the
+// iterator (key and value). An unknown for_each gives an unknown value for
+// the whole list (how many blocks there are is not known); an invalid one
+// is reported and gives no blocks.
+func (b *bodyEval) forEachDynamic(typ, iter string, fe hcl.Expression, listPath string, declRng hcl.Range, content func(child *bodyEval)) cty.Value {
+	full := b.m.evalExpr(fe, b.sc)
+	coll, marks := full.Unmark()
 	if !coll.IsWhollyKnown() {
 		if _, ok := b.inst.ranges[listPath]; !ok {
-			b.inst.ranges[listPath] = blk.Range()
+			b.inst.ranges[listPath] = declRng
 		}
-		return nil, unknownBecause(cty.DynamicPseudoType, "for_each of dynamic \""+typ+"\" is unknown ("+firstReason(full)+")")
+		return unknownBecause(cty.DynamicPseudoType, "for_each of dynamic \""+typ+"\" is unknown ("+firstReason(full)+")")
 	}
-	if coll.IsNull() || !(coll.CanIterateElements()) {
-		b.m.l.addErr(errAt(fe.Expr.Range(), "dynamic %q: for_each must be a collection", typ))
-		return nil, cty.NilVal
+	if coll.IsNull() || !coll.CanIterateElements() {
+		b.m.l.addErr(errAt(fe.Range(), "dynamic %q: for_each must be a collection", typ))
+		return cty.NilVal
 	}
 	if n := coll.LengthInt(); n > b.m.l.opts.maxInstances() {
-		b.m.l.addErr(errAt(fe.Expr.Range(), "dynamic %q: for_each creates %d blocks, over the limit of %d", typ, n, b.m.l.opts.maxInstances()))
-		return nil, cty.NilVal
+		b.m.l.addErr(errAt(fe.Range(), "dynamic %q: for_each creates %d blocks, over the limit of %d", typ, n, b.m.l.opts.maxInstances()))
+		return cty.NilVal
 	}
-	var out []cty.Value
 	for it := coll.ElementIterator(); it.Next(); {
 		k, v := it.Element()
 		iters := make(map[string]cty.Value, len(b.sc.iters)+1)
@@ -152,12 +169,9 @@ func (b *bodyEval) dynamic(blk *hclsyntax.Block, path string, start int) ([]cty.
 			iters[name] = val
 		}
 		iters[iter] = cty.ObjectVal(map[string]cty.Value{"key": k.WithMarks(marks), "value": v.WithMarks(marks)})
-		child := &bodyEval{m: b.m, inst: b.inst, sc: scope{data: b.sc.data, iters: iters}}
-		p := model.AppendIndex(listPath, start+len(out))
-		b.inst.ranges[p] = content.Range()
-		out = append(out, child.syntaxBody(content.Body, p, false))
+		content(&bodyEval{m: b.m, inst: b.inst, sc: scope{data: b.sc.data, iters: iters}})
 	}
-	return out, cty.NilVal
+	return cty.NilVal
 }
 
 // literalRanges records ranges and references for the elements of literal
@@ -203,12 +217,7 @@ func (b *bodyEval) jsonBody(body hcl.Body, path string) cty.Value {
 		b.m.l.addErr(e)
 	}
 	vals := map[string]cty.Value{}
-	names := make([]string, 0, len(attrs))
-	for name := range attrs {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range sortedKeys(attrs) {
 		a := attrs[name]
 		if name == "dynamic" {
 			continue
@@ -283,34 +292,10 @@ func (b *bodyEval) jsonDynamicBlock(typ string, spec hcl.Expression, path string
 		}
 	}
 	listPath := model.AppendKey(path, typ)
-	full := b.m.evalExpr(fe, b.sc)
-	coll, marks := full.Unmark()
-	if !coll.IsWhollyKnown() {
-		if _, ok := b.inst.ranges[listPath]; !ok {
-			b.inst.ranges[listPath] = spec.Range()
-		}
-		vals[typ] = unknownBecause(cty.DynamicPseudoType, "for_each of dynamic \""+typ+"\" is unknown ("+firstReason(full)+")")
-		return
-	}
-	if coll.IsNull() || !coll.CanIterateElements() {
-		b.m.l.addErr(errAt(fe.Range(), "dynamic %q: for_each must be a collection", typ))
-		return
-	}
-	if n := coll.LengthInt(); n > b.m.l.opts.maxInstances() {
-		b.m.l.addErr(errAt(fe.Range(), "dynamic %q: for_each creates %d blocks, over the limit of %d", typ, n, b.m.l.opts.maxInstances()))
-		return
-	}
 	out := existing
-	for it := coll.ElementIterator(); it.Next(); {
-		k, v := it.Element()
-		iters := make(map[string]cty.Value, len(b.sc.iters)+1)
-		for name, val := range b.sc.iters {
-			iters[name] = val
-		}
-		iters[iter] = cty.ObjectVal(map[string]cty.Value{"key": k.WithMarks(marks), "value": v.WithMarks(marks)})
-		child := &bodyEval{m: b.m, inst: b.inst, sc: scope{data: b.sc.data, iters: iters}}
+	unknown := b.forEachDynamic(typ, iter, fe, listPath, spec.Range(), func(child *bodyEval) {
 		p := model.AppendIndex(listPath, len(out))
-		obj := child.m.evalExpr(content, child.sc)
+		b.inst.ranges[p] = content.Range()
 		if pairs, d := hcl.ExprMap(content); !d.HasErrors() {
 			for _, kv := range pairs {
 				if k := keyword(kv.Key); k != "" {
@@ -318,13 +303,15 @@ func (b *bodyEval) jsonDynamicBlock(typ string, spec hcl.Expression, path string
 				}
 			}
 		}
-		b.inst.ranges[p] = content.Range()
-		uo, om := obj.Unmark()
-		if !uo.IsKnown() || uo.IsNull() || !uo.Type().IsObjectType() {
-			out = append(out, obj)
-			continue
+		obj := child.m.evalExpr(content, child.sc)
+		if uo, om := obj.Unmark(); uo.IsKnown() && !uo.IsNull() && uo.Type().IsObjectType() {
+			obj = jsonBlockBody(uo, 0).WithMarks(om)
 		}
-		out = append(out, jsonBlockBody(uo, 0).WithMarks(om))
+		out = append(out, obj)
+	})
+	if unknown != cty.NilVal {
+		vals[typ] = unknown
+		return
 	}
 	if len(out) > 0 {
 		vals[typ] = cty.TupleVal(out)

@@ -230,30 +230,13 @@ func decodeModule(display, abs string, files []*parsedFile) (*moduleConfig, []*m
 }
 
 // attrsReadIn collects the attribute names read anywhere in the native
-// syntax files; .tf.json expressions contribute their traversals' names.
+// syntax files (see addAttrNames); .tf.json files are not walked.
 func attrsReadIn(files []*parsedFile) map[string]bool {
 	names := map[string]bool{"id": true, "arn": true}
-	addTrav := func(t hcl.Traversal) {
-		for _, s := range t {
-			if a, ok := s.(hcl.TraverseAttr); ok {
-				names[a.Name] = true
-			}
-		}
-	}
 	for _, pf := range files {
-		body, ok := pf.file.Body.(*hclsyntax.Body)
-		if !ok {
-			continue
+		if body, ok := pf.file.Body.(*hclsyntax.Body); ok {
+			addAttrNames(body, names)
 		}
-		hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
-			switch e := n.(type) {
-			case *hclsyntax.ScopeTraversalExpr:
-				addTrav(e.Traversal)
-			case *hclsyntax.RelativeTraversalExpr:
-				addTrav(e.Traversal)
-			}
-			return nil
-		})
 	}
 	return names
 }

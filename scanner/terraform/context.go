@@ -317,26 +317,33 @@ func attrStep(t hcl.Traversal, i int) (string, bool) {
 // provider schemas the evaluator cannot know every computed attribute.
 func attrNames(expr hcl.Expression, travs []hcl.Traversal) map[string]bool {
 	names := map[string]bool{"id": true, "arn": true}
-	addTrav := func(t hcl.Traversal) {
-		for _, s := range t {
-			if a, ok := s.(hcl.TraverseAttr); ok {
-				names[a.Name] = true
-			}
-		}
-	}
 	for _, t := range travs {
-		addTrav(t)
+		addTraversalNames(t, names)
 	}
 	if se, ok := expr.(hclsyntax.Expression); ok {
-		hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
-			switch e := n.(type) {
-			case *hclsyntax.RelativeTraversalExpr:
-				addTrav(e.Traversal)
-			case *hclsyntax.ScopeTraversalExpr:
-				addTrav(e.Traversal)
-			}
-			return nil
-		})
+		addAttrNames(se, names)
 	}
 	return names
+}
+
+// addAttrNames adds the attribute names of every traversal below node,
+// including those after splats and index expressions.
+func addAttrNames(node hclsyntax.Node, names map[string]bool) {
+	hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
+		switch e := n.(type) {
+		case *hclsyntax.RelativeTraversalExpr:
+			addTraversalNames(e.Traversal, names)
+		case *hclsyntax.ScopeTraversalExpr:
+			addTraversalNames(e.Traversal, names)
+		}
+		return nil
+	})
+}
+
+func addTraversalNames(t hcl.Traversal, names map[string]bool) {
+	for _, s := range t {
+		if a, ok := s.(hcl.TraverseAttr); ok {
+			names[a.Name] = true
+		}
+	}
 }

@@ -107,12 +107,7 @@ func (l *loader) readVarFile(display, path string, cfg *moduleConfig, out map[st
 	for _, e := range diagErrors(diags) {
 		l.addErr(e)
 	}
-	keys := make([]string, 0, len(attrs))
-	for k := range attrs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range sortedKeys(attrs) {
 		a := attrs[k]
 		if cfg.variables[k] == nil {
 			l.note("%s:%d: value for undeclared variable %q is ignored", display, a.NameRange.Start.Line, k)
