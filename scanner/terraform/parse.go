@@ -98,6 +98,13 @@ func (c *cache[K, V]) get(k K) (V, bool) {
 	return v, ok
 }
 
+// clear empties the cache (benchmarks of a cold start).
+func (c *cache[K, V]) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries = map[K]V{}
+}
+
 func (c *cache[K, V]) put(k K, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
