@@ -2,15 +2,16 @@ package cfn
 
 import (
 	"github.com/stackgate/stackgate/policies/model"
+	"github.com/stackgate/stackgate/scanner/cfntypes"
 )
 
 // emitter writes an evaluated Properties value into a model.Resource:
 // plain values with their types coerced, the source range of every path,
 // unknown paths with their reasons, and references.
 type emitter struct {
-	l     *loader
-	r     *model.Resource
-	types map[string]string // property path pattern -> declared type
+	l   *loader
+	r   *model.Resource
+	typ string // the resource type, for the declared property types
 }
 
 // emit returns the model value of v at path; keep is false for
@@ -40,7 +41,7 @@ func (e *emitter) emit(v *value, path, pattern string) (any, bool) {
 		e.r.References[path] = *v.ref
 		return v.s, true
 	}
-	return coerce(v.s, e.typeOf(pattern)), true
+	return cfntypes.Coerce(v.s, cfntypes.TypeOf(e.typ, pattern)), true
 }
 
 // object emits the fields of a mapping value.
@@ -52,16 +53,4 @@ func (e *emitter) object(v *value, path, pattern string) map[string]any {
 		}
 	}
 	return out
-}
-
-// typeOf is the declared type of the property at pattern: from the type
-// table, or string for the Key and Value of CloudFormation tags.
-func (e *emitter) typeOf(pattern string) string {
-	if t, ok := e.types[pattern]; ok {
-		return t
-	}
-	if pattern == "Tags[].Key" || pattern == "Tags[].Value" {
-		return typeString
-	}
-	return ""
 }

@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/stackgate/stackgate/policies/model"
+	"github.com/stackgate/stackgate/scanner/cfntypes"
 )
 
 // scope is the evaluation context of one value.
@@ -119,21 +120,7 @@ func scalarOf(n *yaml.Node) any {
 func isNaNOrInf(f float64) bool { return math.IsNaN(f) || math.IsInf(f, 0) }
 
 // scalarString is the string form CloudFormation uses for a scalar.
-func scalarString(s any) (string, bool) {
-	switch x := s.(type) {
-	case nil:
-		return "", true
-	case string:
-		return x, true
-	case bool:
-		return strconv.FormatBool(x), true
-	case int64:
-		return strconv.FormatInt(x, 10), true
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64), true
-	}
-	return "", false
-}
+func scalarString(s any) (string, bool) { return cfntypes.ScalarString(s) }
 
 // shortForms maps the YAML short-form tags to their function names.
 var shortForms = map[string]string{

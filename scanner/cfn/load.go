@@ -227,7 +227,7 @@ func (l *loader) resource(e entry) (model.Resource, bool) {
 		r.Origin.Paths[""] = r.Origin.NameRange
 		return r, true
 	}
-	em := emitter{l: l, r: &r, types: propertyTypes[typ]}
+	em := emitter{l: l, r: &r, typ: typ}
 	v := l.eval(props, sc)
 	if l.fatal {
 		return model.Resource{}, false

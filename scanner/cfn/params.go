@@ -1,12 +1,12 @@
 package cfn
 
 import (
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/stackgate/stackgate/policies/model"
+	"github.com/stackgate/stackgate/scanner/cfntypes"
 )
 
 // param is one declared template parameter and what it resolves to.
@@ -149,15 +149,7 @@ func typedParam(n *yaml.Node, typ, raw string) (*value, bool) {
 }
 
 // parseNumber parses a decimal integer or float.
-func parseNumber(s string) (any, bool) {
-	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return i, true
-	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil && !isNaNOrInf(f) {
-		return f, true
-	}
-	return nil, false
-}
+func parseNumber(s string) (any, bool) { return cfntypes.ParseNumber(s) }
 
 // pseudo resolves a pseudo parameter. ok is false for names that are not
 // pseudo parameters.

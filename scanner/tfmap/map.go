@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/stackgate/stackgate/policies/model"
+	"github.com/stackgate/stackgate/scanner/cfntypes"
 )
 
 // Map turns provider-shaped resources into model resources: satellites
@@ -253,6 +254,17 @@ func (n *node) finish(layer string) model.Resource {
 		paths["lifecycle.ignore_changes"] = n.lifeRng
 	}
 	props := n.b.props
+	// Terraform values may not have the CloudFormation type: list(any)
+	// makes [80, 80, "tcp"] strings, which the provider turns back into
+	// numbers. References and unknowns stand for values and stay as they are.
+	skip := make(map[string]bool, len(n.b.refs)+len(n.b.unknown))
+	for p := range n.b.refs {
+		skip[p] = true
+	}
+	for p := range n.b.unknown {
+		skip[p] = true
+	}
+	cfntypes.CoerceProperties(n.cfnType, props, skip)
 	return model.Resource{
 		Address:      r.Address,
 		Type:         n.cfnType,

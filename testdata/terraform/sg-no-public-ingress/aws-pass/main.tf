@@ -43,3 +43,25 @@ resource "aws_vpc_security_group_ingress_rule" "ssh" {
   to_port           = 22
   cidr_ipv4         = var.admin_cidr
 }
+
+# Named rules the way terraform-aws-modules/security-group writes them: a
+# map(list(any)) makes the ports strings ("443"), which the provider turns
+# back into numbers; so must the check.
+variable "rules" {
+  type = map(list(any))
+  default = {
+    https-443-tcp = [443, 443, "tcp", "HTTPS"]
+    ssh-tcp       = [22, 22, "tcp", "SSH"]
+  }
+}
+
+resource "aws_security_group_rule" "named" {
+  count             = 1
+  type              = "ingress"
+  security_group_id = aws_security_group.web.id
+  cidr_blocks       = ["0.0.0.0/0"]
+  description       = var.rules["https-443-tcp"][3]
+  from_port         = var.rules["https-443-tcp"][0]
+  to_port           = var.rules["https-443-tcp"][1]
+  protocol          = var.rules["https-443-tcp"][2]
+}
