@@ -74,20 +74,12 @@ func (g *Gate) Environment(u Unit) (*config.Environment, error) {
 // Check evaluates one unit and returns its findings with enforcement,
 // waivers and blocking decided.
 func (g *Gate) Check(ctx context.Context, u Unit) ([]model.Finding, error) {
-	env, err := g.Environment(u)
+	doc, env, err := g.Document(u)
 	if err != nil {
 		return nil, err
 	}
 	if err := g.checkSuppressionRules(u.Suppressions); err != nil {
 		return nil, err
-	}
-	doc := &model.Document{
-		Environment: model.Environment{Name: env.Name, Rules: env.Rules},
-		Context:     u.Context,
-		Resources:   u.Resources,
-	}
-	if doc.Environment.Rules == nil {
-		doc.Environment.Rules = map[string]map[string]any{}
 	}
 	findings, err := g.Engine.Evaluate(ctx, doc)
 	if err != nil {
@@ -104,6 +96,24 @@ func (g *Gate) Check(ctx context.Context, u Unit) ([]model.Finding, error) {
 	findings = append(findings, d.expiredWaivers()...)
 	policies.SortFindings(findings)
 	return findings, nil
+}
+
+// Document is the document the rules evaluate for a unit, in the
+// environment it selects.
+func (g *Gate) Document(u Unit) (*model.Document, *config.Environment, error) {
+	env, err := g.Environment(u)
+	if err != nil {
+		return nil, nil, err
+	}
+	doc := &model.Document{
+		Environment: model.Environment{Name: env.Name, Rules: env.Rules},
+		Context:     u.Context,
+		Resources:   u.Resources,
+	}
+	if doc.Environment.Rules == nil {
+		doc.Environment.Rules = map[string]map[string]any{}
+	}
+	return doc, env, nil
 }
 
 // checkSuppressionRules rejects inline suppressions naming no known rule:

@@ -156,3 +156,17 @@ func anyTerm(v any) *ast.Term {
 	}
 	return ast.NullTerm()
 }
+
+// InputJSON is the document as the rules see it (input), as indented JSON,
+// without the by_type index (the same resources again, grouped by type).
+// For showing rule authors what to match; callers redact values first.
+func InputJSON(doc *model.Document) ([]byte, error) {
+	v, err := ast.JSON(inputValue(doc))
+	if err != nil {
+		return nil, err
+	}
+	if m, ok := v.(map[string]any); ok {
+		delete(m, "by_type")
+	}
+	return json.MarshalIndent(v, "", "  ")
+}

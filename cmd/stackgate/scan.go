@@ -60,19 +60,7 @@ Exit codes: 0 no blocking finding, 1 blocking findings, 2 usage, config or parse
 			return runScan(cmd.Context(), &fl, args, stdout, stderr)
 		},
 	}
-	fl.register(cmd)
-	f := cmd.Flags()
-	f.StringArrayVar(&fl.exclude, "exclude", nil, "skip paths matching this doublestar glob (repeatable), e.g. 'legacy/**'")
-	f.StringArrayVar(&fl.params, "param", nil, "CloudFormation parameter value Name=Value (repeatable); overrides Default")
-	f.StringArrayVar(&fl.paramFiles, "param-file", nil, "CloudFormation parameters file (AWS CLI JSON, template configuration, or Name: Value YAML)")
-	f.StringArrayVar(&fl.tfVars, "var", nil, "Terraform input variable k=v (repeatable), as terraform -var")
-	f.StringArrayVar(&fl.tfVarFiles, "var-file", nil, "Terraform variables file (repeatable), as terraform -var-file")
-	f.StringVar(&fl.region, "region", "", "AWS region the templates deploy to (AWS::Region; checked by allowed-regions)")
-	f.StringVar(&fl.account, "account", "", "AWS account id the templates deploy to (AWS::AccountId)")
-	f.BoolVar(&fl.noGitignore, "no-gitignore", false, "do not skip paths listed in .gitignore files")
-	f.BoolVar(&fl.allowParseErrors, "allow-parse-errors", false, "report unparseable files but do not fail with exit 2 because of them")
-	f.IntVarP(&fl.jobs, "jobs", "j", 0, "files parsed and checked at once (default: number of CPUs)")
-	f.StringVar(&fl.progress, "progress", "auto", "progress on stderr: auto (when stderr is a terminal), always, never")
+	fl.registerScan(cmd)
 	return cmd
 }
 
@@ -80,62 +68,10 @@ func runScan(ctx context.Context, fl *scanFlags, paths []string, stdout, stderr 
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if err := fl.validate(); err != nil {
-		return err
-	}
-	params, err := fl.cfnParams()
+	g, loaded, err := fl.loadPaths(ctx, paths, stderr)
 	if err != nil {
 		return err
 	}
-	tfVars := map[string]string{}
-	for _, v := range fl.tfVars {
-		name, value, ok := strings.Cut(v, "=")
-		if !ok || name == "" {
-			return usageErr("--var %q: want name=value", v)
-		}
-		tfVars[name] = value
-	}
-	sp, err := fl.locate(paths[0])
-	if err != nil {
-		return err
-	}
-	// The rules compile while files are discovered and loaded.
-	type built struct {
-		g   *gate.Gate
-		err error
-	}
-	ready := make(chan built, 1)
-	go func() {
-		g, err := sp.build()
-		ready <- built{g, err}
-	}()
-	excludes := append([]string(nil), fl.exclude...)
-	if sp.cfgPath != "" {
-		dir, _ := filepath.Abs(filepath.Dir(sp.cfgPath))
-		for _, p := range sp.excludes {
-			excludes = append(excludes, filepath.ToSlash(filepath.Join(dir, p)))
-		}
-	}
-	cands, err := scanner.Discover(paths, scanner.DiscoverOptions{Exclude: excludes, NoGitignore: fl.noGitignore})
-	if err != nil {
-		if b := <-ready; b.err != nil {
-			return b.err // a config error comes first
-		}
-		return &codeError{code: exitError, err: err}
-	}
-	prog := newProgress(stderr, fl.progress, len(cands))
-	loaded := scanner.Load(ctx, cands, scanner.LoadOptions{
-		CloudFormation: cfn.Options{Params: params, Region: fl.region, AccountID: fl.account},
-		Terraform:      terraform.Options{Vars: tfVars, VarFiles: fl.tfVarFiles},
-		Progress:       prog.update,
-		Workers:        fl.jobs,
-	})
-	prog.done()
-	b := <-ready
-	if b.err != nil {
-		return b.err
-	}
-	g := b.g
 
 	res := &report.Result{Tool: "stackgate", Version: versionString(), Rules: g.Rules()}
 	sources := map[string][]byte{}
@@ -193,6 +129,84 @@ func runScan(ctx context.Context, fl *scanFlags, paths []string, stdout, stderr 
 	return exitFor(res)
 }
 
+// registerScan adds the common flags and those that choose and load files.
+func (fl *scanFlags) registerScan(cmd *cobra.Command) {
+	fl.register(cmd)
+	f := cmd.Flags()
+	f.StringArrayVar(&fl.exclude, "exclude", nil, "skip paths matching this doublestar glob (repeatable), e.g. 'legacy/**'")
+	f.StringArrayVar(&fl.params, "param", nil, "CloudFormation parameter value Name=Value (repeatable); overrides Default")
+	f.StringArrayVar(&fl.paramFiles, "param-file", nil, "CloudFormation parameters file (AWS CLI JSON, template configuration, or Name: Value YAML)")
+	f.StringArrayVar(&fl.tfVars, "var", nil, "Terraform input variable k=v (repeatable), as terraform -var")
+	f.StringArrayVar(&fl.tfVarFiles, "var-file", nil, "Terraform variables file (repeatable), as terraform -var-file")
+	f.StringVar(&fl.region, "region", "", "AWS region the templates deploy to (AWS::Region; checked by allowed-regions)")
+	f.StringVar(&fl.account, "account", "", "AWS account id the templates deploy to (AWS::AccountId)")
+	f.BoolVar(&fl.noGitignore, "no-gitignore", false, "do not skip paths listed in .gitignore files")
+	f.BoolVar(&fl.allowParseErrors, "allow-parse-errors", false, "report unparseable files but do not fail with exit 2 because of them")
+	f.IntVarP(&fl.jobs, "jobs", "j", 0, "files parsed and checked at once (default: number of CPUs)")
+	f.StringVar(&fl.progress, "progress", "auto", "progress on stderr: auto (when stderr is a terminal), always, never")
+}
+
+// loadPaths discovers and loads what the paths hold while the rules
+// compile, and returns the gate and every loaded unit (with its errors
+// and notes). Shared by scan and inspect, so both see the same units.
+func (fl *scanFlags) loadPaths(ctx context.Context, paths []string, stderr io.Writer) (*gate.Gate, []scanner.Loaded, error) {
+	if err := fl.validate(); err != nil {
+		return nil, nil, err
+	}
+	params, err := fl.cfnParams()
+	if err != nil {
+		return nil, nil, err
+	}
+	tfVars := map[string]string{}
+	for _, v := range fl.tfVars {
+		name, value, ok := strings.Cut(v, "=")
+		if !ok || name == "" {
+			return nil, nil, usageErr("--var %q: want name=value", v)
+		}
+		tfVars[name] = value
+	}
+	sp, err := fl.locate(paths[0])
+	if err != nil {
+		return nil, nil, err
+	}
+	type built struct {
+		g   *gate.Gate
+		err error
+	}
+	ready := make(chan built, 1)
+	go func() {
+		g, err := sp.build()
+		ready <- built{g, err}
+	}()
+	excludes := append([]string(nil), fl.exclude...)
+	if sp.cfgPath != "" {
+		dir, _ := filepath.Abs(filepath.Dir(sp.cfgPath))
+		for _, p := range sp.excludes {
+			excludes = append(excludes, filepath.ToSlash(filepath.Join(dir, p)))
+		}
+	}
+	cands, err := scanner.Discover(paths, scanner.DiscoverOptions{Exclude: excludes, NoGitignore: fl.noGitignore})
+	if err != nil {
+		if b := <-ready; b.err != nil {
+			return nil, nil, b.err // a config error comes first
+		}
+		return nil, nil, &codeError{code: exitError, err: err}
+	}
+	prog := newProgress(stderr, fl.progress, len(cands))
+	loaded := scanner.Load(ctx, cands, scanner.LoadOptions{
+		CloudFormation: cfn.Options{Params: params, Region: fl.region, AccountID: fl.account},
+		Terraform:      terraform.Options{Vars: tfVars, VarFiles: fl.tfVarFiles},
+		Progress:       prog.update,
+		Workers:        fl.jobs,
+	})
+	prog.done()
+	b := <-ready
+	if b.err != nil {
+		return nil, nil, b.err
+	}
+	return b.g, loaded, nil
+}
+
 // evaluate checks every loaded file in parallel; the engine is shared and
 // its queries were prepared once.
 func evaluate(ctx context.Context, g *gate.Gate, units []scanner.Loaded, c model.Context, jobs int) ([]model.Finding, []error) {
@@ -209,7 +223,7 @@ func evaluate(ctx context.Context, g *gate.Gate, units []scanner.Loaded, c model
 		go func(i int) {
 			defer func() { <-sem; wg.Done() }()
 			u := units[i]
-			results[i], errs[i] = g.Check(ctx, gate.Unit{Path: u.File, Context: c, Resources: u.Resources, Suppressions: u.Suppressions})
+			results[i], errs[i] = g.Check(ctx, unitOf(u, c))
 			if errs[i] != nil {
 				var me *model.Error
 				if !errors.As(errs[i], &me) {
@@ -228,6 +242,11 @@ func evaluate(ctx context.Context, g *gate.Gate, units []scanner.Loaded, c model
 		}
 	}
 	return all, errList
+}
+
+// unitOf is what the gate evaluates for one loaded file or root module.
+func unitOf(l scanner.Loaded, c model.Context) gate.Unit {
+	return gate.Unit{Path: l.File, Context: c, Resources: l.Resources, Suppressions: l.Suppressions}
 }
 
 func environments(fs []model.Finding) []string {

@@ -113,6 +113,10 @@ type Resource struct {
 	Change *Change `json:"change,omitempty"`
 	// Lifecycle holds Terraform lifecycle settings, when the source has them.
 	Lifecycle *Lifecycle `json:"lifecycle,omitempty"`
+	// Sensitive lists the property paths whose values the source marks
+	// sensitive (Terraform sensitive values). Rules may read them; nothing
+	// that shows values to users (stackgate inspect) prints them.
+	Sensitive []string `json:"-"`
 	// Origin says where the resource came from; not part of the rule input
 	// beyond layer and file (ranges stay on the Go side for speed).
 	Origin Origin `json:"origin"`

@@ -151,6 +151,7 @@ func mapTags(b *builder, r *Resource, e *entry, cfn string) {
 		key := l
 		key.value, key.unknown, key.reason, key.ref = k, false, "", nil
 		b.emit(r, base+".Key", key)
+		delete(b.sensitive, base+".Key") // a sensitive tag's key is written in the source
 		b.emit(r, base+".Value", l)
 	}
 }

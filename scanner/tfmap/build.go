@@ -17,11 +17,25 @@ type builder struct {
 	// tfToCFN records which CloudFormation path each provider path of the
 	// source resource became, for translating change paths.
 	tfToCFN map[string]string
+	// sensitive holds the CloudFormation paths of sensitive values.
+	sensitive map[string]bool
 }
 
 func newBuilder() *builder {
 	return &builder{props: map[string]any{}, unknown: map[string]string{},
-		refs: map[string]model.Reference{}, paths: map[string]model.Range{}, tfToCFN: map[string]string{}}
+		refs: map[string]model.Reference{}, paths: map[string]model.Range{}, tfToCFN: map[string]string{},
+		sensitive: map[string]bool{}}
+}
+
+// isSensitive reports whether the provider path p of r, or a path that
+// holds it, is sensitive.
+func isSensitive(r *Resource, p string) bool {
+	for _, s := range r.Sensitive {
+		if s == p || strings.HasPrefix(p, s) && (p[len(s)] == '.' || p[len(s)] == '[') {
+			return true
+		}
+	}
+	return false
 }
 
 // leaf is one value of a provider resource: a known scalar, an unknown
@@ -54,6 +68,9 @@ func (b *builder) emit(r *Resource, cfnPath string, l leaf) {
 		if rng, ok := rangeOf(r, l.path); ok {
 			b.paths[cfnPath] = rng
 		}
+	}
+	if r != nil && len(r.Sensitive) > 0 && isSensitive(r, l.path) {
+		b.sensitive[cfnPath] = true
 	}
 	if r != nil {
 		if l.path != "" {

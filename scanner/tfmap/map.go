@@ -2,6 +2,7 @@ package tfmap
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/stackgate/stackgate/policies/model"
@@ -274,11 +275,24 @@ func (n *node) finish(layer string) model.Resource {
 		References:   n.b.refs,
 		Change:       n.change,
 		Lifecycle:    n.life,
+		Sensitive:    sortedSet(n.b.sensitive),
 		Origin: model.Origin{
 			Layer: layer, File: r.File, Range: r.Range, NameRange: r.NameRange,
 			Paths: paths, Module: r.Module,
 		},
 	}
+}
+
+func sortedSet(set map[string]bool) []string {
+	if len(set) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // notef records a note about r, prefixed with its position.
