@@ -157,8 +157,36 @@ func (fa *fileAccess) add(funcs map[string]function.Function) {
 			return cty.SetVal(vals), nil
 		},
 	})
-	// templatefile renders a template with the given variables and every
-	// function except templatefile itself (Terraform forbids recursion).
+	// templatefile and templatestring render a template with the given
+	// variables and every function except the two of them (Terraform
+	// forbids recursion).
+	render := func(name string, src []byte, vars cty.Value) (cty.Value, error) {
+		if !vars.IsWhollyKnown() {
+			return cty.DynamicVal, nil
+		}
+		ty := vars.Type()
+		if !(ty.IsObjectType() || ty.IsMapType()) || vars.IsNull() {
+			return cty.NilVal, function.NewArgErrorf(1, "invalid vars value: must be a map")
+		}
+		if err := checkSource(name, src); err != nil {
+			return cty.NilVal, fmt.Errorf("%s", err.Message)
+		}
+		expr, diags := hclsyntax.ParseTemplate(src, name, hcl.InitialPos)
+		if diags.HasErrors() {
+			return cty.NilVal, diags
+		}
+		ctx := &hcl.EvalContext{Variables: vars.AsValueMap(), Functions: map[string]function.Function{}}
+		for fn, f := range funcs {
+			if fn != "templatefile" && fn != "templatestring" {
+				ctx.Functions[fn] = f
+			}
+		}
+		v, diags := expr.Value(ctx)
+		if diags.HasErrors() {
+			return cty.NilVal, diags
+		}
+		return v, nil
+	}
 	funcs["templatefile"] = function.New(&function.Spec{
 		Params: []function.Parameter{{Name: "path", Type: cty.String}, {Name: "vars", Type: cty.DynamicPseudoType}},
 		Type:   function.StaticReturnType(cty.DynamicPseudoType),
@@ -168,32 +196,14 @@ func (fa *fileAccess) add(funcs map[string]function.Function) {
 			if err != nil {
 				return cty.NilVal, err
 			}
-			vars := args[1]
-			if !vars.IsWhollyKnown() {
-				return cty.DynamicVal, nil
-			}
-			ty := vars.Type()
-			if !(ty.IsObjectType() || ty.IsMapType()) || vars.IsNull() {
-				return cty.NilVal, function.NewArgErrorf(1, "invalid vars value: must be a map")
-			}
-			if err := checkSource(path, src); err != nil {
-				return cty.NilVal, fmt.Errorf("%s", err.Message)
-			}
-			expr, diags := hclsyntax.ParseTemplate(src, path, hcl.InitialPos)
-			if diags.HasErrors() {
-				return cty.NilVal, diags
-			}
-			ctx := &hcl.EvalContext{Variables: vars.AsValueMap(), Functions: map[string]function.Function{}}
-			for name, f := range funcs {
-				if name != "templatefile" {
-					ctx.Functions[name] = f
-				}
-			}
-			v, diags := expr.Value(ctx)
-			if diags.HasErrors() {
-				return cty.NilVal, diags
-			}
-			return v, nil
+			return render(path, src, args[1])
+		},
+	})
+	funcs["templatestring"] = function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "template", Type: cty.String}, {Name: "vars", Type: cty.DynamicPseudoType}},
+		Type:   function.StaticReturnType(cty.DynamicPseudoType),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			return render("templatestring", []byte(args[0].AsString()), args[1])
 		},
 	})
 	funcs["abspath"] = stringFunc(func(p string) string {

@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hashicorp/go-cty-funcs/collection"
+	"github.com/hashicorp/go-cty-funcs/uuid"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/customdecode"
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
@@ -59,9 +60,10 @@ func baseFunctions() map[string]function.Function {
 		// encoding
 		"base64decode": base64DecodeFunc, "base64encode": base64EncodeFunc, "csvdecode": stdlib.CSVDecodeFunc,
 		"jsondecode": stdlib.JSONDecodeFunc, "jsonencode": stdlib.JSONEncodeFunc, "urlencode": urlEncodeFunc,
+		"base64gzip": base64GzipFunc, "textencodebase64": textEncodeBase64Func, "textdecodebase64": textDecodeBase64Func,
 		"yamldecode": yaml.YAMLDecodeFunc, "yamlencode": yaml.YAMLEncodeFunc,
 		// date and time
-		"formatdate": stdlib.FormatDateFunc, "timeadd": stdlib.TimeAddFunc,
+		"formatdate": stdlib.FormatDateFunc, "timeadd": stdlib.TimeAddFunc, "timecmp": timeCmpFunc,
 		"timestamp": unknownFunc("timestamp", cty.String), "plantimestamp": unknownFunc("plantimestamp", cty.String),
 		// hash and crypto
 		"base64sha256": hashFunc(sha256.New, base64.StdEncoding.EncodeToString),
@@ -69,6 +71,8 @@ func baseFunctions() map[string]function.Function {
 		"md5":          hashFunc(md5.New, hex.EncodeToString), "sha1": hashFunc(sha1.New, hex.EncodeToString),
 		"sha256": hashFunc(sha256.New, hex.EncodeToString), "sha512": hashFunc(sha512.New, hex.EncodeToString),
 		"uuid": unknownFunc("uuid", cty.String), "bcrypt": unknownFunc("bcrypt", cty.String),
+		"uuidv5":     uuid.V5Func,
+		"rsadecrypt": unknownFuncBecause(cty.String, "rsadecrypt() is not evaluated: its result is a secret"),
 		// network
 		"cidrhost": cidrHostFunc, "cidrnetmask": cidrNetmaskFunc, "cidrsubnet": cidrSubnetFunc,
 		"cidrsubnets": cidrSubnetsFunc,
@@ -77,9 +81,11 @@ func baseFunctions() map[string]function.Function {
 		"tobool": stdlib.MakeToFunc(cty.Bool), "tonumber": stdlib.MakeToFunc(cty.Number),
 		"tostring": stdlib.MakeToFunc(cty.String), "tolist": toCollectionFunc(cty.List(cty.DynamicPseudoType)),
 		"toset": toCollectionFunc(cty.Set(cty.DynamicPseudoType)), "tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
-		"sensitive": sensitiveFunc, "nonsensitive": nonSensitiveFunc,
+		"sensitive": sensitiveFunc, "nonsensitive": nonSensitiveFunc, "issensitive": isSensitiveFunc,
+		"ephemeralasnull": ephemeralAsNullFunc,
 		// path
 		"basename": stringFunc(filepath.Base), "dirname": stringFunc(filepath.Dir),
+		"pathexpand": unknownFuncBecause(cty.String, "pathexpand() depends on the home directory of the machine that runs Terraform"),
 	}
 	return f
 }
@@ -178,11 +184,16 @@ var lookupFunc = function.New(&function.Spec{
 
 // unknownFunc is a function whose result is only known at apply time.
 func unknownFunc(name string, ty cty.Type) function.Function {
+	return unknownFuncBecause(ty, name+"() is known only after apply")
+}
+
+// unknownFuncBecause is a function whose result is unknown for reason.
+func unknownFuncBecause(ty cty.Type, reason string) function.Function {
 	return function.New(&function.Spec{
 		VarParam: &function.Parameter{Name: "args", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowNull: true, AllowDynamicType: true},
 		Type:     function.StaticReturnType(ty),
 		Impl: func([]cty.Value, cty.Type) (cty.Value, error) {
-			return unknownBecause(ty, name+"() is known only after apply"), nil
+			return unknownBecause(ty, reason), nil
 		},
 	})
 }

@@ -25,6 +25,7 @@ locals {
   pairs     = setproduct(["a", "b"], ["x"])
   byname    = { for s in local.unique : replace(s, "/[./]/", "-") => cidrhost(s, 10) }
   upper_map = { for k, v in { a = "x", b = "y" } : upper(k) => v if v != "y" }
+  greeting  = "hello $${upper(name)}"
 }
 
 resource "aws_lambda_function" "fn" {
@@ -60,6 +61,15 @@ resource "aws_lambda_function" "fn" {
       LOOKUP_HIT     = lookup({ cidr_block = "10.0.0.0/8" }, "cidr_block", null)
       LOOKUP_MISS    = jsonencode(lookup({ from_port = 22 }, "cidr_block", null))
       LOOKUP_DEFAULT = lookup({ a = "x" }, "b", "default")
+      UUIDV5         = uuidv5("dns", "example.com")
+      GZIP           = base64gzip("hello")
+      UTF16          = textencodebase64("hi", "UTF-16LE")
+      UTF16_BACK     = textdecodebase64("aABpAA==", "UTF-16LE")
+      TIMECMP        = timecmp("2026-01-01T00:00:00Z", "2025-06-30T12:00:00Z")
+      IS_SENSITIVE   = issensitive(sensitive("x"))
+      EPHEMERAL      = ephemeralasnull("kept")
+      TEMPLATE       = templatestring(local.greeting, { name = "ops" })
+      HOME           = pathexpand("~/.ssh/id_rsa.pub")
     }
   }
 
