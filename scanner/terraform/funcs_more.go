@@ -101,4 +101,3 @@ var ephemeralAsNullFunc = function.New(&function.Spec{
 	Type:   func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
 	Impl:   func(args []cty.Value, _ cty.Type) (cty.Value, error) { return args[0], nil },
 })
-
