@@ -2,6 +2,7 @@ package cfn
 
 import (
 	"bytes"
+	"encoding/json"
 	"regexp"
 )
 
@@ -30,9 +31,47 @@ func IsTemplate(src []byte) bool {
 	if !bytes.Contains(src, []byte("AWSTemplateFormatVersion")) && !bytes.Contains(src, []byte("Resources")) {
 		return false
 	}
+	if keys, ok := jsonTopLevelKeys(src); ok {
+		// JSON: the keys must be those of the template itself, not of a
+		// document that holds one (a macro event's "fragment").
+		if !keys["AWSTemplateFormatVersion"] && !keys["Resources"] {
+			return false
+		}
+	}
 	if versionRe.Match(src) {
 		return true
 	}
 	loc := resourcesRe.FindIndex(src)
 	return loc != nil && typeRe.Match(src[loc[1]:])
+}
+
+// jsonTopLevelKeys returns the keys of a JSON object document, reading
+// past the values without keeping them. ok is false for anything else
+// (YAML, malformed or truncated JSON): the caller then goes by the text.
+func jsonTopLevelKeys(src []byte) (map[string]bool, bool) {
+	trimmed := bytes.TrimLeft(bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")), " \t\r\n")
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	if _, err := dec.Token(); err != nil {
+		return nil, false
+	}
+	keys := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, false
+		}
+		k, ok := t.(string)
+		if !ok {
+			return nil, false
+		}
+		keys[k] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil, false
+		}
+	}
+	return keys, true
 }

@@ -21,6 +21,9 @@ func TestIsTemplate(t *testing.T) {
 		{"GitHub workflow", "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo Resources\n", false},
 		{"Resources without AWS types", "Resources:\n  cpu: 2\n  Type: big\n", false},
 		{"empty", "", false},
+		{"JSON holding a template (macro event)", `{"requestId": 1, "fragment": {"Resources": {"B": {"Type": "AWS::S3::Bucket"}}}}`, false},
+		{"JSON template with a BOM", "\xef\xbb\xbf" + `{"Resources":{"B":{"Type":"AWS::S3::Bucket"}}}`, true},
+		{"malformed JSON template (Load reports it)", `{"Resources": {"B": {"Type": "AWS::S3::Bucket",}}`, true},
 		{"binary", "\x00\xff\xfeResources", false},
 	}
 	for _, tt := range tests {

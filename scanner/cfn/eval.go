@@ -156,6 +156,9 @@ func (l *loader) intrinsic(n *yaml.Node, sc *scope) (string, *yaml.Node, bool) {
 	if k == "Ref" || (strings.HasPrefix(k, "Fn::") && !strings.HasPrefix(k, "Fn::ForEach::")) || (k == "Condition" && sc != nil && sc.inCondition) {
 		return k, n.Content[1], true
 	}
+	if strings.HasPrefix(k, "Rain::") {
+		return "!" + k, n.Content[1], true // the JSON form of a rain directive
+	}
 	return "", nil, false
 }
 

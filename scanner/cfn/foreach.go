@@ -40,8 +40,12 @@ func (l *loader) forEach(key, n *yaml.Node, bindings map[string]string, depth in
 		return nil
 	}
 	coll := l.eval(args[1], &scope{bindings: bindings})
-	if coll.kind == vUnknown {
-		l.note("%s: its collection is not known (%s); the resources it declares are not checked", loop, coll.reason)
+	if coll.kind == vUnknown || coll.ref != nil {
+		reason := coll.reason
+		if coll.ref != nil {
+			reason = coll.s.(string) + " is known only at deploy time"
+		}
+		l.note("%s: its collection is not known (%s); the resources it declares are not checked", loop, reason)
 		return nil
 	}
 	if coll.kind != vList {

@@ -97,6 +97,9 @@ func (l *loader) call(fn string, n, arg *yaml.Node, sc *scope) *value {
 		}
 		return triValue(n, l.evalCond(n, sc))
 	}
+	if strings.HasPrefix(fn, "!Rain::") {
+		return l.fail(n, "%s", rainDirective(fn))
+	}
 	if strings.HasPrefix(fn, "!") {
 		return l.fail(n, "unknown tag %s: not a CloudFormation intrinsic function", fn)
 	}
@@ -229,11 +232,12 @@ func (l *loader) join(n, arg *yaml.Node, sc *scope) *value {
 		return u
 	}
 	list := l.eval(args[1], sc)
-	switch list.kind {
-	case vUnknown:
+	switch {
+	case list.kind == vUnknown:
 		return unknownVal(n, list.reason)
-	case vList:
-	default:
+	case list.ref != nil:
+		return unknownVal(n, "Fn::Join of "+list.s.(string)+", a list known only at deploy time")
+	case list.kind != vList:
 		return l.fail(n, "the second argument of Fn::Join must be a list, not %s", valueKind(list))
 	}
 	parts := make([]string, 0, len(list.items))
@@ -267,11 +271,13 @@ func (l *loader) selectFn(n, arg *yaml.Node, sc *scope) *value {
 		return l.fail(args[0], "the index of Fn::Select must be a non-negative integer")
 	}
 	list := l.eval(args[1], sc)
-	switch list.kind {
-	case vUnknown:
+	switch {
+	case list.kind == vUnknown:
 		return unknownVal(n, list.reason)
-	case vList:
-	default:
+	case list.ref != nil:
+		// a list attribute (!GetAtt ENI.SecondaryPrivateIpAddresses)
+		return unknownVal(n, "Fn::Select from "+list.s.(string)+", a list known only at deploy time")
+	case list.kind != vList:
 		return l.fail(n, "the second argument of Fn::Select must be a list, not %s", valueKind(list))
 	}
 	items := make([]*value, 0, len(list.items))
@@ -356,4 +362,10 @@ func (l *loader) findInMap(n, arg *yaml.Node, sc *scope) *value {
 		return l.fail(n, "Fn::FindInMap: mapping %s has no value for %s / %s", keys[0], keys[1], keys[2])
 	}
 	return repoint(l.eval(v, sc), n)
+}
+
+// rainDirective explains a rain (github.com/aws-cloudformation/rain) tag:
+// such a template is not CloudFormation until `rain pkg` has processed it.
+func rainDirective(tag string) string {
+	return tag + " is a rain directive: this template becomes CloudFormation only after `rain pkg`; scan the packaged template (rain pkg -o packaged.yaml), or exclude this file"
 }

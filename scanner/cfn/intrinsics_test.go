@@ -55,6 +55,8 @@ Resources:
 		{"Cidr IPv4", "!Cidr [10.0.0.0/16, 3, 8]", []any{"10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"}, "", nil},
 		{"Cidr IPv6", "!Select [1, !Cidr ['2001:db8::/56', 2, 64]]", "2001:db8:0:1::/64", "", nil},
 		{"GetAZs", "!GetAZs ''", nil, "Fn::GetAZs lists the account's Availability Zones at deploy time", nil},
+		{"Select from a list attribute", "!Select [0, !GetAtt Key.SecondaryAddresses]", nil, "Fn::Select from ${Key.SecondaryAddresses}, a list known only at deploy time", nil},
+		{"Join of a list attribute", `!Join [",", !GetAtt Key.SecondaryAddresses]`, nil, "Fn::Join of ${Key.SecondaryAddresses}, a list known only at deploy time", nil},
 		{"ImportValue unknown name", "!ImportValue {Fn::Sub: '${Unset}-Arn'}", nil, "Fn::ImportValue is resolved at deploy time (export name unknown: parameter Unset has no value and no Default)", nil},
 		{"Transform", "{Fn::Transform: {Name: AWS::Include, Parameters: {Location: s3://b/k}}}", nil, "Fn::Transform (macro AWS::Include) is expanded at deploy time", nil},
 		{"Length", "!Length [a, b, c]", int64(3), "", nil},

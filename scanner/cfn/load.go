@@ -2,6 +2,7 @@ package cfn
 
 import (
 	"fmt"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -169,6 +170,14 @@ func (l *loader) declare(id string, key, decl *yaml.Node, bindings map[string]st
 	typ := mapGet(decl, "Type")
 	if typ == nil || isNull(typ) {
 		l.errorf(key, "resource %s has no Type", id)
+		return entry{}, false
+	}
+	if strings.HasPrefix(typ.Tag, "!Rain::") {
+		l.errorf(typ, "resource %s: %s", id, rainDirective(typ.Tag))
+		return entry{}, false
+	}
+	if typ.Kind == yaml.MappingNode && len(typ.Content) == 2 && strings.HasPrefix(typ.Content[0].Value, "Rain::") {
+		l.errorf(typ, "resource %s: %s", id, rainDirective("Rain::"+strings.TrimPrefix(typ.Content[0].Value, "Rain::")))
 		return entry{}, false
 	}
 	if typ.Kind != yaml.ScalarNode || typ.Value == "" || (typ.Tag != "" && typ.ShortTag() != tagStr) {
