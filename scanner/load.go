@@ -128,6 +128,6 @@ func loadOne(c Candidate, opts LoadOptions) Loaded {
 		l.Err = errors.Join(errs...)
 		return l
 	}
-	l.Suppressions = sups
+	l.Suppressions = append(sups, tpl.Suppressions...)
 	return l
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stackgate/stackgate/policies/model"
 )
 
 // repoRoot is the repository root, where the CLI tests run.
@@ -174,5 +176,27 @@ func TestScanJSONEnvironments(t *testing.T) {
 	}
 	if seen["sg-no-public-ingress WebSecurityGroup"] {
 		t.Errorf("port 443 is allowed by default but was reported")
+	}
+}
+
+// A JSON template suppresses a finding through the resource's Metadata:
+// it is reported as waived inline, with its reason, and does not block.
+func TestMetadataSuppression(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "scan", "--format", "json", "cmd/stackgate/testdata/metadata-suppress")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0 (the only finding is suppressed); stderr:\n%s\n%s", code, stderr, stdout)
+	}
+	var doc struct {
+		Findings []model.Finding `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Findings) != 1 {
+		t.Fatalf("findings %+v", doc.Findings)
+	}
+	f := doc.Findings[0]
+	if f.Rule != "s3-versioning" || f.Waived == nil || f.Waived.Kind != "inline" || f.Waived.Reason != "scratch data is rebuilt from the raw zone every night" || f.Blocking {
+		t.Errorf("finding %+v waived %+v", f, f.Waived)
 	}
 }

@@ -30,6 +30,9 @@ type Template struct {
 	// Notes are non-fatal remarks for the user, e.g. about transforms or
 	// resources kept because their condition could not be decided.
 	Notes []string
+	// Suppressions declared in resources' Metadata (stackgate.ignore), the
+	// form JSON templates, which have no comments, can use.
+	Suppressions []model.Suppression
 }
 
 // loader holds the state of one Load call.
@@ -97,6 +100,7 @@ func Load(file string, src []byte, opts Options) (*Template, error) {
 		}
 		if r, ok := l.resource(e); ok {
 			tpl.Resources = append(tpl.Resources, r)
+			tpl.Suppressions = append(tpl.Suppressions, l.metadataSuppressions(e, r.Origin.NameRange.Start.Line)...)
 		}
 	}
 	if err := l.errs.Err(); err != nil {
