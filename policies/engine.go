@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -246,6 +247,7 @@ func newFinding(rule model.Rule, obj map[string]any, byAddress map[string]*model
 	}
 	f.Line, f.Column = rng.Start.Line, rng.Start.Column
 	f.EndLine, f.EndColumn = rng.End.Line, rng.End.Column
+	locateInModule(&f, r)
 	if f.Status == model.StatusUnknown {
 		// The reporters add that the deploy-time hook decides; the message
 		// says what exactly is unknown.
@@ -254,6 +256,37 @@ func newFinding(rule model.Rule, obj map[string]any, byAddress map[string]*model
 		}
 	}
 	return f
+}
+
+// locateInModule relates a finding on a resource declared in a module to
+// the module block in the root module that calls it. A module that
+// `terraform init` downloaded (.terraform/modules) is not the user's code:
+// the finding moves to the module block, which is where the user changes
+// inputs or versions, and the module's own line becomes the related one.
+func locateInModule(f *model.Finding, r *model.Resource) {
+	site := r.Origin.CallSite
+	if site.IsZero() || f.File == "" {
+		return
+	}
+	if inDownloadedModule(f.File) {
+		f.Related = append(f.Related, model.Location{File: f.File, Line: f.Line, Column: f.Column,
+			EndLine: f.EndLine, EndColumn: f.EndColumn, Message: "where the downloaded module declares it"})
+		f.File = site.Filename
+		f.Line, f.Column, f.EndLine, f.EndColumn = site.Start.Line, site.Start.Column, site.End.Line, site.End.Column
+		f.Range = site
+		return
+	}
+	f.Related = append(f.Related, model.LocationOf(site, "the module call in the root module"))
+}
+
+// inDownloadedModule reports whether file is inside a .terraform directory.
+func inDownloadedModule(file string) bool {
+	for _, seg := range strings.Split(filepath.ToSlash(file), "/") {
+		if seg == ".terraform" {
+			return true
+		}
+	}
+	return false
 }
 
 // unknownReason finds why the value at path (or inside it) is unknown.

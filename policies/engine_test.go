@@ -2,6 +2,7 @@ package policies
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -103,5 +104,50 @@ func TestQueriesPreparedOnce(t *testing.T) {
 	}
 	if n := len(e.prepared); n != 2 {
 		t.Fatalf("%d prepared queries for 50 documents in 2 rule sets, want 2", n)
+	}
+}
+
+// A finding on a resource in a module relates to the module block in the
+// root module; in a module that terraform init downloaded it moves there,
+// and the module's own line becomes the related location.
+func TestEvaluateLocatesFindingsInModules(t *testing.T) {
+	e, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(file string, line int) model.Range {
+		return model.Range{Filename: file, Start: model.Pos{Line: line, Column: 1}, End: model.Pos{Line: line, Column: 20}}
+	}
+	bucket := func(addr, file string, line int, call model.Range) model.Resource {
+		return model.Resource{Address: addr, Type: "AWS::S3::Bucket",
+			Origin: model.Origin{Layer: model.LayerTerraform, File: file, NameRange: at(file, line), CallSite: call}}
+	}
+	doc := &model.Document{
+		Environment: model.Environment{Name: "dev", Rules: map[string]map[string]any{"s3-versioning": {}}},
+		Resources: []model.Resource{
+			bucket("module.local.aws_s3_bucket.this", "modules/bucket/main.tf", 4, at("main.tf", 10)),
+			bucket("module.registry.aws_s3_bucket.this[0]", ".terraform/modules/registry/main.tf", 45, at("main.tf", 20)),
+		},
+	}
+	fs, err := e.Evaluate(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range fs {
+		s := f.File + ":" + strconv.Itoa(f.Line)
+		for _, r := range f.Related {
+			s += " | " + r.File + ":" + strconv.Itoa(r.Line) + " " + r.Message
+		}
+		got[f.Resource] = s
+	}
+	want := map[string]string{
+		"module.local.aws_s3_bucket.this":       "modules/bucket/main.tf:4 | main.tf:10 the module call in the root module",
+		"module.registry.aws_s3_bucket.this[0]": "main.tf:20 | .terraform/modules/registry/main.tf:45 where the downloaded module declares it",
+	}
+	for addr, w := range want {
+		if got[addr] != w {
+			t.Errorf("%s: %q, want %q", addr, got[addr], w)
+		}
 	}
 }

@@ -99,9 +99,9 @@ func githubMessage(f *model.Finding) string {
 		if f.ResourceType != "" {
 			fmt.Fprintf(&b, " (%s)", f.ResourceType)
 		}
-		if f.Root != "" && !within(f.File, f.Root) {
-			fmt.Fprintf(&b, ", in root module %s", f.Root)
-		}
+	}
+	for _, rel := range f.Related {
+		fmt.Fprintf(&b, "\nSee %s: %s", relatedLocation(rel), rel.Message)
 	}
 	if fix := strings.TrimSpace(f.Remediation); fix != "" {
 		b.WriteString("\nFix: " + fix)

@@ -46,7 +46,15 @@ type jsonFinding struct {
 	Environment  string `json:"environment"`
 	Enforcement  string `json:"enforcement"`
 	Blocking     bool   `json:"blocking"`
-	Waived       *struct {
+	Related      []struct {
+		File      string `json:"file"`
+		Line      int    `json:"line"`
+		Column    int    `json:"column"`
+		EndLine   int    `json:"end_line"`
+		EndColumn int    `json:"end_column"`
+		Message   string `json:"message"`
+	} `json:"related"`
+	Waived *struct {
 		Kind    string `json:"kind"`
 		Reason  string `json:"reason"`
 		Owner   string `json:"owner"`

@@ -244,6 +244,23 @@ func sarifResult(f *model.Finding, ruleIndex int) *sarif.Result {
 		loc.LogicalLocations = append(loc.LogicalLocations, ll)
 	}
 	r.AddLocation(loc)
+	for i, rel := range f.Related {
+		if rel.File == "" {
+			continue
+		}
+		phys := sarif.NewPhysicalLocation()
+		uri, relative := artifactURI(rel.File)
+		al := sarif.NewArtifactLocation().WithURI(uri)
+		if relative {
+			al.URIBaseID = ptr(srcRoot)
+		}
+		phys.ArtifactLocation = al
+		phys.Region = sarifRegion(&model.Finding{Line: rel.Line, Column: rel.Column, EndLine: rel.EndLine, EndColumn: rel.EndColumn})
+		rl := sarif.NewLocation().WithPhysicalLocation(phys)
+		rl.ID = i + 1
+		rl.Message = sarif.NewTextMessage(rel.Message)
+		r.AddRelatedLocation(rl)
+	}
 
 	if f.Waived != nil {
 		s := sarif.NewSuppression()

@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/stackgate/stackgate/policies/model"
@@ -103,6 +102,9 @@ func (t *textWriter) finding(f *model.Finding) {
 	}
 	if f.Status == model.StatusUnknown {
 		t.printf("  %s\n", t.st.paint(sgrCyan, unknownNote))
+	}
+	for _, rel := range f.Related {
+		t.printf("  %s %s  %s\n", t.st.paint(sgrDim, "see"), relatedLocation(rel), clean(rel.Message))
 	}
 	if rows := t.excerpt(f); len(rows) > 0 {
 		t.printf("\n")
@@ -247,17 +249,12 @@ func resourceLine(f *model.Finding) string {
 	if f.Path != "" {
 		s += ", property " + clean(f.Path)
 	}
-	if f.Root != "" && !within(f.File, f.Root) {
-		// a shared module: say which root's inputs it was judged with
-		s += ", in root module " + clean(f.Root)
-	}
 	return s
 }
 
-// within reports whether file is in directory dir.
-func within(file, dir string) bool {
-	rel, err := filepath.Rel(dir, file)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+// relatedLocation renders a related location as file:line:column.
+func relatedLocation(l model.Location) string {
+	return location(&model.Finding{File: l.File, Line: l.Line, Column: l.Column})
 }
 
 // indentRest indents every non-empty line of s but the first.

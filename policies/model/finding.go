@@ -64,8 +64,31 @@ type Finding struct {
 	// finding; nil otherwise.
 	Waived *Waiver `json:"waived"`
 
+	// Related are further places that explain the finding: the module
+	// call through which a resource in a module is declared, or, when the
+	// finding is moved to that call because the module's own files are not
+	// the user's to edit (.terraform/modules), where the module declares it.
+	Related []Location `json:"related,omitempty"`
+
 	// Range is the full source range (with byte offsets) for editors.
 	Range Range `json:"-"`
+}
+
+// Location is a place in a source file, with what it has to do with a
+// finding.
+type Location struct {
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"end_line"`
+	EndColumn int    `json:"end_column"`
+	Message   string `json:"message"`
+}
+
+// LocationOf is the location of a range.
+func LocationOf(r Range, message string) Location {
+	return Location{File: r.Filename, Line: r.Start.Line, Column: r.Start.Column,
+		EndLine: r.End.Line, EndColumn: r.End.Column, Message: message}
 }
 
 // Waiver says why a finding does not count.

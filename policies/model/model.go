@@ -184,6 +184,9 @@ type Origin struct {
 	// evaluated from: a module shared by many roots is judged once per
 	// root, with that root's inputs.
 	Root string `json:"root,omitempty"`
+	// CallSite is the module block in the root module through which a
+	// Terraform resource in a module is declared; zero at the root.
+	CallSite Range `json:"-"`
 }
 
 // Pos is one position in a source file. Line and Column start at 1; Column

@@ -35,6 +35,7 @@ func (l *loader) collect(m *modInst, out *[]tfmap.Resource) {
 		lc, lcRange := m.lifecycle(rc)
 		region := m.region(rc)
 		defaultTags := m.defaultTags(rc)
+		callSite := m.rootCallSite()
 		for _, inst := range rs.insts {
 			attrs, unknown, sens := toGo(inst.obj)
 			r := tfmap.Resource{
@@ -42,7 +43,7 @@ func (l *loader) collect(m *modInst, out *[]tfmap.Resource) {
 				Attrs: attrs, Unknown: unknown, Refs: inst.refs, Sensitive: sens,
 				Ranges: make(map[string]model.Range, len(inst.ranges)+2),
 				Range:  toRange(rc.rng), NameRange: toRange(rc.nameRng), File: rc.file,
-				Lifecycle: lc, Region: region, DefaultTags: defaultTags,
+				Lifecycle: lc, Region: region, DefaultTags: defaultTags, CallSite: callSite,
 			}
 			for p, rng := range inst.ranges {
 				r.Ranges[p] = toRange(rng)
@@ -169,6 +170,16 @@ func (m *modInst) region(rc *resourceConfig) string {
 	}
 	m.regions[key] = &region
 	return region
+}
+
+// rootCallSite is the range of the module block in the root module that
+// (through any nested calls) makes this module instance; zero at the root.
+func (m *modInst) rootCallSite() model.Range {
+	var site model.Range
+	for cur := m; cur.parent != nil; cur = cur.parent {
+		site = toRange(cur.call.rng)
+	}
+	return site
 }
 
 // defaultTags evaluates the default_tags of the aws provider configuration

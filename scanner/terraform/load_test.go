@@ -156,6 +156,12 @@ func TestModules(t *testing.T) {
 			t.Errorf("%s: file %s is not the module's file", r.Address, r.File)
 		}
 	}
+	if site := find(t, m, "module.raw.aws_s3_bucket.this").CallSite; site.Start.Line != 6 || filepath.ToSlash(site.Filename) != "testdata/modules/main.tf" {
+		t.Errorf("call site of module.raw: %+v", site)
+	}
+	if site := find(t, m, "aws_s3_bucket_policy.raw").CallSite; !site.IsZero() {
+		t.Errorf("root resource has a call site: %+v", site)
+	}
 	if r := find(t, m, "aws_s3_bucket_policy.raw"); r.Refs["policy"] != (tfmap.Ref{}) {
 		t.Errorf("policy built with jsonencode is not a reference: %+v", r.Refs["policy"])
 	}
@@ -251,6 +257,10 @@ func TestInstalledModules(t *testing.T) {
 		{addr: "module.vpc.aws_subnet.private[2]", path: "cidr_block", value: "10.0.32.0/20"},
 		{addr: "aws_flow_log.vpc", path: "iam_role_arn", unknown: "module.eks (source terraform-aws-modules/eks/aws) is not scanned; its outputs are unknown"},
 	})
+	// A resource of a downloaded module knows the module block that calls it.
+	if site := find(t, m, "module.vpc.aws_subnet.private[2]").CallSite; site.Start.Line != 1 || strings.Contains(site.Filename, ".terraform") {
+		t.Errorf("call site of module.vpc: %+v", site)
+	}
 	if len(m.Notes) != 1 || !strings.Contains(m.Notes[0], "module.eks") {
 		t.Errorf("notes %q", m.Notes)
 	}
@@ -704,5 +714,33 @@ resource "aws_vpc_security_group_ingress_rule" "ssh" {
 	check(t, m, []expectation{
 		{addr: `module.mid.module.group["a"].aws_launch_template.this`, path: "name", value: "al2023_x86_64_standard"},
 		{addr: `aws_vpc_security_group_ingress_rule.ssh["ssh"]`, path: "cidr_ipv4", unknown: "data.http.ip.response_body is read by the provider; not known statically"},
+	})
+}
+
+// A managed resource's id and arn are unknown until apply but never null:
+// a null check on them is decided (the common module pattern
+// `var.kms_key_arn == null ? "AES256" : "aws:kms"`).
+func TestIDAndARNAreNotNull(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "main.tf", `resource "aws_kms_key" "k" {}
+
+data "aws_caller_identity" "me" {}
+
+locals {
+  key_arn = aws_kms_key.k.arn
+}
+
+resource "aws_sqs_queue" "q" {
+  name             = local.key_arn == null ? "plain" : "encrypted"
+  kms_data_key_reuse_period_seconds = aws_kms_key.k.key_id == null ? 60 : 300
+  delay_seconds    = data.aws_caller_identity.me.id == null ? 1 : 2
+}
+`)
+	m := load(t, dir, Options{})
+	check(t, m, []expectation{
+		{addr: "aws_sqs_queue.q", path: "name", value: "encrypted"},
+		// other computed attributes and data sources may be null: unknown
+		{addr: "aws_sqs_queue.q", path: "kms_data_key_reuse_period_seconds", unknown: "aws_kms_key.k.key_id is known only after apply"},
+		{addr: "aws_sqs_queue.q", path: "delay_seconds", unknown: "data.aws_caller_identity.me.id is read by the provider; not known statically"},
 	})
 }

@@ -97,7 +97,14 @@ func (m *modInst) resourceValue(key string, attrs map[string]bool, rng hcl.Range
 			if v, set := vals[a]; set && !(v.IsKnown() && !v.IsMarked() && v.IsNull()) {
 				continue
 			}
-			vals[a] = unknownBecause(cty.DynamicPseudoType, computedReason(rs.cfg, inst.addr, a))
+			v := cty.UnknownVal(cty.DynamicPseudoType)
+			if rs.cfg.mode == "managed" && (a == "id" || a == "arn") {
+				// A managed resource always has an id and an ARN once
+				// created: `var.key_arn == null ? ... : ...` with a key's
+				// ARN passed in is decided, as Terraform decides it.
+				v = cty.UnknownVal(cty.String).RefineNotNull()
+			}
+			vals[a] = v.Mark(reasonMark{computedReason(rs.cfg, inst.addr, a)})
 		}
 		objs[i] = cty.ObjectVal(vals)
 	}

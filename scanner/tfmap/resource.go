@@ -57,6 +57,9 @@ type Resource struct {
 	Change *model.Change
 	// Region is the provider region for this resource, when known.
 	Region string
+	// CallSite is the module block in the root module through which a
+	// resource in a module is declared (the outermost call); zero at the root.
+	CallSite model.Range
 	// DefaultTags are the default_tags of the resource's provider
 	// configuration, from the HCL evaluator (a plan has tags_all instead).
 	// Map merges them under the resource's own tags for types that take
