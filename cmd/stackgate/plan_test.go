@@ -68,3 +68,34 @@ func TestPlanErrors(t *testing.T) {
 		t.Errorf("not a plan: exit %d %s", code, stderr)
 	}
 }
+
+// Plan findings on resources in a module relate to the module block of
+// the configuration beside the plan.
+func TestPlanModuleFindingsRelateToCall(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "plan", "--format", "json", "testdata/plan/module/plan.json")
+	if code != 1 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	var out struct {
+		Findings []struct {
+			Resource, File string
+			Line           int
+			Related        []struct {
+				File string
+				Line int
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Findings) == 0 {
+		t.Fatal("no findings")
+	}
+	for _, f := range out.Findings {
+		if f.File != "testdata/plan/module/modules/bucket/main.tf" || len(f.Related) != 1 ||
+			f.Related[0].File != "testdata/plan/module/main.tf" || f.Related[0].Line != 20 {
+			t.Errorf("%s at %s:%d related %+v", f.Resource, f.File, f.Line, f.Related)
+		}
+	}
+}
