@@ -217,15 +217,7 @@ func sarifResult(f *model.Finding, ruleIndex int) *sarif.Result {
 
 	loc := sarif.NewLocation()
 	if f.File != "" {
-		phys := sarif.NewPhysicalLocation()
-		uri, relative := artifactURI(f.File)
-		al := sarif.NewArtifactLocation().WithURI(uri)
-		if relative {
-			al.URIBaseID = ptr(srcRoot)
-		}
-		phys.ArtifactLocation = al
-		phys.Region = sarifRegion(f)
-		loc.PhysicalLocation = phys
+		loc.PhysicalLocation = physicalLocation(f)
 	}
 	if f.Resource != "" {
 		ll := sarif.NewLogicalLocation()
@@ -248,14 +240,7 @@ func sarifResult(f *model.Finding, ruleIndex int) *sarif.Result {
 		if rel.File == "" {
 			continue
 		}
-		phys := sarif.NewPhysicalLocation()
-		uri, relative := artifactURI(rel.File)
-		al := sarif.NewArtifactLocation().WithURI(uri)
-		if relative {
-			al.URIBaseID = ptr(srcRoot)
-		}
-		phys.ArtifactLocation = al
-		phys.Region = sarifRegion(&model.Finding{Line: rel.Line, Column: rel.Column, EndLine: rel.EndLine, EndColumn: rel.EndColumn})
+		phys := physicalLocation(&model.Finding{File: rel.File, Line: rel.Line, Column: rel.Column, EndLine: rel.EndLine, EndColumn: rel.EndColumn})
 		rl := sarif.NewLocation().WithPhysicalLocation(phys)
 		rl.ID = i + 1
 		rl.Message = sarif.NewTextMessage(rel.Message)
@@ -301,6 +286,20 @@ func sarifResult(f *model.Finding, ruleIndex int) *sarif.Result {
 	props.Properties["blocking"] = f.Blocking
 	r.Properties = props
 	return r
+}
+
+// physicalLocation is the file and region of a finding (or of a related
+// location given as one).
+func physicalLocation(f *model.Finding) *sarif.PhysicalLocation {
+	phys := sarif.NewPhysicalLocation()
+	uri, relative := artifactURI(f.File)
+	al := sarif.NewArtifactLocation().WithURI(uri)
+	if relative {
+		al.URIBaseID = ptr(srcRoot)
+	}
+	phys.ArtifactLocation = al
+	phys.Region = sarifRegion(f)
+	return phys
 }
 
 // sarifRegion is the finding's range; SARIF columns, like the model's, are

@@ -8,6 +8,7 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/ianaindex"
 )
 
@@ -34,9 +35,9 @@ var textEncodeBase64Func = function.New(&function.Spec{
 	Params: []function.Parameter{{Name: "string", Type: cty.String}, {Name: "encoding", Type: cty.String}},
 	Type:   function.StaticReturnType(cty.String),
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		enc, err := ianaindex.IANA.Encoding(args[1].AsString())
-		if err != nil || enc == nil {
-			return cty.NilVal, function.NewArgErrorf(1, "%q is not a supported IANA encoding name", args[1].AsString())
+		enc, err := ianaEncoding(args[1].AsString())
+		if err != nil {
+			return cty.NilVal, err
 		}
 		b, err := enc.NewEncoder().Bytes([]byte(args[0].AsString()))
 		if err != nil {
@@ -51,9 +52,9 @@ var textDecodeBase64Func = function.New(&function.Spec{
 	Params: []function.Parameter{{Name: "source", Type: cty.String}, {Name: "encoding", Type: cty.String}},
 	Type:   function.StaticReturnType(cty.String),
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		enc, err := ianaindex.IANA.Encoding(args[1].AsString())
-		if err != nil || enc == nil {
-			return cty.NilVal, function.NewArgErrorf(1, "%q is not a supported IANA encoding name", args[1].AsString())
+		enc, err := ianaEncoding(args[1].AsString())
+		if err != nil {
+			return cty.NilVal, err
 		}
 		raw, err := base64.StdEncoding.DecodeString(args[0].AsString())
 		if err != nil {
@@ -66,6 +67,16 @@ var textDecodeBase64Func = function.New(&function.Spec{
 		return cty.StringVal(string(b)), nil
 	},
 })
+
+// ianaEncoding finds a character encoding by its IANA name (the second
+// argument of the text*base64 functions).
+func ianaEncoding(name string) (encoding.Encoding, error) {
+	enc, err := ianaindex.IANA.Encoding(name)
+	if err != nil || enc == nil {
+		return nil, function.NewArgErrorf(1, "%q is not a supported IANA encoding name", name)
+	}
+	return enc, nil
+}
 
 // timeCmpFunc is Terraform's timecmp: -1, 0 or 1 as the first RFC 3339
 // timestamp is before, equal to or after the second.
