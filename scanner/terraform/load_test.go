@@ -744,3 +744,69 @@ resource "aws_sqs_queue" "q" {
 		{addr: "aws_sqs_queue.q", path: "delay_seconds", unknown: "data.aws_caller_identity.me.id is read by the provider; not known statically"},
 	})
 }
+
+// The idioms for the one instance of a resource with count 0 or 1 are
+// references: join("", x[*].id), one(x[*].id), element(x.*.id, 0),
+// try(x[0].id, ""); with count not known they name the [*] instance.
+func TestSingleInstanceIdioms(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "main.tf", `variable "enabled" {
+  type = bool
+}
+
+resource "aws_s3_bucket" "known" {
+  count  = 1
+  bucket = "known"
+}
+
+resource "aws_s3_bucket" "maybe" {
+  count  = var.enabled ? 1 : 0
+  bucket = "maybe"
+}
+
+locals {
+  known_id = join("", aws_s3_bucket.known[*].id)
+  maybe_id = one(aws_s3_bucket.maybe[*].id)
+}
+
+resource "aws_s3_bucket_versioning" "known" {
+  bucket = local.known_id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_versioning" "maybe" {
+  bucket = local.maybe_id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "maybe" {
+  bucket                  = try(aws_s3_bucket.maybe[0].id, "")
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_policy" "known" {
+  bucket = element(aws_s3_bucket.known.*.id, 0)
+  policy = "{}"
+}
+`)
+	m := load(t, dir, Options{})
+	known := &tfmap.Ref{Address: "aws_s3_bucket.known[0]", Type: "aws_s3_bucket", Attribute: "id"}
+	maybe := &tfmap.Ref{Address: "aws_s3_bucket.maybe[*]", Type: "aws_s3_bucket", Attribute: "id"}
+	for addr, want := range map[string]*tfmap.Ref{
+		"aws_s3_bucket_versioning.known":          known,
+		"aws_s3_bucket_versioning.maybe":          maybe,
+		"aws_s3_bucket_public_access_block.maybe": maybe,
+		"aws_s3_bucket_policy.known":              known,
+	} {
+		if got := find(t, m, addr).Refs["bucket"]; got != *want {
+			t.Errorf("%s: bucket ref %+v, want %+v", addr, got, *want)
+		}
+	}
+}

@@ -51,12 +51,62 @@ func (m *modInst) resolveRef(expr hcl.Expression, sc scope, depth int) (tfmap.Re
 				return m.refTraversal(append(t, e.Traversal...), sc, depth)
 			}
 		}
+	case *hclsyntax.SplatExpr:
+		return m.splatRef(e, sc)
+	case *hclsyntax.FunctionCallExpr:
+		// The idioms modules use to take the one instance of a resource
+		// with count = 0 or 1: join("", x[*].id), one(x[*].id),
+		// element(x.*.id, 0), try(x[0].id, ""), coalesce(x[0].id, ...).
+		// A splat resolves only when there is at most one instance.
+		switch {
+		case (e.Name == "one" || e.Name == "try" || e.Name == "coalesce") && len(e.Args) >= 1:
+			return m.resolveRef(e.Args[0], sc, depth+1)
+		case e.Name == "element" && len(e.Args) == 2:
+			if i, _ := m.evalExpr(e.Args[1], sc).UnmarkDeep(); i.IsKnown() && i.RawEquals(cty.NumberIntVal(0)) {
+				return m.resolveRef(e.Args[0], sc, depth+1)
+			}
+		case e.Name == "join" && len(e.Args) == 2:
+			if _, splat := e.Args[1].(*hclsyntax.SplatExpr); splat {
+				return m.resolveRef(e.Args[1], sc, depth+1)
+			}
+		}
 	default:
 		if inner, ok := m.jsonTemplate(expr); ok {
 			return m.resolveRef(inner, sc, depth+1)
 		}
 	}
 	return tfmap.Ref{}, false
+}
+
+// splatRef resolves x[*].attr (or x.*.attr) over a resource with at most
+// one instance to a reference to that instance: the single instance, or
+// the [*] instance that stands for them when count is not known.
+func (m *modInst) splatRef(e *hclsyntax.SplatExpr, sc scope) (tfmap.Ref, bool) {
+	src, ok := e.Source.(*hclsyntax.ScopeTraversalExpr)
+	if !ok || len(src.Traversal) != 2 {
+		return tfmap.Ref{}, false
+	}
+	each, ok := e.Each.(*hclsyntax.RelativeTraversalExpr)
+	if !ok || len(each.Traversal) != 1 {
+		return tfmap.Ref{}, false
+	}
+	attr, ok := attrStep(each.Traversal, 0)
+	if !ok {
+		return tfmap.Ref{}, false
+	}
+	root := src.Traversal.RootName()
+	name, ok := attrStep(src.Traversal, 1)
+	if _, isIter := sc.iters[root]; isIter || !ok || m.cfg.resByKey[root+"."+name] == nil {
+		return tfmap.Ref{}, false
+	}
+	rs := m.resources[root+"."+name]
+	if rs == nil || !rs.ok {
+		return tfmap.Ref{}, false
+	}
+	if rs.exp.kind != expandUnknown && len(rs.insts) != 1 {
+		return tfmap.Ref{}, false
+	}
+	return tfmap.Ref{Address: rs.insts[0].addr, Type: root, Attribute: attr}, true
 }
 
 // jsonTemplate re-parses a .tf.json string value as the native template it
@@ -153,7 +203,12 @@ func (m *modInst) resourceRef(key, typ string, rest hcl.Traversal) (tfmap.Ref, b
 	if len(rest) > 0 {
 		if ix, ok := rest[0].(hcl.TraverseIndex); ok {
 			k := ix.Key
+			rs := m.resources[key]
 			switch {
+			case rs != nil && rs.ok && rs.exp.kind == expandUnknown && len(rs.insts) == 1:
+				// count or for_each not known: the [*] instance stands for
+				// every instance, this one included
+				addr = rs.insts[0].addr
 			case k.Type() == cty.String:
 				addr += "[" + strconv.Quote(k.AsString()) + "]"
 			case k.Type() == cty.Number:

@@ -25,6 +25,9 @@ func (m *mapper) fold(r *Resource) []*node {
 			return m.standalone(r, e, list)
 		}
 		m.notef(r, "%s; its settings are attached to no resource and not checked", why)
+		if _, unknown := r.Unknown[e.Parent.Via]; unknown && r.Refs[e.Parent.Via] == (Ref{}) {
+			m.unresolved = append(m.unresolved, unresolved{r: r, e: e, why: why})
+		}
 		return nil
 	}
 	deleted := r.Change != nil && r.Change.Action == model.ActionDelete
@@ -258,5 +261,37 @@ func foldLifecycle(parent *node, r *Resource) {
 	p.CreateBeforeDestroy = p.CreateBeforeDestroy || lc.CreateBeforeDestroy
 	if rng := r.Ranges["lifecycle.ignore_changes"]; parent.lifeRng.IsZero() && !rng.IsZero() {
 		parent.lifeRng = rng
+	}
+}
+
+// unresolved is a satellite whose parent is not known statically.
+type unresolved struct {
+	r   *Resource
+	e   *entry
+	why string
+}
+
+// markUnresolved makes the properties an unresolved satellite would set
+// unknown on every resource of its module it could belong to, where
+// nothing else sets them: without it a bucket whose versioning resource
+// names it by a value not known statically would be reported as having
+// no versioning, a violation that is not one.
+func (m *mapper) markUnresolved() {
+	for _, u := range m.unresolved {
+		for _, n := range m.order {
+			if n.src.Module != u.r.Module || !slices.Contains(u.e.Parent.Types, n.src.Type) {
+				continue
+			}
+			for _, top := range u.e.owns {
+				if _, set := n.b.props[top]; set {
+					continue
+				}
+				n.b.set(top, nil)
+				n.b.unknown[top] = u.r.Address + " may set it: its " + u.why
+				if !u.r.NameRange.IsZero() {
+					n.b.paths[top] = u.r.NameRange
+				}
+			}
+		}
 	}
 }

@@ -58,6 +58,7 @@ func Map(rs []Resource, layer string) ([]model.Resource, []string) {
 	for _, i := range sats {
 		slots[i] = m.fold(&rs[i])
 	}
+	m.markUnresolved()
 	var out []model.Resource
 	for _, s := range slots {
 		for _, n := range s {
@@ -84,10 +85,11 @@ func CloudFormationType(tfType string) (string, bool) {
 }
 
 type mapper struct {
-	layer  string
-	byAddr map[string]*node
-	order  []*node
-	notes  []string
+	layer      string
+	byAddr     map[string]*node
+	order      []*node
+	notes      []string
+	unresolved []unresolved
 }
 
 // node is one model resource being built.

@@ -225,6 +225,37 @@ func TestSatelliteResolution(t *testing.T) {
 	}
 }
 
+// A satellite whose bucket is not known statically makes what it would
+// set unknown on the buckets of its module that do not set it otherwise:
+// "no versioning" would be a violation that is not one.
+func TestUnresolvedSatelliteMakesParentsUnknown(t *testing.T) {
+	b := res("aws_s3_bucket.b", "aws_s3_bucket", 1, map[string]any{"bucket": "acme-b"})
+	other := res("aws_s3_bucket.other", "aws_s3_bucket", 5, map[string]any{"bucket": "acme-other"})
+	ownVersioning := res("aws_s3_bucket_versioning.own", "aws_s3_bucket_versioning", 10, map[string]any{
+		"bucket": nil, "versioning_configuration": []any{map[string]any{"status": "Enabled"}}})
+	ownVersioning.Refs = map[string]Ref{"bucket": {Address: "aws_s3_bucket.other", Type: "aws_s3_bucket", Attribute: "id"}}
+	v := res("aws_s3_bucket_versioning.v", "aws_s3_bucket_versioning", 20, map[string]any{
+		"bucket": nil, "versioning_configuration": []any{map[string]any{"status": "Enabled"}}})
+	v.Unknown = map[string]string{"bucket": "var.bucket has no value"}
+	elsewhere := res("aws_s3_bucket.far", "aws_s3_bucket", 30, map[string]any{"bucket": "acme-far"})
+	elsewhere.Module = "module.other"
+	out, _ := Map([]Resource{b, other, ownVersioning, v, elsewhere}, model.LayerTerraform)
+	got := byAddress(t, out, "aws_s3_bucket.b")
+	want := []model.Unknown{{Path: "VersioningConfiguration", Reason: "aws_s3_bucket_versioning.v may set it: its bucket is not known statically (var.bucket has no value)"}}
+	if d := cmp.Diff(want, got.UnknownPaths); d != "" {
+		t.Errorf("unknown (-want +got):\n%s", d)
+	}
+	if got.Origin.Paths["VersioningConfiguration"] != v.NameRange {
+		t.Errorf("range %+v", got.Origin.Paths["VersioningConfiguration"])
+	}
+	if u := byAddress(t, out, "aws_s3_bucket.other").UnknownPaths; len(u) != 0 {
+		t.Errorf("a bucket with its own versioning is not unknown: %v", u)
+	}
+	if u := byAddress(t, out, "aws_s3_bucket.far").UnknownPaths; len(u) != 0 {
+		t.Errorf("a bucket of another module is not unknown: %v", u)
+	}
+}
+
 func TestForEachSatellites(t *testing.T) {
 	var rs []Resource
 	for i, k := range []string{"raw", "curated"} {
