@@ -259,24 +259,32 @@ func newFinding(rule model.Rule, obj map[string]any, byAddress map[string]*model
 }
 
 // locateInModule relates a finding on a resource declared in a module to
-// the module block in the root module that calls it. A module that
+// the root module: to the module input that sets the flagged value, when
+// one does, else to the module block that calls the module. A module that
 // `terraform init` downloaded (.terraform/modules) is not the user's code:
-// the finding moves to the module block, which is where the user changes
-// inputs or versions, and the module's own line becomes the related one.
+// the finding moves to that input or block, which is where the user
+// changes it, and the module's own line becomes the related one.
 func locateInModule(f *model.Finding, r *model.Resource) {
 	site := r.Origin.CallSite
 	if site.IsZero() || f.File == "" {
 		return
 	}
+	target, what := site, "the module call in the root module"
+	for p := f.Path; p != ""; p = model.ParentPath(p) {
+		if in, ok := r.Origin.Inputs[p]; ok && !in.IsZero() {
+			target, what = in, "the module input that sets this value"
+			break
+		}
+	}
 	if inDownloadedModule(f.File) {
 		f.Related = append(f.Related, model.Location{File: f.File, Line: f.Line, Column: f.Column,
 			EndLine: f.EndLine, EndColumn: f.EndColumn, Message: "where the downloaded module declares it"})
-		f.File = site.Filename
-		f.Line, f.Column, f.EndLine, f.EndColumn = site.Start.Line, site.Start.Column, site.End.Line, site.End.Column
-		f.Range = site
+		f.File = target.Filename
+		f.Line, f.Column, f.EndLine, f.EndColumn = target.Start.Line, target.Start.Column, target.End.Line, target.End.Column
+		f.Range = target
 		return
 	}
-	f.Related = append(f.Related, model.LocationOf(site, "the module call in the root module"))
+	f.Related = append(f.Related, model.LocationOf(target, what))
 }
 
 // inDownloadedModule reports whether file is inside a .terraform directory.

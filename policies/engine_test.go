@@ -122,11 +122,17 @@ func TestEvaluateLocatesFindingsInModules(t *testing.T) {
 		return model.Resource{Address: addr, Type: "AWS::S3::Bucket",
 			Origin: model.Origin{Layer: model.LayerTerraform, File: file, NameRange: at(file, line), CallSite: call}}
 	}
+	// versioning suspended through a module input of the root
+	suspended := bucket("module.logs.aws_s3_bucket.this[0]", ".terraform/modules/logs/main.tf", 45, at("main.tf", 30))
+	suspended.Properties = map[string]any{"VersioningConfiguration": map[string]any{"Status": "Suspended"}}
+	suspended.Origin.Paths = map[string]model.Range{"VersioningConfiguration.Status": at(".terraform/modules/logs/main.tf", 60)}
+	suspended.Origin.Inputs = map[string]model.Range{"VersioningConfiguration.Status": at("main.tf", 33)}
 	doc := &model.Document{
 		Environment: model.Environment{Name: "dev", Rules: map[string]map[string]any{"s3-versioning": {}}},
 		Resources: []model.Resource{
 			bucket("module.local.aws_s3_bucket.this", "modules/bucket/main.tf", 4, at("main.tf", 10)),
 			bucket("module.registry.aws_s3_bucket.this[0]", ".terraform/modules/registry/main.tf", 45, at("main.tf", 20)),
+			suspended,
 		},
 	}
 	fs, err := e.Evaluate(context.Background(), doc)
@@ -144,6 +150,7 @@ func TestEvaluateLocatesFindingsInModules(t *testing.T) {
 	want := map[string]string{
 		"module.local.aws_s3_bucket.this":       "modules/bucket/main.tf:4 | main.tf:10 the module call in the root module",
 		"module.registry.aws_s3_bucket.this[0]": "main.tf:20 | .terraform/modules/registry/main.tf:45 where the downloaded module declares it",
+		"module.logs.aws_s3_bucket.this[0]":     "main.tf:33 | .terraform/modules/logs/main.tf:60 where the downloaded module declares it",
 	}
 	for addr, w := range want {
 		if got[addr] != w {

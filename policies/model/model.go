@@ -187,6 +187,9 @@ type Origin struct {
 	// CallSite is the module block in the root module through which a
 	// Terraform resource in a module is declared; zero at the root.
 	CallSite Range `json:"-"`
+	// Inputs maps property paths whose values the root module sets
+	// through a module input to the range of that input.
+	Inputs map[string]Range `json:"-"`
 }
 
 // Pos is one position in a source file. Line and Column start at 1; Column

@@ -56,6 +56,9 @@ func (b *bodyEval) syntaxBody(body *hclsyntax.Body, path string, top bool) cty.V
 		vals[name] = b.literal(a.Expr, 0)
 		b.inst.ranges[p] = a.SrcRange
 		b.literalRanges(a.Expr, p)
+		if in, ok := b.m.inputOrigin(a.Expr, b.inst.forEach, b.sc, 0); ok {
+			b.inst.inputs[p] = in
+		}
 	}
 	// Blocks of one type, static and dynamic, form one list in source order.
 	lists := map[string][]cty.Value{}

@@ -48,6 +48,12 @@ func (l *loader) collect(m *modInst, out *[]tfmap.Resource) {
 			for p, rng := range inst.ranges {
 				r.Ranges[p] = toRange(rng)
 			}
+			if len(inst.inputs) > 0 {
+				r.Inputs = make(map[string]model.Range, len(inst.inputs))
+				for p, rng := range inst.inputs {
+					r.Inputs[p] = toRange(rng)
+				}
+			}
 			r.Ranges[""] = r.Range
 			if lcRange != nil {
 				r.Ranges["lifecycle.ignore_changes"] = toRange(*lcRange)

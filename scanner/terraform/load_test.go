@@ -810,3 +810,68 @@ resource "aws_s3_bucket_policy" "known" {
 		}
 	}
 }
+
+// A value a module gets through a variable remembers where the root
+// module sets it, down to the entry of a literal map, through a module
+// that passes it on, and through each.value of a for_each over a variable.
+func TestModuleInputOrigins(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "modules", "sg"), "main.tf", `variable "rules" {
+  type = map(object({ cidr = string, port = number }))
+}
+
+variable "name" {
+  type = string
+}
+
+resource "aws_security_group" "this" {
+  name = var.name
+}
+
+resource "aws_vpc_security_group_ingress_rule" "this" {
+  for_each          = var.rules
+  security_group_id = aws_security_group.this.id
+  ip_protocol       = "tcp"
+  cidr_ipv4         = each.value.cidr
+  from_port         = each.value.port
+  to_port           = each.value.port
+}
+`)
+	write(t, filepath.Join(dir, "modules", "wrapper"), "main.tf", `variable "rules" {
+  type = any
+}
+
+module "sg" {
+  source = "../sg"
+  name   = "wrapped"
+  rules  = var.rules
+}
+`)
+	write(t, dir, "main.tf", `module "web" {
+  source = "./modules/wrapper"
+  rules = {
+    https = {
+      cidr = "0.0.0.0/0"
+      port = 443
+    }
+  }
+}
+`)
+	m := load(t, dir, Options{})
+	for _, tt := range []struct {
+		addr, path string
+		line       int
+	}{
+		{`module.web.module.sg.aws_vpc_security_group_ingress_rule.this["https"]`, "cidr_ipv4", 5},
+		{`module.web.module.sg.aws_vpc_security_group_ingress_rule.this["https"]`, "from_port", 6},
+	} {
+		in, ok := find(t, m, tt.addr).Inputs[tt.path]
+		if !ok || in.Start.Line != tt.line || filepath.Base(in.Filename) != "main.tf" || strings.Contains(in.Filename, "modules") {
+			t.Errorf("%s %s: input %+v, want main.tf:%d", tt.addr, tt.path, in, tt.line)
+		}
+	}
+	// name is set by the wrapper module itself, a literal there
+	if in := find(t, m, "module.web.module.sg.aws_security_group.this").Inputs["name"]; !strings.Contains(filepath.ToSlash(in.Filename), "modules/wrapper") || in.Start.Line != 7 {
+		t.Errorf("name input %+v", in)
+	}
+}

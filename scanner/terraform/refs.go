@@ -287,3 +287,117 @@ func withRest(ref tfmap.Ref, ok bool, rest hcl.Traversal) (tfmap.Ref, bool) {
 	ref.Attribute = a
 	return ref, true
 }
+
+// inputOrigin finds where the root module sets the value of an expression
+// in a module: the input of the module block that a var.x it reads comes
+// from, followed up through modules that pass it on, to the root's module
+// block, and into that input's literal along the rest of the reference
+// (var.rules.ssh.cidr -> the cidr entry of the ssh object). each.value
+// counts as read from the resource's for_each, at the instance's key. A
+// developer using a module fixes its inputs, not its lines.
+func (m *modInst) inputOrigin(expr hcl.Expression, forEach hcl.Expression, sc scope, depth int) (hcl.Range, bool) {
+	if m.parent == nil || depth > maxRefDepth {
+		return hcl.Range{}, false
+	}
+	return m.inputOriginOf(expr.Variables(), forEach, sc, depth)
+}
+
+func (m *modInst) inputOriginOf(travs []hcl.Traversal, forEach hcl.Expression, sc scope, depth int) (hcl.Range, bool) {
+	if m.parent == nil || depth > maxRefDepth {
+		return hcl.Range{}, false // the root sets its values itself
+	}
+	for _, t := range travs {
+		switch t.RootName() {
+		case "var":
+			name, ok := stepName(t, 1)
+			in := m.call.inputs[name]
+			if !ok || in == nil {
+				continue
+			}
+			rest := t[2:]
+			if up, ok := m.parent.inputOriginOf(prefixed(in.Expr, rest), nil, scope{data: m.data}, depth+1); ok {
+				return up, true
+			}
+			return descend(in.Expr, rest), true
+		case "each":
+			v, ok := attrStep(t, 1)
+			if forEach == nil || !ok || v != "value" || !sc.data.hasEach {
+				continue
+			}
+			k, _ := sc.data.eachKey.Unmark()
+			if !k.IsKnown() || k.IsNull() || k.Type() != cty.String {
+				continue
+			}
+			steps := append(hcl.Traversal{hcl.TraverseIndex{Key: k}}, t[2:]...)
+			for _, ft := range forEach.Variables() {
+				if ft.RootName() != "var" || len(ft) != 2 {
+					continue
+				}
+				full := append(append(hcl.Traversal{}, ft...), steps...)
+				if r, ok := m.inputOriginOf([]hcl.Traversal{full}, nil, sc, depth+1); ok {
+					return r, true
+				}
+			}
+		}
+	}
+	return hcl.Range{}, false
+}
+
+// prefixed returns the traversals of expr, each followed by rest when expr
+// is exactly a traversal (so var.a.b in a module whose input a = var.x in
+// its parent continues as var.x.b there).
+func prefixed(expr hcl.Expression, rest hcl.Traversal) []hcl.Traversal {
+	if st, ok := expr.(*hclsyntax.ScopeTraversalExpr); ok {
+		return []hcl.Traversal{append(append(hcl.Traversal{}, st.Traversal...), rest...)}
+	}
+	return expr.Variables()
+}
+
+// descend follows steps (attributes, keys, indexes) into a literal object
+// or tuple expression and returns the range of what it reaches: the entry
+// (key = value) of an object, the element of a tuple, or the last
+// expression it could enter.
+func descend(e hcl.Expression, steps hcl.Traversal) hcl.Range {
+	rng := e.Range()
+	for _, st := range steps {
+		var key string
+		idx := -1
+		switch s := st.(type) {
+		case hcl.TraverseAttr:
+			key = s.Name
+		case hcl.TraverseIndex:
+			switch {
+			case s.Key.Type() == cty.String && s.Key.IsKnown():
+				key = s.Key.AsString()
+			case s.Key.Type() == cty.Number && s.Key.IsKnown():
+				if n, err := intArg(s.Key); err == nil {
+					idx = int(n)
+				}
+			}
+		default:
+			return rng
+		}
+		switch x := e.(type) {
+		case *hclsyntax.ObjectConsExpr:
+			found := false
+			for _, item := range x.Items {
+				if key != "" && keyword(unwrapKey(item.KeyExpr)) == key {
+					e, rng, found = item.ValueExpr, hcl.RangeBetween(item.KeyExpr.Range(), item.ValueExpr.Range()), true
+					break
+				}
+			}
+			if !found {
+				return rng
+			}
+		case *hclsyntax.TupleConsExpr:
+			if idx < 0 || idx >= len(x.Exprs) {
+				return rng
+			}
+			e = x.Exprs[idx]
+			rng = e.Range()
+		default:
+			return rng
+		}
+	}
+	return rng
+}

@@ -22,6 +22,11 @@ type resInst struct {
 	obj    cty.Value // the configured attributes and blocks
 	ranges map[string]hcl.Range
 	refs   map[string]tfmap.Ref
+	// inputs maps paths whose values come from a module input to the
+	// range of that input in the root module's module block.
+	inputs map[string]hcl.Range
+	// forEach is the resource's for_each, for values read from each.value.
+	forEach hcl.Expression
 }
 
 // resourceState expands and evaluates the resource with the given key
@@ -44,7 +49,8 @@ func (m *modInst) resourceState(key string, rng hcl.Range) *resState {
 	rs.exp, rs.ok = m.expand(cfg.count, cfg.forEach, rs.addr)
 	if rs.ok {
 		for i := 0; i < rs.exp.size(); i++ {
-			inst := &resInst{addr: rs.addr + rs.exp.instanceKey(i), ranges: map[string]hcl.Range{}, refs: map[string]tfmap.Ref{}}
+			inst := &resInst{addr: rs.addr + rs.exp.instanceKey(i), ranges: map[string]hcl.Range{}, refs: map[string]tfmap.Ref{},
+				inputs: map[string]hcl.Range{}, forEach: cfg.forEach}
 			b := &bodyEval{m: m, inst: inst, sc: scope{data: rs.exp.data(i)}}
 			inst.obj = b.body(cfg.body, "", true, cfg.json)
 			rs.insts = append(rs.insts, inst)

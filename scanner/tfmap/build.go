@@ -19,12 +19,25 @@ type builder struct {
 	tfToCFN map[string]string
 	// sensitive holds the CloudFormation paths of sensitive values.
 	sensitive map[string]bool
+	// inputs maps CloudFormation paths to the module input that sets them.
+	inputs map[string]model.Range
 }
 
 func newBuilder() *builder {
 	return &builder{props: map[string]any{}, unknown: map[string]string{},
 		refs: map[string]model.Reference{}, paths: map[string]model.Range{}, tfToCFN: map[string]string{},
-		sensitive: map[string]bool{}}
+		sensitive: map[string]bool{}, inputs: map[string]model.Range{}}
+}
+
+// inputOf is the module input that sets the provider path p of r, or a
+// path that holds it.
+func inputOf(r *Resource, p string) (model.Range, bool) {
+	for q := p; q != ""; q = model.ParentPath(q) {
+		if in, ok := r.Inputs[q]; ok {
+			return in, true
+		}
+	}
+	return model.Range{}, false
 }
 
 // isSensitive reports whether the provider path p of r, or a path that
@@ -71,6 +84,11 @@ func (b *builder) emit(r *Resource, cfnPath string, l leaf) {
 	}
 	if r != nil && len(r.Sensitive) > 0 && isSensitive(r, l.path) {
 		b.sensitive[cfnPath] = true
+	}
+	if r != nil && len(r.Inputs) > 0 {
+		if in, ok := inputOf(r, l.path); ok {
+			b.inputs[cfnPath] = in
+		}
 	}
 	if r != nil {
 		if l.path != "" {

@@ -280,7 +280,7 @@ func (n *node) finish(layer string) model.Resource {
 		Sensitive:    sortedSet(n.b.sensitive),
 		Origin: model.Origin{
 			Layer: layer, File: r.File, Range: r.Range, NameRange: r.NameRange,
-			Paths: paths, Module: r.Module, CallSite: r.CallSite,
+			Paths: paths, Module: r.Module, CallSite: r.CallSite, Inputs: n.b.inputs,
 		},
 	}
 }

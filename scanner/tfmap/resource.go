@@ -60,6 +60,9 @@ type Resource struct {
 	// CallSite is the module block in the root module through which a
 	// resource in a module is declared (the outermost call); zero at the root.
 	CallSite model.Range
+	// Inputs maps paths whose values a module's caller sets (through a
+	// variable) to the range of that module input in the root module.
+	Inputs map[string]model.Range
 	// DefaultTags are the default_tags of the resource's provider
 	// configuration, from the HCL evaluator (a plan has tags_all instead).
 	// Map merges them under the resource's own tags for types that take
