@@ -875,3 +875,15 @@ module "sg" {
 		t.Errorf("name input %+v", in)
 	}
 }
+
+// A module input set from a root variable: the root sets it through its own
+// variables (tfvars), so the origin is the module input itself.
+func TestModuleInputFromRootVariable(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "mod"), "main.tf", "variable \"name\" {\n  type = string\n}\nresource \"aws_sqs_queue\" \"q\" {\n  name = var.name\n}\n")
+	write(t, dir, "main.tf", "variable \"x\" {\n  default = \"from-root\"\n}\nmodule \"m\" {\n  source = \"./mod\"\n  name   = var.x\n}\n")
+	m := load(t, dir, Options{})
+	if in := find(t, m, "module.m.aws_sqs_queue.q").Inputs["name"]; in.Start.Line != 6 {
+		t.Errorf("input %+v, want main.tf:6", in)
+	}
+}
