@@ -258,23 +258,31 @@ func newFinding(rule model.Rule, obj map[string]any, byAddress map[string]*model
 	return f
 }
 
-// locateInModule relates a finding on a resource declared in a module to
-// the root module: to the module input that sets the flagged value, when
-// one does, else to the module block that calls the module. A module that
-// `terraform init` downloaded (.terraform/modules) is not the user's code:
-// the finding moves to that input or block, which is where the user
-// changes it, and the module's own line becomes the related one.
+// locateInModule relates a finding to where the flagged value is set,
+// when that is elsewhere: a variables file line (terraform.tfvars), or, for
+// a resource declared in a module, the root module's input to it (else the
+// module block that calls the module). A module that `terraform init`
+// downloaded (.terraform/modules) is not the user's code: the finding
+// moves to that place in the root module, which is where the user changes
+// it, and the module's own line becomes the related one.
 func locateInModule(f *model.Finding, r *model.Resource) {
+	if f.File == "" {
+		return
+	}
+	var origin model.Range
+	for p := f.Path; p != "" && origin.IsZero(); p = model.ParentPath(p) {
+		origin = r.Origin.Inputs[p]
+	}
 	site := r.Origin.CallSite
-	if site.IsZero() || f.File == "" {
+	if site.IsZero() {
+		if !origin.IsZero() {
+			f.Related = append(f.Related, model.LocationOf(origin, "where the value is set"))
+		}
 		return
 	}
 	target, what := site, "the module call in the root module"
-	for p := f.Path; p != ""; p = model.ParentPath(p) {
-		if in, ok := r.Origin.Inputs[p]; ok && !in.IsZero() {
-			target, what = in, "the module input that sets this value"
-			break
-		}
+	if !origin.IsZero() {
+		target, what = origin, "where the value is set"
 	}
 	if inDownloadedModule(f.File) {
 		f.Related = append(f.Related, model.Location{File: f.File, Line: f.Line, Column: f.Column,

@@ -887,3 +887,48 @@ func TestModuleInputFromRootVariable(t *testing.T) {
 		t.Errorf("input %+v, want main.tf:6", in)
 	}
 }
+
+// A root value set in a variables file remembers its line there, down to
+// the entry of a map, also when it reaches a module through each.value of
+// the module block's for_each.
+func TestVariablesFileOrigins(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "mod"), "main.tf", "variable \"versioning\" {\n  type = bool\n}\nresource \"aws_s3_bucket_versioning\" \"v\" {\n  bucket = \"b\"\n  versioning_configuration {\n    status = var.versioning ? \"Enabled\" : \"Suspended\"\n  }\n}\n")
+	write(t, dir, "main.tf", `variable "algorithm" {
+  type = string
+}
+
+variable "zones" {
+  type = map(object({ versioning = bool }))
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "e" {
+  bucket = "b"
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = var.algorithm
+    }
+  }
+}
+
+module "zone" {
+  source     = "./mod"
+  for_each   = var.zones
+  versioning = each.value.versioning
+}
+`)
+	write(t, dir, "terraform.tfvars", "algorithm = \"AES256\"\nzones = {\n  raw     = { versioning = true }\n  scratch = { versioning = false }\n}\n")
+	m := load(t, dir, Options{})
+	for _, tt := range []struct {
+		addr, path string
+		line, col  int
+	}{
+		{"aws_s3_bucket_server_side_encryption_configuration.e", "rule[0].apply_server_side_encryption_by_default[0].sse_algorithm", 1, 13},
+		{`module.zone["scratch"].aws_s3_bucket_versioning.v`, "versioning_configuration[0].status", 4, 15},
+	} {
+		in := find(t, m, tt.addr).Inputs[tt.path]
+		if filepath.Base(in.Filename) != "terraform.tfvars" || in.Start.Line != tt.line || in.Start.Column != tt.col {
+			t.Errorf("%s %s: origin %+v, want terraform.tfvars:%d:%d", tt.addr, tt.path, in, tt.line, tt.col)
+		}
+	}
+}

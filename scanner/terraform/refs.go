@@ -288,34 +288,45 @@ func withRest(ref tfmap.Ref, ok bool, rest hcl.Traversal) (tfmap.Ref, bool) {
 	return ref, true
 }
 
-// inputOrigin finds where the root module sets the value of an expression
-// in a module: the input of the module block that a var.x it reads comes
-// from, followed up through modules that pass it on, to the root's module
-// block, and into that input's literal along the rest of the reference
-// (var.rules.ssh.cidr -> the cidr entry of the ssh object). each.value
-// counts as read from the resource's for_each, at the instance's key. A
-// developer using a module fixes its inputs, not its lines.
+// inputOrigin finds where the value of an expression is set, when that is
+// outside the expression: for a var.x in a module, the input of the module
+// block it comes from, followed up through modules that pass it on to the
+// root's module block; for a var.x of the root, its line in a variables
+// file (terraform.tfvars); in both, into the literal along the rest of the
+// reference (var.rules.ssh.cidr -> the cidr entry of the ssh object).
+// each.value counts as read from the for_each, at the instance's key. A
+// developer fixes the value where it is set, not where a module reads it.
 func (m *modInst) inputOrigin(expr hcl.Expression, forEach hcl.Expression, sc scope, depth int) (hcl.Range, bool) {
-	if m.parent == nil || depth > maxRefDepth {
+	if depth > maxRefDepth {
 		return hcl.Range{}, false
 	}
 	return m.inputOriginOf(expr.Variables(), forEach, sc, depth)
 }
 
 func (m *modInst) inputOriginOf(travs []hcl.Traversal, forEach hcl.Expression, sc scope, depth int) (hcl.Range, bool) {
-	if m.parent == nil || depth > maxRefDepth {
-		return hcl.Range{}, false // the root sets its values itself
+	if depth > maxRefDepth {
+		return hcl.Range{}, false
 	}
 	for _, t := range travs {
 		switch t.RootName() {
 		case "var":
+			if m.parent == nil {
+				// The root's values come from its variables files
+				// (terraform.tfvars, *.auto.tfvars, --var-file).
+				name, ok := stepName(t, 1)
+				if raw, set := m.l.rootVars[name]; ok && set && raw.expr != nil {
+					return descend(raw.expr, t[2:]), true
+				}
+				continue
+			}
 			name, ok := stepName(t, 1)
 			in := m.call.inputs[name]
 			if !ok || in == nil {
 				continue
 			}
 			rest := t[2:]
-			if up, ok := m.parent.inputOriginOf(prefixed(in.Expr, rest), nil, scope{data: m.data}, depth+1); ok {
+			// in the caller, each.value is the module call's for_each
+			if up, ok := m.parent.inputOriginOf(prefixed(in.Expr, rest), m.call.forEach, scope{data: m.data}, depth+1); ok {
 				return up, true
 			}
 			return descend(in.Expr, rest), true

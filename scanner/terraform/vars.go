@@ -14,9 +14,10 @@ import (
 
 // rawVar is a value given for a root module variable and where it was set.
 type rawVar struct {
-	val cty.Value
-	rng hcl.Range // zero for --var and TF_VAR_
-	src string    // "TF_VAR_x", "--var x", or the file
+	val  cty.Value
+	rng  hcl.Range      // zero for --var and TF_VAR_
+	expr hcl.Expression // the value's expression in a variables file; nil otherwise
+	src  string         // "TF_VAR_x", "--var x", or the file
 }
 
 // rootVarValues gathers the values set for the root module's variables, in
@@ -118,7 +119,7 @@ func (l *loader) readVarFile(display, path string, cfg *moduleConfig, out map[st
 			l.addErr(errAt(a.Expr.Range(), "variable %q: only constant values are allowed in variable files: %s", k, diagMessage(diags[0])))
 			continue
 		}
-		out[k] = rawVar{val: val, rng: a.Expr.Range(), src: display}
+		out[k] = rawVar{val: val, rng: a.Expr.Range(), expr: a.Expr, src: display}
 	}
 }
 
