@@ -126,7 +126,7 @@ func locateInConfig(planned, configured []tfmap.Resource) {
 			continue
 		}
 		planned[i].File, planned[i].Range, planned[i].NameRange = c.File, c.Range, c.NameRange
-		planned[i].CallSite = c.CallSite
+		planned[i].CallSite, planned[i].Inputs = c.CallSite, c.Inputs
 		planned[i].Ranges = c.Ranges
 		if planned[i].Lifecycle == nil {
 			planned[i].Lifecycle = c.Lifecycle
