@@ -16,6 +16,15 @@ type bodyEval struct {
 	m    *modInst
 	inst *resInst
 	sc   scope
+	// iterFrom says, for each dynamic block iterator in scope, which
+	// for_each and key its value comes from (for inputOrigin).
+	iterFrom map[string]iterSource
+}
+
+// iterSource is where a dynamic block iterator's value comes from.
+type iterSource struct {
+	forEach hcl.Expression
+	key     cty.Value
 }
 
 // metaArgs are resource arguments that are not provider configuration.
@@ -56,7 +65,7 @@ func (b *bodyEval) syntaxBody(body *hclsyntax.Body, path string, top bool) cty.V
 		vals[name] = b.literal(a.Expr, 0)
 		b.inst.ranges[p] = a.SrcRange
 		b.literalRanges(a.Expr, p)
-		if in, ok := b.m.inputOrigin(a.Expr, b.inst.forEach, b.sc, 0); ok {
+		if in, ok := b.m.inputOrigin(a.Expr, b.inst.forEach, b.sc, b.iterFrom, 0); ok {
 			b.inst.inputs[p] = in
 		}
 	}
@@ -172,7 +181,12 @@ func (b *bodyEval) forEachDynamic(typ, iter string, fe hcl.Expression, listPath 
 			iters[name] = val
 		}
 		iters[iter] = cty.ObjectVal(map[string]cty.Value{"key": k.WithMarks(marks), "value": v.WithMarks(marks)})
-		content(&bodyEval{m: b.m, inst: b.inst, sc: scope{data: b.sc.data, iters: iters}})
+		from := make(map[string]iterSource, len(b.iterFrom)+1)
+		for name, src := range b.iterFrom {
+			from[name] = src
+		}
+		from[iter] = iterSource{forEach: fe, key: k}
+		content(&bodyEval{m: b.m, inst: b.inst, sc: scope{data: b.sc.data, iters: iters}, iterFrom: from})
 	}
 	return cty.NilVal
 }

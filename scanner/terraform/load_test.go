@@ -932,3 +932,44 @@ module "zone" {
 		}
 	}
 }
+
+// A value from a dynamic block's iterator is set where the element of its
+// for_each is: here the entry of a list literal in the root's module block.
+func TestDynamicIteratorOrigin(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "mod"), "main.tf", `variable "rules" {
+  type = list(object({ cidr = string, port = number }))
+}
+
+resource "aws_security_group" "this" {
+  name = "x"
+  dynamic "ingress" {
+    for_each = var.rules
+    content {
+      cidr_blocks = [ingress.value.cidr]
+      from_port   = ingress.value.port
+      to_port     = ingress.value.port
+      protocol    = "tcp"
+    }
+  }
+}
+`)
+	write(t, dir, "main.tf", `module "sg" {
+  source = "./mod"
+  rules = [
+    { cidr = "10.0.0.0/8", port = 22 },
+    {
+      cidr = "0.0.0.0/0"
+      port = 443
+    },
+  ]
+}
+`)
+	m := load(t, dir, Options{})
+	r := find(t, m, "module.sg.aws_security_group.this")
+	for path, line := range map[string]int{"ingress[1].cidr_blocks": 6, "ingress[1].from_port": 7, "ingress[0].from_port": 4} {
+		if in := r.Inputs[path]; in.Start.Line != line || filepath.Base(in.Filename) != "main.tf" || strings.Contains(filepath.ToSlash(in.Filename), "/mod/") {
+			t.Errorf("%s: origin %+v, want main.tf:%d", path, in, line)
+		}
+	}
+}

@@ -296,18 +296,25 @@ func withRest(ref tfmap.Ref, ok bool, rest hcl.Traversal) (tfmap.Ref, bool) {
 // reference (var.rules.ssh.cidr -> the cidr entry of the ssh object).
 // each.value counts as read from the for_each, at the instance's key. A
 // developer fixes the value where it is set, not where a module reads it.
-func (m *modInst) inputOrigin(expr hcl.Expression, forEach hcl.Expression, sc scope, depth int) (hcl.Range, bool) {
+func (m *modInst) inputOrigin(expr hcl.Expression, forEach hcl.Expression, sc scope, iters map[string]iterSource, depth int) (hcl.Range, bool) {
 	if depth > maxRefDepth {
 		return hcl.Range{}, false
 	}
-	return m.inputOriginOf(expr.Variables(), forEach, sc, depth)
+	return m.inputOriginOf(expr.Variables(), forEach, sc, iters, depth)
 }
 
-func (m *modInst) inputOriginOf(travs []hcl.Traversal, forEach hcl.Expression, sc scope, depth int) (hcl.Range, bool) {
+func (m *modInst) inputOriginOf(travs []hcl.Traversal, forEach hcl.Expression, sc scope, iters map[string]iterSource, depth int) (hcl.Range, bool) {
 	if depth > maxRefDepth {
 		return hcl.Range{}, false
 	}
 	for _, t := range travs {
+		if src, ok := iters[t.RootName()]; ok {
+			// a dynamic block iterator: its value is the for_each element
+			if r, ok := m.elementOrigin(src.forEach, src.key, t, sc, depth); ok {
+				return r, true
+			}
+			continue
+		}
 		switch t.RootName() {
 		case "var":
 			if m.parent == nil {
@@ -326,29 +333,42 @@ func (m *modInst) inputOriginOf(travs []hcl.Traversal, forEach hcl.Expression, s
 			}
 			rest := t[2:]
 			// in the caller, each.value is the module call's for_each
-			if up, ok := m.parent.inputOriginOf(prefixed(in.Expr, rest), m.call.forEach, scope{data: m.data}, depth+1); ok {
+			if up, ok := m.parent.inputOriginOf(prefixed(in.Expr, rest), m.call.forEach, scope{data: m.data}, nil, depth+1); ok {
 				return up, true
 			}
 			return descend(in.Expr, rest), true
 		case "each":
-			v, ok := attrStep(t, 1)
-			if forEach == nil || !ok || v != "value" || !sc.data.hasEach {
+			if forEach == nil || !sc.data.hasEach {
 				continue
 			}
-			k, _ := sc.data.eachKey.Unmark()
-			if !k.IsKnown() || k.IsNull() || k.Type() != cty.String {
-				continue
+			if r, ok := m.elementOrigin(forEach, sc.data.eachKey, t, sc, depth); ok {
+				return r, true
 			}
-			steps := append(hcl.Traversal{hcl.TraverseIndex{Key: k}}, t[2:]...)
-			for _, ft := range forEach.Variables() {
-				if ft.RootName() != "var" || len(ft) != 2 {
-					continue
-				}
-				full := append(append(hcl.Traversal{}, ft...), steps...)
-				if r, ok := m.inputOriginOf([]hcl.Traversal{full}, nil, sc, depth+1); ok {
-					return r, true
-				}
-			}
+		}
+	}
+	return hcl.Range{}, false
+}
+
+// elementOrigin is where the element at key of a for_each collection is
+// set, read through t (each.value.cidr, ingress.value): the for_each's
+// var.x followed to its origin, then into it at key and along t's rest.
+// A list for_each (dynamic blocks) is indexed by the element's position.
+func (m *modInst) elementOrigin(forEach hcl.Expression, key cty.Value, t hcl.Traversal, sc scope, depth int) (hcl.Range, bool) {
+	if v, ok := attrStep(t, 1); !ok || v != "value" {
+		return hcl.Range{}, false
+	}
+	k, _ := key.Unmark()
+	if !k.IsKnown() || k.IsNull() || !(k.Type() == cty.String || k.Type() == cty.Number) {
+		return hcl.Range{}, false
+	}
+	steps := append(hcl.Traversal{hcl.TraverseIndex{Key: k}}, t[2:]...)
+	for _, ft := range forEach.Variables() {
+		if ft.RootName() != "var" || len(ft) != 2 {
+			continue
+		}
+		full := append(append(hcl.Traversal{}, ft...), steps...)
+		if r, ok := m.inputOriginOf([]hcl.Traversal{full}, nil, sc, nil, depth+1); ok {
+			return r, true
 		}
 	}
 	return hcl.Range{}, false
