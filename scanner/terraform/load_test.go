@@ -973,3 +973,26 @@ resource "aws_security_group" "this" {
 		}
 	}
 }
+
+// An overlay (an editor's unsaved buffers) replaces files on disk and adds
+// files that are not saved yet, variables files included.
+func TestOverlay(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "main.tf", "variable \"name\" {\n  type = string\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"on-disk\"\n}\n")
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := load(t, dir, Options{Overlay: map[string][]byte{
+		filepath.Join(abs, "main.tf"):          []byte("variable \"name\" {\n  type = string\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = var.name\n}\n"),
+		filepath.Join(abs, "unsaved.tf"):       []byte("resource \"aws_sqs_queue\" \"q\" {\n  name = \"new\"\n}\n"),
+		filepath.Join(abs, "terraform.tfvars"): []byte("name = \"from-buffer\"\n"),
+	}})
+	check(t, m, []expectation{
+		{addr: "aws_s3_bucket.b", path: "bucket", value: "from-buffer", line: 5, file: "main.tf"},
+		{addr: "aws_sqs_queue.q", path: "name", value: "new", line: 2, file: "unsaved.tf"},
+	})
+	if string(m.Files[filepath.Join(dir, "main.tf")]) == "" || !strings.Contains(string(m.Files[filepath.Join(dir, "main.tf")]), "var.name") {
+		t.Errorf("Files does not hold the overlay's main.tf: %q", m.Files[filepath.Join(dir, "main.tf")])
+	}
+}

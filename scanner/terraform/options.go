@@ -43,6 +43,11 @@ type Options struct {
 	// MaxTotalInstances bounds resource and module instances in the whole
 	// load (0: DefaultMaxTotalInstances).
 	MaxTotalInstances int
+	// Overlay holds configuration and variables file contents that
+	// replace what is on disk, by absolute path: an editor's unsaved
+	// buffers. A path that is not on disk adds a file to its directory.
+	// (Files read by file() and templatefile() come from disk.)
+	Overlay map[string][]byte
 }
 
 // Module is an evaluated root module.

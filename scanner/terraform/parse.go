@@ -162,23 +162,60 @@ func checkSource(name string, src []byte) *model.Error {
 	return nil
 }
 
+// source is the content of the file at abs: the overlay's, else the disk's.
+func (l *loader) source(abs string) ([]byte, error) {
+	if src, ok := l.opts.Overlay[filepath.Clean(abs)]; ok {
+		if len(src) > MaxFileBytes {
+			return nil, model.Errorf(abs, 0, 0, "file is %d bytes, over the limit of %d MiB", len(src), MaxFileBytes>>20)
+		}
+		return src, nil
+	}
+	return readFile(abs)
+}
+
+// fileNames lists the regular files of directory abs, with the overlay's
+// files in it, sorted. A directory missing on disk is an error unless the
+// overlay has files in it.
+func (l *loader) fileNames(abs string) ([]string, error) {
+	abs = filepath.Clean(abs)
+	seen := map[string]bool{}
+	var names []string
+	entries, err := os.ReadDir(abs)
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			seen[e.Name()] = true
+			names = append(names, e.Name())
+		}
+	}
+	for p := range l.opts.Overlay {
+		if filepath.Dir(p) == abs && !seen[filepath.Base(p)] {
+			seen[filepath.Base(p)] = true
+			names = append(names, filepath.Base(p))
+		}
+	}
+	if err != nil && len(names) == 0 {
+		return nil, err
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
 // readModuleDir parses the configuration files of one module directory in
 // name order. display is the directory as shown in ranges.
 func (l *loader) readModuleDir(display, abs string) (files, overrides []*parsedFile, errs []*model.Error) {
-	entries, err := os.ReadDir(abs)
+	all, err := l.fileNames(abs)
 	if err != nil {
 		return nil, nil, []*model.Error{model.Errorf(display, 0, 0, "cannot read module directory: %v", unwrapPathError(err))}
 	}
 	var names []string
-	for _, e := range entries {
-		if e.Type().IsRegular() && isConfigFile(e.Name()) {
-			names = append(names, e.Name())
+	for _, n := range all {
+		if isConfigFile(n) {
+			names = append(names, n)
 		}
 	}
-	sort.Strings(names)
 	for _, n := range names {
 		name := filepath.Join(display, n)
-		src, err := readFile(filepath.Join(abs, n))
+		src, err := l.source(filepath.Join(abs, n))
 		if err != nil {
 			errs = append(errs, relabel(err, name))
 			continue

@@ -1,7 +1,6 @@
 package terraform
 
 import (
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -43,22 +42,21 @@ func (l *loader) rootVarValues(cfg *moduleConfig) map[string]rawVar {
 		}
 	}
 	var auto []string
-	if entries, err := os.ReadDir(cfg.abs); err == nil {
-		for _, e := range entries {
-			n := e.Name()
-			if e.Type().IsRegular() && (strings.HasSuffix(n, ".auto.tfvars") || strings.HasSuffix(n, ".auto.tfvars.json")) {
+	present := map[string]bool{}
+	if names, err := l.fileNames(cfg.abs); err == nil {
+		for _, n := range names {
+			present[n] = true
+			if strings.HasSuffix(n, ".auto.tfvars") || strings.HasSuffix(n, ".auto.tfvars.json") {
 				auto = append(auto, n)
 			}
 		}
 	}
-	sort.Strings(auto)
 	files := []string{"terraform.tfvars", "terraform.tfvars.json"}
 	for _, n := range append(files, auto...) {
-		abs := filepath.Join(cfg.abs, n)
-		if st, err := os.Stat(abs); err != nil || !st.Mode().IsRegular() {
+		if !present[n] {
 			continue
 		}
-		l.readVarFile(filepath.Join(cfg.display, n), abs, cfg, out)
+		l.readVarFile(filepath.Join(cfg.display, n), filepath.Join(cfg.abs, n), cfg, out)
 	}
 	for _, f := range l.opts.VarFiles {
 		l.readVarFile(f, f, cfg, out)
@@ -86,7 +84,8 @@ func (l *loader) rootVarValues(cfg *moduleConfig) map[string]rawVar {
 // readVarFile reads a .tfvars or .tfvars.json file into out. Values must be
 // constants: Terraform allows no references or functions there.
 func (l *loader) readVarFile(display, path string, cfg *moduleConfig, out map[string]rawVar) {
-	src, err := readFile(path)
+	abs, _ := filepath.Abs(path)
+	src, err := l.source(abs)
 	if err != nil {
 		l.addErr(relabel(err, display))
 		return
