@@ -996,3 +996,41 @@ func TestOverlay(t *testing.T) {
 		t.Errorf("Files does not hold the overlay's main.tf: %q", m.Files[filepath.Join(dir, "main.tf")])
 	}
 }
+
+// var.rules[count.index] names the element of the input list it reads.
+func TestCountIndexedInputOrigin(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "mod"), "main.tf", `variable "rules" {
+  type = list(map(string))
+}
+
+resource "aws_security_group_rule" "this" {
+  count             = length(var.rules)
+  type              = "ingress"
+  security_group_id = "sg-1"
+  protocol          = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_blocks       = split(",", lookup(var.rules[count.index], "cidr_blocks", ""))
+  description       = var.rules[count.index].description
+}
+`)
+	write(t, dir, "main.tf", `module "sg" {
+  source = "./mod"
+  rules = [
+    { cidr_blocks = "10.0.0.0/8", description = "internal" },
+    {
+      cidr_blocks = "0.0.0.0/0"
+      description = "world"
+    },
+  ]
+}
+`)
+	m := load(t, dir, Options{})
+	r := find(t, m, "module.sg.aws_security_group_rule.this[1]")
+	for path, line := range map[string]int{"cidr_blocks": 5, "description": 7} {
+		if in := r.Inputs[path]; in.Start.Line != line || filepath.Base(in.Filename) != "main.tf" {
+			t.Errorf("%s: origin %+v, want main.tf:%d", path, in, line)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"encoding/json"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -300,7 +301,40 @@ func (m *modInst) inputOrigin(expr hcl.Expression, forEach hcl.Expression, sc sc
 	if depth > maxRefDepth {
 		return hcl.Range{}, false
 	}
-	return m.inputOriginOf(expr.Variables(), forEach, sc, iters, depth)
+	travs := append(m.indexedVarTraversals(expr, sc), expr.Variables()...)
+	return m.inputOriginOf(travs, forEach, sc, iters, depth)
+}
+
+// indexedVarTraversals finds var.x[key] (and var.x[key].rest) in expr
+// where key is known in scope, such as var.rules[count.index], as whole
+// traversals, so where the value is set is found down to that element.
+func (m *modInst) indexedVarTraversals(expr hcl.Expression, sc scope) []hcl.Traversal {
+	se, ok := expr.(hclsyntax.Expression)
+	if !ok {
+		return nil
+	}
+	var out []hcl.Traversal
+	hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+		var rest hcl.Traversal
+		ix, ok := n.(*hclsyntax.IndexExpr)
+		if rt, isRel := n.(*hclsyntax.RelativeTraversalExpr); isRel {
+			ix, ok = rt.Source.(*hclsyntax.IndexExpr)
+			rest = rt.Traversal
+		}
+		if !ok {
+			return nil
+		}
+		if src, isTrav := ix.Collection.(*hclsyntax.ScopeTraversalExpr); !isTrav || src.Traversal.RootName() != "var" {
+			return nil
+		}
+		if t, ok := m.indexTraversal(ix, sc); ok {
+			out = append(out, append(t, rest...))
+		}
+		return nil
+	})
+	// the longest first: var.x[0].cidr before var.x[0]
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
 }
 
 func (m *modInst) inputOriginOf(travs []hcl.Traversal, forEach hcl.Expression, sc scope, iters map[string]iterSource, depth int) (hcl.Range, bool) {
