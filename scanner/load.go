@@ -1,7 +1,9 @@
 package scanner
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -106,6 +108,12 @@ func loadOne(c Candidate, opts LoadOptions) Loaded {
 	}
 	l.Sources = map[string][]byte{c.Path: src}
 	if !cfn.IsTemplate(src) {
+		if c.Explicit && isPlanJSON(src) {
+			// Given by name, it is meant to be checked: skipping it would
+			// pass it silently.
+			l.Err = model.Errorf(c.Path, 0, 0, "this is a Terraform plan (terraform show -json), not a template: check it with `stackgate plan %s`", c.Path)
+			return l
+		}
 		l.Skipped = true
 		if c.Explicit {
 			l.Notes = append(l.Notes, c.Path+": not a CloudFormation template (no AWSTemplateFormatVersion and no Resources with AWS:: types); skipped")
@@ -130,4 +138,24 @@ func loadOne(c Candidate, opts LoadOptions) Loaded {
 	}
 	l.Suppressions = append(sups, tpl.Suppressions...)
 	return l
+}
+
+// isPlanJSON reports whether src looks like `terraform show -json` output
+// of a plan: a JSON object with format_version, terraform_version and
+// planned values or resource changes.
+func isPlanJSON(src []byte) bool {
+	trimmed := bytes.TrimSpace(src)
+	if len(trimmed) == 0 || trimmed[0] != '{' || !bytes.Contains(src, []byte(`"terraform_version"`)) {
+		return false
+	}
+	var head struct {
+		FormatVersion    string          `json:"format_version"`
+		TerraformVersion string          `json:"terraform_version"`
+		PlannedValues    json.RawMessage `json:"planned_values"`
+		ResourceChanges  json.RawMessage `json:"resource_changes"`
+	}
+	if err := json.Unmarshal(trimmed, &head); err != nil {
+		return false
+	}
+	return head.FormatVersion != "" && head.TerraformVersion != "" && (head.PlannedValues != nil || head.ResourceChanges != nil)
 }

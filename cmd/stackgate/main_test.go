@@ -200,3 +200,16 @@ func TestMetadataSuppression(t *testing.T) {
 		t.Errorf("finding %+v waived %+v", f, f.Waived)
 	}
 }
+
+// A plan given to scan by name is not skipped as "not a template": it
+// would pass silently. The error says which command checks it.
+func TestScanPlanFileByName(t *testing.T) {
+	code, _, stderr := runCLI(t, "scan", "testdata/plan/create/plan.json")
+	if code != exitError || !strings.Contains(stderr, "stackgate plan testdata/plan/create/plan.json") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	// found while walking a directory, it is skipped like any other JSON
+	if code, _, stderr := runCLI(t, "scan", "testdata/plan/create"); code == exitError {
+		t.Errorf("directory scan: exit %d, stderr %q", code, stderr)
+	}
+}
