@@ -33,6 +33,33 @@ type fileAccess struct {
 	modAbs  string
 }
 
+// overlay returns the overlay's content for path (an unsaved buffer),
+// when there is one inside the root or calling module's directory.
+func (fa *fileAccess) overlay(path string) ([]byte, string, bool) {
+	if len(fa.l.opts.Overlay) == 0 {
+		return nil, "", false
+	}
+	p := path
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(fa.rootAbs, p)
+	}
+	p = filepath.Clean(p)
+	src, ok := fa.l.opts.Overlay[p]
+	if !ok {
+		return nil, "", false
+	}
+	for _, dir := range []string{fa.rootAbs, fa.modAbs} {
+		if rel, err := filepath.Rel(dir, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			display := p
+			if r, err := filepath.Rel(fa.rootAbs, p); err == nil {
+				display = filepath.Join(fa.l.rootDisplay, r)
+			}
+			return src, display, true
+		}
+	}
+	return nil, "", false
+}
+
 // resolve returns the absolute path and the display name of path.
 func (fa *fileAccess) resolve(path string) (string, string, error) {
 	p := path
@@ -61,6 +88,12 @@ func (fa *fileAccess) resolve(path string) (string, string, error) {
 }
 
 func (fa *fileAccess) read(path string) ([]byte, error) {
+	if src, display, ok := fa.overlay(path); ok {
+		fa.l.mu.Lock()
+		fa.l.files[display] = src
+		fa.l.mu.Unlock()
+		return src, nil
+	}
 	real, display, err := fa.resolve(path)
 	if err != nil {
 		return nil, err

@@ -987,10 +987,13 @@ func TestOverlay(t *testing.T) {
 		filepath.Join(abs, "main.tf"):          []byte("variable \"name\" {\n  type = string\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = var.name\n}\n"),
 		filepath.Join(abs, "unsaved.tf"):       []byte("resource \"aws_sqs_queue\" \"q\" {\n  name = \"new\"\n}\n"),
 		filepath.Join(abs, "terraform.tfvars"): []byte("name = \"from-buffer\"\n"),
+		filepath.Join(abs, "policy.json"):      []byte(`{"Version": "2012-10-17"}`),
+		filepath.Join(abs, "policy.tf"):        []byte("resource \"aws_iam_policy\" \"p\" {\n  policy = file(\"${path.module}/policy.json\")\n}\n"),
 	}})
 	check(t, m, []expectation{
 		{addr: "aws_s3_bucket.b", path: "bucket", value: "from-buffer", line: 5, file: "main.tf"},
 		{addr: "aws_sqs_queue.q", path: "name", value: "new", line: 2, file: "unsaved.tf"},
+		{addr: "aws_iam_policy.p", path: "policy", value: `{"Version": "2012-10-17"}`},
 	})
 	if string(m.Files[filepath.Join(dir, "main.tf")]) == "" || !strings.Contains(string(m.Files[filepath.Join(dir, "main.tf")]), "var.name") {
 		t.Errorf("Files does not hold the overlay's main.tf: %q", m.Files[filepath.Join(dir, "main.tf")])

@@ -43,10 +43,10 @@ type Options struct {
 	// MaxTotalInstances bounds resource and module instances in the whole
 	// load (0: DefaultMaxTotalInstances).
 	MaxTotalInstances int
-	// Overlay holds configuration and variables file contents that
-	// replace what is on disk, by absolute path: an editor's unsaved
-	// buffers. A path that is not on disk adds a file to its directory.
-	// (Files read by file() and templatefile() come from disk.)
+	// Overlay holds file contents that replace what is on disk, by
+	// absolute path: an editor's unsaved buffers. A path that is not on
+	// disk adds a file to its directory. Configuration and variables files
+	// and what file() and templatefile() read come from it.
 	Overlay map[string][]byte
 }
 
