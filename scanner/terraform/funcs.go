@@ -87,7 +87,96 @@ func baseFunctions() map[string]function.Function {
 		"basename": stringFunc(filepath.Base), "dirname": stringFunc(filepath.Dir),
 		"pathexpand": unknownFuncBecause(cty.String, "pathexpand() depends on the home directory of the machine that runs Terraform"),
 	}
+	for name, fn := range f {
+		if name != "try" && name != "can" { // their parameters are expressions
+			f[name] = keepReasons(fn)
+		}
+	}
 	return f
+}
+
+// keepReasons wraps a function so that an unknown result says why it is
+// unknown: cty drops the marks of a marked unknown argument whose
+// parameter accepts marks (element(module.vpc.cidrs, 0) would be unknown
+// with no reason). The wrapper accepts anything and lets fn check,
+// convert and compute exactly as before; it only adds the reasons of the
+// arguments to a result that is unknown without one.
+func keepReasons(fn function.Function) function.Function {
+	any := func(name string) function.Parameter {
+		return function.Parameter{Name: name, Type: cty.DynamicPseudoType,
+			AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true}
+	}
+	params := make([]function.Parameter, len(fn.Params()))
+	for i, p := range fn.Params() {
+		params[i] = any(p.Name)
+	}
+	var varParam *function.Parameter
+	if vp := fn.VarParam(); vp != nil {
+		p := any(vp.Name)
+		varParam = &p
+	}
+	// convertArgs converts arguments to fn's parameter types, as HCL does
+	// before a call: a tuple literal becomes the list a parameter wants.
+	convertArgs := func(args []cty.Value) ([]cty.Value, error) {
+		out := make([]cty.Value, len(args))
+		for i, a := range args {
+			var ty cty.Type
+			switch {
+			case i < len(fn.Params()):
+				ty = fn.Params()[i].Type
+			case fn.VarParam() != nil:
+				ty = fn.VarParam().Type
+			default:
+				return nil, fmt.Errorf("too many arguments")
+			}
+			out[i] = a
+			if ty == cty.DynamicPseudoType || a.Type().Equals(ty) {
+				continue
+			}
+			c, err := convert.Convert(a, ty)
+			if err != nil {
+				name := ""
+				if i < len(fn.Params()) {
+					name = fn.Params()[i].Name
+				} else {
+					name = fn.VarParam().Name
+				}
+				return nil, function.NewArgErrorf(i, "Invalid value for %q parameter: %s.", name, convert.MismatchMessage(a.Type(), ty))
+			}
+			out[i] = c
+		}
+		return out, nil
+	}
+	return function.New(&function.Spec{
+		Description: fn.Description(),
+		Params:      params,
+		VarParam:    varParam,
+		Type: func(args []cty.Value) (cty.Type, error) {
+			conv, err := convertArgs(args)
+			if err != nil {
+				return cty.NilType, err
+			}
+			return fn.ReturnTypeForValues(conv)
+		},
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			args, err := convertArgs(args)
+			if err != nil {
+				return cty.NilVal, err
+			}
+			v, err := fn.Call(args)
+			if err != nil || v.IsKnown() || len(reasonsOf(v.Marks())) > 0 {
+				return v, err
+			}
+			for _, a := range args {
+				if _, marks := a.UnmarkDeep(); len(reasonsOf(marks)) > 0 {
+					for _, r := range reasonsOf(marks) {
+						v = v.Mark(reasonMark{r})
+					}
+				}
+			}
+			return v, nil
+		},
+	})
 }
 
 func str(v cty.Value) string { return v.AsString() }

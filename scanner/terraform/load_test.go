@@ -1037,3 +1037,26 @@ resource "aws_security_group_rule" "this" {
 		}
 	}
 }
+
+// A function whose argument is unknown gives an unknown that keeps the
+// argument's reason, also when cty would drop it (element over a module
+// output that is not known).
+func TestFunctionResultsKeepReasons(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "main.tf", `module "vpc" {
+  source = "terraform-aws-modules/vpc/aws"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "a" {
+  security_group_id = "sg-1"
+  ip_protocol       = "tcp"
+  cidr_ipv4         = element(module.vpc.private_subnets_cidr_blocks, 0)
+  description       = join(",", ["a", "b"])
+}
+`)
+	m := load(t, dir, Options{})
+	check(t, m, []expectation{
+		{addr: "aws_vpc_security_group_ingress_rule.a", path: "cidr_ipv4", unknown: "module.vpc (source terraform-aws-modules/vpc/aws) is not scanned; its outputs are unknown"},
+		{addr: "aws_vpc_security_group_ingress_rule.a", path: "description", value: "a,b"},
+	})
+}
