@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -1059,4 +1060,22 @@ resource "aws_vpc_security_group_ingress_rule" "a" {
 		{addr: "aws_vpc_security_group_ingress_rule.a", path: "cidr_ipv4", unknown: "module.vpc (source terraform-aws-modules/vpc/aws) is not scanned; its outputs are unknown"},
 		{addr: "aws_vpc_security_group_ingress_rule.a", path: "description", value: "a,b"},
 	})
+}
+
+// LocalModuleSources lists the literal local sources of a directory's
+// module blocks, in native and JSON syntax; other sources and files that
+// do not parse are left out.
+func TestLocalModuleSources(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "main.tf", "module \"a\" {\n  source = \"./modules/a\"\n}\nmodule \"reg\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\n")
+	write(t, dir, "more.tf.json", `{"module": {"b": {"source": "../shared/b"}}}`)
+	write(t, dir, "broken.tf", "module \"c\" {\n  source = \n")
+	got := LocalModuleSources(dir)
+	sort.Strings(got)
+	if d := cmp.Diff([]string{"../shared/b", "./modules/a"}, got); d != "" {
+		t.Errorf("sources (-want +got):\n%s", d)
+	}
+	if got := LocalModuleSources(filepath.Join(dir, "missing")); got != nil {
+		t.Errorf("missing directory: %v", got)
+	}
 }
