@@ -2,7 +2,8 @@ package policies
 
 import (
 	"encoding/json"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -140,11 +141,7 @@ func anyTerm(v any) *ast.Term {
 	case []string:
 		return stringsTerm(x)
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(x))
 		items := make([][2]*ast.Term, len(keys))
 		for i, k := range keys {
 			items[i] = ast.Item(ast.StringTerm(k), anyTerm(x[k]))

@@ -2,8 +2,9 @@ package scanner
 
 import (
 	"errors"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 
 	"github.com/stackgate/stackgate/policies/model"
 	"github.com/stackgate/stackgate/scanner/suppress"
@@ -32,11 +33,7 @@ func loadTerraform(c Candidate, opts LoadOptions) Loaded {
 	}
 	l.Resources = resources
 	l.Notes = append(l.Notes, notes...)
-	files := make([]string, 0, len(mod.Files))
-	for f := range mod.Files {
-		files = append(files, f)
-	}
-	sort.Strings(files)
+	files := slices.Sorted(maps.Keys(mod.Files))
 	var errs []error
 	for _, f := range files {
 		sups, problems := suppress.Scan(f, mod.Files[f])

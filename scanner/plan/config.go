@@ -1,7 +1,8 @@
 package plan
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -151,11 +152,7 @@ func walkExprs(exprs map[string]*tfjson.Expression, fn func(path string, d *tfjs
 		if depth > MaxDepth {
 			return
 		}
-		keys := make([]string, 0, len(exprs))
-		for k := range exprs {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(exprs))
 		for _, k := range keys {
 			d := exprData(exprs[k])
 			if d == nil {
@@ -180,11 +177,7 @@ func walkExprs(exprs map[string]*tfjson.Expression, fn func(path string, d *tfjs
 func (ix *configIndex) regions(vars map[string]*tfjson.PlanVariable) (map[string]string, []string) {
 	out := map[string]string{}
 	var notes []string
-	keys := make([]string, 0, len(ix.providers))
-	for k := range ix.providers {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(ix.providers))
 	for _, k := range keys {
 		pc := ix.providers[k]
 		if pc == nil || (pc.Name != "aws" && pc.Name != "awscc") {

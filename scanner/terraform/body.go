@@ -1,6 +1,8 @@
 package terraform
 
 import (
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
@@ -234,7 +236,7 @@ func (b *bodyEval) jsonBody(body hcl.Body, path string) cty.Value {
 		b.m.l.addErr(e)
 	}
 	vals := map[string]cty.Value{}
-	for _, name := range sortedKeys(attrs) {
+	for _, name := range slices.Sorted(maps.Keys(attrs)) {
 		a := attrs[name]
 		if name == "dynamic" {
 			continue

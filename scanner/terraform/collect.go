@@ -1,7 +1,8 @@
 package terraform
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -18,10 +19,10 @@ func (l *loader) collect(m *modInst, out *[]tfmap.Resource) {
 	for _, name := range m.cfg.varOrder {
 		m.variable(name, m.cfg.variables[name].rng)
 	}
-	for _, name := range sortedKeys(m.cfg.locals) {
+	for _, name := range slices.Sorted(maps.Keys(m.cfg.locals)) {
 		m.local(name, m.cfg.locals[name].NameRange)
 	}
-	for _, name := range sortedKeys(m.cfg.outputs) {
+	for _, name := range slices.Sorted(maps.Keys(m.cfg.outputs)) {
 		m.output(name, m.cfg.outputs[name].NameRange)
 	}
 	for _, rc := range m.cfg.resources {
@@ -245,13 +246,4 @@ func (m *modInst) evalDefaultTags(expr hcl.Expression) *tfmap.DefaultTags {
 		}
 	}
 	return dt
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

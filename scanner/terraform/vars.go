@@ -1,8 +1,9 @@
 package terraform
 
 import (
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -61,11 +62,7 @@ func (l *loader) rootVarValues(cfg *moduleConfig) map[string]rawVar {
 	for _, f := range l.opts.VarFiles {
 		l.readVarFile(f, f, cfg, out)
 	}
-	names := make([]string, 0, len(l.opts.Vars))
-	for n := range l.opts.Vars {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(l.opts.Vars))
 	for _, name := range names {
 		decl := cfg.variables[name]
 		if decl == nil {
@@ -107,7 +104,7 @@ func (l *loader) readVarFile(display, path string, cfg *moduleConfig, out map[st
 	for _, e := range diagErrors(diags) {
 		l.addErr(e)
 	}
-	for _, k := range sortedKeys(attrs) {
+	for _, k := range slices.Sorted(maps.Keys(attrs)) {
 		a := attrs[k]
 		if cfg.variables[k] == nil {
 			l.note("%s:%d: value for undeclared variable %q is ignored", display, a.NameRange.Start.Line, k)

@@ -3,6 +3,8 @@ package tfmap
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -55,11 +57,7 @@ func mapAWS(b *builder, r *Resource, e *entry) {
 		}
 		b.emit(r, cfn, l)
 	}
-	keys := make([]string, 0, len(e.Constants))
-	for k := range e.Constants {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(e.Constants))
 	for _, k := range keys {
 		b.set(k, normalize(e.Constants[k]))
 	}

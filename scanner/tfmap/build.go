@@ -1,6 +1,8 @@
 package tfmap
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -290,11 +292,7 @@ func leaves(r *Resource, root string, v any) []leaf {
 		switch x := v.(type) {
 		case nil:
 		case map[string]any:
-			keys := make([]string, 0, len(x))
-			for k := range x {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
+			keys := slices.Sorted(maps.Keys(x))
 			for _, k := range keys {
 				walk(model.AppendKey(p, k), x[k])
 			}

@@ -2,7 +2,8 @@ package tfmap
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/stackgate/stackgate/policies/model"
@@ -277,24 +278,12 @@ func (n *node) finish(layer string) model.Resource {
 		References:   n.b.refs,
 		Change:       n.change,
 		Lifecycle:    n.life,
-		Sensitive:    sortedSet(n.b.sensitive),
+		Sensitive:    slices.Sorted(maps.Keys(n.b.sensitive)), // nil when there is none
 		Origin: model.Origin{
 			Layer: layer, File: r.File, Range: r.Range, NameRange: r.NameRange,
 			Paths: paths, Module: r.Module, CallSite: r.CallSite, Inputs: n.b.inputs,
 		},
 	}
-}
-
-func sortedSet(set map[string]bool) []string {
-	if len(set) == 0 {
-		return nil
-	}
-	out := make([]string, 0, len(set))
-	for k := range set {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // notef records a note about r, prefixed with its position.

@@ -4,8 +4,9 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/stackgate/stackgate/policies/model"
@@ -138,11 +139,7 @@ func (t *table) validate() error {
 		}
 		t.untaggable[tfType] = true
 	}
-	tfNames := make([]string, 0, len(t.Resources))
-	for n := range t.Resources {
-		tfNames = append(tfNames, n)
-	}
-	sort.Strings(tfNames)
+	tfNames := slices.Sorted(maps.Keys(t.Resources))
 	for _, tfType := range tfNames {
 		e := t.Resources[tfType]
 		if err := e.compile(t); err != nil {
