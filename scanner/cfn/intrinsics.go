@@ -131,14 +131,8 @@ func (l *loader) ref(n, arg *yaml.Node, sc *scope) *value {
 }
 
 func (l *loader) refName(name string, n *yaml.Node, sc *scope) *value {
-	if v, ok := sc.bindingsOrNil()[name]; ok {
-		return scalarVal(n, v)
-	}
-	if v, ok := l.pseudo(name, n); ok {
+	if v, ok := l.named(name, n, sc); ok {
 		return v
-	}
-	if p, ok := l.params[name]; ok {
-		return l.paramValue(p, n, sc)
 	}
 	if _, ok := l.types[name]; ok {
 		if sc.inCondition {
@@ -147,6 +141,22 @@ func (l *loader) refName(name string, n *yaml.Node, sc *scope) *value {
 		return l.refVal(n, name, "")
 	}
 	return l.fail(n, "Ref to %s, which is not a parameter or resource of this template", name)
+}
+
+// named is the value of a name that Ref and ${} in Fn::Sub resolve alike,
+// in this order: a Fn::ForEach identifier, a pseudo parameter, a
+// parameter. ok is false for other names (resources, or nothing).
+func (l *loader) named(name string, n *yaml.Node, sc *scope) (*value, bool) {
+	if v, ok := sc.bindingsOrNil()[name]; ok {
+		return scalarVal(n, v), true
+	}
+	if v, ok := l.pseudo(name, n); ok {
+		return v, true
+	}
+	if p, ok := l.params[name]; ok {
+		return l.paramValue(p, n, sc), true
+	}
+	return nil, false
 }
 
 // paramValue is the value of parameter p used at n. A NoEcho parameter is

@@ -83,14 +83,8 @@ func (l *loader) subVar(name string, vars *yaml.Node, n *yaml.Node, sc *scope) *
 	if v := mapGet(vars, name); v != nil {
 		return l.eval(v, sc)
 	}
-	if v, ok := sc.bindingsOrNil()[name]; ok {
-		return scalarVal(n, v)
-	}
-	if v, ok := l.pseudo(name, n); ok {
+	if v, ok := l.named(name, n, sc); ok {
 		return v
-	}
-	if p, ok := l.params[name]; ok {
-		return l.paramValue(p, n, sc)
 	}
 	if _, ok := l.types[name]; ok && !sc.inCondition {
 		return l.refVal(n, name, "")
