@@ -111,14 +111,7 @@ func (m *modInst) local(name string, rng hcl.Range) cty.Value {
 		m.l.addErr(errAt(rng, "reference to undeclared local value %q in %s", name, m.where()))
 		return unknownBecause(cty.DynamicPseudoType, "local."+name+" is not declared")
 	}
-	key := m.prefix() + "local." + name
-	if !m.l.enter(key, attr.NameRange) {
-		return cycleVal()
-	}
-	v := m.evalExpr(attr.Expr, scope{})
-	m.l.leave(key)
-	m.locals[name] = v
-	return v
+	return m.evalOnce(m.locals, "local."+name, name, attr)
 }
 
 // output returns the value of an output of this instance.
@@ -131,13 +124,19 @@ func (m *modInst) output(name string, rng hcl.Range) cty.Value {
 		m.l.addErr(errAt(rng, "%s has no output named %q", m.addr, name))
 		return unknownBecause(cty.DynamicPseudoType, m.addr+"."+name+" is not declared")
 	}
-	key := m.prefix() + "output." + name
+	return m.evalOnce(m.outputs, "output."+name, name, attr)
+}
+
+// evalOnce evaluates a local or output expression of this instance and
+// memoizes it under name; key identifies it for cycle detection.
+func (m *modInst) evalOnce(memo map[string]cty.Value, key, name string, attr *hcl.Attribute) cty.Value {
+	key = m.prefix() + key
 	if !m.l.enter(key, attr.NameRange) {
 		return cycleVal()
 	}
 	v := m.evalExpr(attr.Expr, scope{})
 	m.l.leave(key)
-	m.outputs[name] = v
+	memo[name] = v
 	return v
 }
 
