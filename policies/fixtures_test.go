@@ -41,11 +41,17 @@ var changeRules = map[string]bool{"immutable-no-in-place-update": true, "no-drif
 type expectation struct {
 	Rule     string
 	Resource string
-	Line     int
-	Status   string
+	// File is the slash-separated path relative to a Terraform case
+	// directory; "" for a CloudFormation fixture, a single file.
+	File   string
+	Line   int
+	Status string
 }
 
 func (x expectation) String() string {
+	if x.File != "" {
+		return fmt.Sprintf("%s %s %s:%d (%s)", x.Rule, x.Resource, x.File, x.Line, x.Status)
+	}
 	return fmt.Sprintf("%s %s line %d (%s)", x.Rule, x.Resource, x.Line, x.Status)
 }
 
@@ -119,18 +125,25 @@ func checkFixture(t *testing.T, e *Engine, id string, params map[string]any, fil
 	t.Logf("findings:\n%s", describeFindings(findings))
 	var got []expectation
 	for _, f := range findings {
-		got = append(got, expectation{f.Rule, f.Resource, f.Line, f.Status})
-		if f.Message == "" || f.Remediation == "" {
-			t.Errorf("finding without message or remediation: %+v", f)
-		}
-		if f.Status == model.StatusUnknown && !strings.Contains(f.Message, "Unknown: ") {
-			t.Errorf("unknown finding does not say what is unknown: %q", f.Message)
-		}
+		got = append(got, expectation{Rule: f.Rule, Resource: f.Resource, Line: f.Line, Status: f.Status})
+		checkFindingText(t, f)
 	}
 	sortExpectations(got)
 	sortExpectations(want)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("%s: findings differ from the # expect: markers (-want +got):\n%s", file, diff)
+	}
+}
+
+// checkFindingText: every finding has a message and a fix, and an unknown
+// one says what is unknown.
+func checkFindingText(t *testing.T, f model.Finding) {
+	t.Helper()
+	if f.Message == "" || f.Remediation == "" {
+		t.Errorf("finding without message or remediation: %+v", f)
+	}
+	if f.Status == model.StatusUnknown && !strings.Contains(f.Message, "Unknown: ") {
+		t.Errorf("unknown finding does not say what is unknown: %q", f.Message)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -40,20 +39,6 @@ var planRules = map[string]bool{"immutable-no-in-place-update": true, "no-drift"
 
 // requiredTFCases must exist for every rule not in planRules.
 var requiredTFCases = []string{"aws-pass", "aws-fail"}
-
-// tfExpectation is what a Terraform fixture pins down for each finding.
-// File is the slash-separated path relative to the case directory.
-type tfExpectation struct {
-	Rule     string
-	Resource string
-	File     string
-	Line     int
-	Status   string
-}
-
-func (x tfExpectation) String() string {
-	return fmt.Sprintf("%s %s %s:%d (%s)", x.Rule, x.Resource, x.File, x.Line, x.Status)
-}
 
 func TestTerraformFixtures(t *testing.T) {
 	e, err := New()
@@ -132,18 +117,13 @@ func checkTerraformFixture(t *testing.T, e *Engine, id, dir string) {
 		t.Fatal(err)
 	}
 	t.Logf("findings:\n%s", describeFindings(findings))
-	var got []tfExpectation
+	var got []expectation
 	for _, f := range findings {
-		got = append(got, tfExpectation{f.Rule, f.Resource, relativeTo(dir, f.File), f.Line, f.Status})
-		if f.Message == "" || f.Remediation == "" {
-			t.Errorf("finding without message or remediation: %+v", f)
-		}
-		if f.Status == model.StatusUnknown && !strings.Contains(f.Message, "Unknown: ") {
-			t.Errorf("unknown finding does not say what is unknown: %q", f.Message)
-		}
+		got = append(got, expectation{f.Rule, f.Resource, relativeTo(dir, f.File), f.Line, f.Status})
+		checkFindingText(t, f)
 	}
-	sortTFExpectations(got)
-	sortTFExpectations(want)
+	sortExpectations(got)
+	sortExpectations(want)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("%s: findings differ from the # expect: markers (-want +got):\n%s", dir, diff)
 	}
@@ -162,9 +142,9 @@ func relativeTo(dir, file string) string {
 
 // tfExpectations reads the # expect: markers of every .tf file in dir and
 // below it.
-func tfExpectations(t *testing.T, dir string) []tfExpectation {
+func tfExpectations(t *testing.T, dir string) []expectation {
 	t.Helper()
-	var out []tfExpectation
+	var out []expectation
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".tf") {
 			return err
@@ -186,7 +166,8 @@ func tfExpectations(t *testing.T, dir string) []tfExpectation {
 			}
 			for _, clause := range strings.Split(m[1], ";") {
 				x := parseClause(t, path, line, strings.Fields(clause), line)
-				out = append(out, tfExpectation{x.Rule, x.Resource, rel, x.Line, x.Status})
+				x.File = rel
+				out = append(out, x)
 			}
 		}
 		return sc.Err()
@@ -195,8 +176,4 @@ func tfExpectations(t *testing.T, dir string) []tfExpectation {
 		t.Fatal(err)
 	}
 	return out
-}
-
-func sortTFExpectations(xs []tfExpectation) {
-	sort.Slice(xs, func(i, j int) bool { return xs[i].String() < xs[j].String() })
 }
