@@ -209,6 +209,13 @@ func relativeToCwd(p string) string {
 
 // writeReport writes res in the chosen format to --output or stdout.
 func writeReport(c *commonFlags, res *report.Result, stdout io.Writer) error {
+	return c.writeOutput(stdout, func(w io.Writer, tty bool) error {
+		return report.Write(w, c.format, res, report.Options{Color: c.useColor(tty)})
+	})
+}
+
+// writeOutput runs write on --output (closing it after) or on stdout.
+func (c *commonFlags) writeOutput(stdout io.Writer, write func(w io.Writer, tty bool) error) error {
 	out, tty, closeOut, err := c.openOutput(stdout)
 	if err != nil {
 		return err
@@ -217,7 +224,7 @@ func writeReport(c *commonFlags, res *report.Result, stdout io.Writer) error {
 	if out != nil {
 		w = out
 	}
-	werr := report.Write(w, c.format, res, report.Options{Color: c.useColor(tty)})
+	werr := write(w, tty)
 	if cerr := closeOut(); werr == nil {
 		werr = cerr
 	}

@@ -91,21 +91,12 @@ func runInspect(ctx context.Context, fl *scanFlags, paths []string, stdout, stde
 		}
 		out = append(out, inspected{File: l.File, Kind: string(l.Kind), Input: b})
 	}
-	w, _, closeFn, err := fl.openOutput(stdout)
+	err = fl.writeOutput(stdout, func(w io.Writer, _ bool) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	})
 	if err != nil {
-		return err
-	}
-	var dst io.Writer = stdout
-	if w != nil {
-		dst = w
-	}
-	enc := json.NewEncoder(dst)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		closeFn()
-		return err
-	}
-	if err := closeFn(); err != nil {
 		return err
 	}
 	if failed > 0 {
