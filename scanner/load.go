@@ -7,10 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime"
-	"sync"
 	"sync/atomic"
 
+	"github.com/stackgate/stackgate/internal/parallel"
 	"github.com/stackgate/stackgate/policies/model"
 	"github.com/stackgate/stackgate/scanner/cfn"
 	"github.com/stackgate/stackgate/scanner/suppress"
@@ -53,33 +52,17 @@ type Loaded struct {
 // so output does not depend on scheduling.
 func Load(ctx context.Context, cands []Candidate, opts LoadOptions) []Loaded {
 	out := make([]Loaded, len(cands))
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	var next, done atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers && w < len(cands); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(cands) {
-					return
-				}
-				if err := ctx.Err(); err != nil {
-					out[i] = Loaded{File: cands[i].Path, Err: err}
-				} else {
-					out[i] = loadOne(cands[i], opts)
-				}
-				if opts.Progress != nil {
-					opts.Progress(int(done.Add(1)), len(cands))
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	var done atomic.Int64
+	parallel.For(len(cands), opts.Workers, func(i int) {
+		if err := ctx.Err(); err != nil {
+			out[i] = Loaded{File: cands[i].Path, Err: err}
+		} else {
+			out[i] = loadOne(cands[i], opts)
+		}
+		if opts.Progress != nil {
+			opts.Progress(int(done.Add(1)), len(cands))
+		}
+	})
 	return out
 }
 

@@ -2,10 +2,9 @@ package scanner
 
 import (
 	"path/filepath"
-	"runtime"
 	"sort"
-	"sync"
 
+	"github.com/stackgate/stackgate/internal/parallel"
 	"github.com/stackgate/stackgate/scanner/terraform"
 )
 
@@ -19,22 +18,9 @@ import (
 // Terraform loader's parse cache, so the load that follows reuses them.
 func terraformRoots(dirs []string) []string {
 	sources := make([][]string, len(dirs))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				sources[i] = terraform.LocalModuleSources(dirs[i])
-			}
-		}()
-	}
-	for i := range dirs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	parallel.For(len(dirs), 0, func(i int) {
+		sources[i] = terraform.LocalModuleSources(dirs[i])
+	})
 	called := map[string]bool{}
 	for i, dir := range dirs {
 		for _, src := range sources[i] {

@@ -7,14 +7,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 
 	"github.com/stackgate/stackgate/gate"
+	"github.com/stackgate/stackgate/internal/parallel"
 	"github.com/stackgate/stackgate/policies/model"
 	"github.com/stackgate/stackgate/report"
 	"github.com/stackgate/stackgate/scanner"
@@ -212,27 +211,16 @@ func (fl *scanFlags) loadPaths(ctx context.Context, paths []string, stderr io.Wr
 func evaluate(ctx context.Context, g *gate.Gate, units []scanner.Loaded, c model.Context, jobs int) ([]model.Finding, []error) {
 	results := make([][]model.Finding, len(units))
 	errs := make([]error, len(units))
-	var wg sync.WaitGroup
-	if jobs <= 0 {
-		jobs = runtime.GOMAXPROCS(0)
-	}
-	sem := make(chan struct{}, jobs)
-	for i := range units {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(i int) {
-			defer func() { <-sem; wg.Done() }()
-			u := units[i]
-			results[i], errs[i] = g.Check(ctx, unitOf(u, c))
-			if errs[i] != nil {
-				var me *model.Error
-				if !errors.As(errs[i], &me) {
-					errs[i] = fmt.Errorf("%s: %w", u.File, errs[i])
-				}
+	parallel.For(len(units), jobs, func(i int) {
+		u := units[i]
+		results[i], errs[i] = g.Check(ctx, unitOf(u, c))
+		if errs[i] != nil {
+			var me *model.Error
+			if !errors.As(errs[i], &me) {
+				errs[i] = fmt.Errorf("%s: %w", u.File, errs[i])
 			}
-		}(i)
-	}
-	wg.Wait()
+		}
+	})
 	var all []model.Finding
 	var errList []error
 	for i := range units {
