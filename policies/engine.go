@@ -269,10 +269,7 @@ func locateInModule(f *model.Finding, r *model.Resource) {
 	if f.File == "" {
 		return
 	}
-	var origin model.Range
-	for p := f.Path; p != "" && origin.IsZero(); p = model.ParentPath(p) {
-		origin = r.Origin.Inputs[p]
-	}
+	origin, _ := model.NearestRange(r.Origin.Inputs, f.Path)
 	site := r.Origin.CallSite
 	if site.IsZero() {
 		if !origin.IsZero() {

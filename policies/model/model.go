@@ -216,10 +216,8 @@ func (r Range) IsZero() bool { return r.Start.Line == 0 }
 // id, block labels): a finding about a missing property, or about the whole
 // resource, points at the resource's declaration.
 func (o Origin) RangeFor(path string) Range {
-	for p := path; p != ""; p = ParentPath(p) {
-		if r, ok := o.Paths[p]; ok && !r.IsZero() {
-			return r
-		}
+	if r, ok := NearestRange(o.Paths, path); ok {
+		return r
 	}
 	if !o.NameRange.IsZero() {
 		return o.NameRange
@@ -228,6 +226,18 @@ func (o Origin) RangeFor(path string) Range {
 		return r
 	}
 	return o.Range
+}
+
+// NearestRange returns the range ranges holds for path, or for the
+// closest ancestor of path that has one; the root path "" is not
+// searched. ok is false when none has.
+func NearestRange(ranges map[string]Range, path string) (Range, bool) {
+	for p := path; p != ""; p = ParentPath(p) {
+		if r, ok := ranges[p]; ok && !r.IsZero() {
+			return r, true
+		}
+	}
+	return Range{}, false
 }
 
 // Suppression is an inline "# stackgate:ignore <rule> <reason>" comment.

@@ -31,22 +31,11 @@ func newBuilder() *builder {
 		sensitive: map[string]bool{}, inputs: map[string]model.Range{}}
 }
 
-// inputOf is the module input that sets the provider path p of r, or a
-// path that holds it.
-func inputOf(r *Resource, p string) (model.Range, bool) {
-	for q := p; q != ""; q = model.ParentPath(q) {
-		if in, ok := r.Inputs[q]; ok {
-			return in, true
-		}
-	}
-	return model.Range{}, false
-}
-
 // isSensitive reports whether the provider path p of r, or a path that
 // holds it, is sensitive.
 func isSensitive(r *Resource, p string) bool {
 	for _, s := range r.Sensitive {
-		if s == p || strings.HasPrefix(p, s) && (p[len(s)] == '.' || p[len(s)] == '[') {
+		if s == p || s != "" && model.HasPrefixPath(p, s) {
 			return true
 		}
 	}
@@ -80,7 +69,7 @@ func (b *builder) emit(r *Resource, cfnPath string, l leaf) {
 	if l.rng != nil {
 		b.paths[cfnPath] = *l.rng
 	} else if r != nil {
-		if rng, ok := rangeOf(r, l.path); ok {
+		if rng, ok := model.NearestRange(r.Ranges, l.path); ok {
 			b.paths[cfnPath] = rng
 		}
 	}
@@ -88,7 +77,7 @@ func (b *builder) emit(r *Resource, cfnPath string, l leaf) {
 		b.sensitive[cfnPath] = true
 	}
 	if r != nil && len(r.Inputs) > 0 {
-		if in, ok := inputOf(r, l.path); ok {
+		if in, ok := model.NearestRange(r.Inputs, l.path); ok {
 			b.inputs[cfnPath] = in
 		}
 	}
@@ -164,17 +153,6 @@ func reference(ref Ref) model.Reference {
 
 func isDataAddress(addr string) bool {
 	return strings.HasPrefix(addr, "data.") || strings.Contains(addr, ".data.")
-}
-
-// rangeOf is the range of the value at path, or of the closest enclosing
-// value that has one (never the whole resource block).
-func rangeOf(r *Resource, path string) (model.Range, bool) {
-	for p := path; p != ""; p = model.ParentPath(p) {
-		if rng, ok := r.Ranges[p]; ok && !rng.IsZero() {
-			return rng, true
-		}
-	}
-	return model.Range{}, false
 }
 
 // set stores v at path, creating the maps and lists on the way.
