@@ -33,55 +33,52 @@ type fileAccess struct {
 	modAbs  string
 }
 
+// abs is path as the file functions take it: relative to the root module.
+func (fa *fileAccess) abs(path string) string {
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(fa.rootAbs, path)
+	}
+	return filepath.Clean(path)
+}
+
+// display is the name of p in ranges and Module.Files.
+func (fa *fileAccess) display(p string) string {
+	if r, err := filepath.Rel(fa.rootAbs, p); err == nil {
+		return filepath.Join(fa.l.rootDisplay, r)
+	}
+	return p
+}
+
+// within reports whether p is inside directory dir.
+func within(dir, p string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
 // overlay returns the overlay's content for path (an unsaved buffer),
 // when there is one inside the root or calling module's directory.
 func (fa *fileAccess) overlay(path string) ([]byte, string, bool) {
 	if len(fa.l.opts.Overlay) == 0 {
 		return nil, "", false
 	}
-	p := path
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(fa.rootAbs, p)
-	}
-	p = filepath.Clean(p)
+	p := fa.abs(path)
 	src, ok := fa.l.opts.Overlay[p]
-	if !ok {
+	if !ok || !(within(fa.rootAbs, p) || within(fa.modAbs, p)) {
 		return nil, "", false
 	}
-	for _, dir := range []string{fa.rootAbs, fa.modAbs} {
-		if rel, err := filepath.Rel(dir, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			display := p
-			if r, err := filepath.Rel(fa.rootAbs, p); err == nil {
-				display = filepath.Join(fa.l.rootDisplay, r)
-			}
-			return src, display, true
-		}
-	}
-	return nil, "", false
+	return src, fa.display(p), true
 }
 
 // resolve returns the absolute path and the display name of path.
 func (fa *fileAccess) resolve(path string) (string, string, error) {
-	p := path
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(fa.rootAbs, p)
-	}
-	p = filepath.Clean(p)
+	p := fa.abs(path)
 	real, err := filepath.EvalSymlinks(p)
 	if err != nil {
 		return "", "", fmt.Errorf("no file exists at %q", path)
 	}
 	for _, dir := range []string{fa.rootAbs, fa.modAbs} {
-		d, err := filepath.EvalSymlinks(dir)
-		if err != nil {
-			continue
-		}
-		if rel, err := filepath.Rel(d, real); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			display := p
-			if r, err := filepath.Rel(fa.rootAbs, p); err == nil {
-				display = filepath.Join(fa.l.rootDisplay, r)
-			}
-			return real, display, nil
+		if d, err := filepath.EvalSymlinks(dir); err == nil && within(d, real) {
+			return real, fa.display(p), nil
 		}
 	}
 	return "", "", fmt.Errorf("%q is outside the module directory; stackgate does not read it", path)
