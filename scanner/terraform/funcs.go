@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/hashicorp/go-cty-funcs/collection"
@@ -27,6 +28,11 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 )
+
+// baseFuncs is baseFunctions, built by the first load (not at start-up)
+// and shared by every later one: function values are immutable, and a
+// load only copies the map.
+var baseFuncs = sync.OnceValue(baseFunctions)
 
 // baseFunctions are Terraform's built-in functions that do not touch the
 // file system, keyed by name. Functions this evaluator does not implement

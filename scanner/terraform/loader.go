@@ -50,7 +50,7 @@ func Load(dir string, opts Options) (mod *Module, err error) {
 	l := &loader{
 		opts: opts, rootDisplay: filepath.Clean(dir), rootAbs: abs,
 		files: map[string][]byte{}, noted: map[string]struct{}{},
-		configs: map[string]*moduleConfig{}, base: baseFunctions(),
+		configs: map[string]*moduleConfig{}, base: baseFuncs(),
 		active: map[string]bool{}, workspace: "default",
 	}
 	for _, kv := range opts.Env {
