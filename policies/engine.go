@@ -247,7 +247,7 @@ func newFinding(rule model.Rule, obj map[string]any, byAddress map[string]*model
 	}
 	f.Line, f.Column = rng.Start.Line, rng.Start.Column
 	f.EndLine, f.EndColumn = rng.End.Line, rng.End.Column
-	locateInModule(&f, r)
+	relateToOrigin(&f, r)
 	if f.Status == model.StatusUnknown {
 		// The reporters add that the deploy-time hook decides; the message
 		// says what exactly is unknown.
@@ -258,14 +258,14 @@ func newFinding(rule model.Rule, obj map[string]any, byAddress map[string]*model
 	return f
 }
 
-// locateInModule relates a finding to where the flagged value is set,
+// relateToOrigin relates a finding to where the flagged value is set,
 // when that is elsewhere: a variables file line (terraform.tfvars), or, for
 // a resource declared in a module, the root module's input to it (else the
 // module block that calls the module). A module that `terraform init`
 // downloaded (.terraform/modules) is not the user's code: the finding
 // moves to that place in the root module, which is where the user changes
 // it, and the module's own line becomes the related one.
-func locateInModule(f *model.Finding, r *model.Resource) {
+func relateToOrigin(f *model.Finding, r *model.Resource) {
 	if f.File == "" {
 		return
 	}
