@@ -256,7 +256,7 @@ func (c *Config) Environment(name string) (*Environment, error) {
 	names := c.EnvironmentNames()
 	msg := fmt.Sprintf("unknown environment %q%s; valid environments: %s",
 		name, didYouMean(name, names), strings.Join(names, ", "))
-	return nil, Errors{model.Errorf(c.File, 0, 0, "%s", msg)}
+	return nil, model.Errors{model.Errorf(c.File, 0, 0, "%s", msg)}
 }
 
 // EnvironmentNames lists the names Environment accepts, in file order, with

@@ -6,11 +6,13 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/stackgate/stackgate/policies/model"
 )
 
 // FuzzParse feeds arbitrary bytes to Parse. Whatever the input, Parse must
-// not panic, must return either a config or a non-empty Errors (never both,
-// never neither), and every problem must name the file. A config it
+// not panic, must return either a config or a non-empty model.Errors (never
+// both, never neither), and every problem must name the file. A config it
 // accepts must be usable by every selector without panicking.
 func FuzzParse(f *testing.F) {
 	for _, pattern := range []string{"testdata/valid/*.yaml", "testdata/invalid/*.yaml"} {
@@ -33,9 +35,9 @@ func FuzzParse(f *testing.F) {
 			if cfg != nil {
 				t.Fatal("config returned along with an error")
 			}
-			var errs Errors
+			var errs model.Errors
 			if !errors.As(err, &errs) || len(errs) == 0 {
-				t.Fatalf("error is not a non-empty Errors: %T %v", err, err)
+				t.Fatalf("error is not a non-empty model.Errors: %T %v", err, err)
 			}
 			for _, e := range errs {
 				if e.File != "/repo/stackgate.yaml" || e.Message == "" {
@@ -59,7 +61,11 @@ func FuzzParse(f *testing.F) {
 		cfg.ForAccount("111111111111")
 		cfg.Excluded("/repo/vendor/x.tf")
 		for _, w := range cfg.Waivers {
-			cfg.FindWaiver(w.Rule, w.Resource, cfg.Fallback(), now)
+			// A pattern matches itself: '*' matches any run, a literal '*' included.
+			if !w.Matches(w.Rule, w.Resource, w.Environment) {
+				t.Fatalf("waiver %+v does not match its own rule, resource and environment", w)
+			}
+			w.Expired(now)
 		}
 	})
 }

@@ -13,7 +13,7 @@ import (
 func Load(path string, rules []RuleSpec) (*Config, error) {
 	src, err := readLimited(path)
 	if err != nil {
-		return nil, Errors{model.Errorf(path, 0, 0, "cannot read config: %v", unwrapPath(err))}
+		return nil, model.Errors{model.Errorf(path, 0, 0, "cannot read config: %v", unwrapPath(err))}
 	}
 	return Parse(path, src, rules)
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stackgate/stackgate/policies/model"
 )
 
 func write(t *testing.T, path, content string) {
@@ -76,7 +78,7 @@ func TestLoad(t *testing.T) {
 	}
 
 	_, err = Load(filepath.Join(dir, "missing.yaml"), testRules)
-	var errs Errors
+	var errs model.Errors
 	if !errors.As(err, &errs) || len(errs) != 1 || !strings.Contains(errs[0].Error(), "missing.yaml: cannot read config: no such file or directory") {
 		t.Errorf("Load(missing) = %v", err)
 	}

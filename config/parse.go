@@ -36,7 +36,7 @@ var (
 // working directory). rules is the catalogue the config may name.
 //
 // Every problem is reported, each as a *model.Error with line and column,
-// in one Errors value; on error no Config is returned, so nothing is ever
+// in one model.Errors value; on error no Config is returned, so nothing is ever
 // half-applied.
 func Parse(file string, src []byte, rules []RuleSpec) (*Config, error) {
 	p := &parser{file: file, rules: map[string]RuleSpec{}}
@@ -51,7 +51,7 @@ func Parse(file string, src []byte, rules []RuleSpec) (*Config, error) {
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return nil, Errors{model.Errorf(file, 0, 0, "cannot resolve the config directory: %v", err)}
+		return nil, model.Errors{model.Errorf(file, 0, 0, "cannot resolve the config directory: %v", err)}
 	}
 	p.dir = abs
 
@@ -72,8 +72,8 @@ const maxReported = 100
 
 // report returns the problems in file order, at most maxReported of them
 // plus a line saying how many were left out.
-func (p *parser) report() Errors {
-	errs := p.errs.sorted()
+func (p *parser) report() model.Errors {
+	errs := sortedErrors(p.errs)
 	if len(errs) > maxReported {
 		more := len(errs) - maxReported
 		errs = append(errs[:maxReported:maxReported], model.Errorf(p.file, 0, 0, "%d more problems not shown", more))

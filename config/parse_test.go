@@ -100,9 +100,9 @@ func TestParseInvalid(t *testing.T) {
 			if cfg != nil {
 				t.Errorf("Parse returned a config along with the error")
 			}
-			var errs Errors
+			var errs model.Errors
 			if !errors.As(err, &errs) {
-				t.Fatalf("Parse error = %v (%T), want Errors", err, err)
+				t.Fatalf("Parse error = %v (%T), want model.Errors", err, err)
 			}
 			if len(errs) != len(want) {
 				t.Errorf("got %d problems, want %d:\n%v", len(errs), len(want), errs)
@@ -156,9 +156,9 @@ func TestParseHostile(t *testing.T) {
 			if time.Since(start) > 10*time.Second {
 				t.Errorf("Parse took %v", time.Since(start))
 			}
-			var errs Errors
+			var errs model.Errors
 			if !errors.As(err, &errs) || len(errs) == 0 {
-				t.Fatalf("Parse error = %v, want Errors", err)
+				t.Fatalf("Parse error = %v, want model.Errors", err)
 			}
 			if errs[0].Line != tt.line || !strings.Contains(errs[0].Message, tt.msg) {
 				t.Errorf("first problem = %v, want line %d and %q", errs[0], tt.line, tt.msg)
@@ -167,21 +167,6 @@ func TestParseHostile(t *testing.T) {
 				t.Errorf("%d problems reported, want at most %d", len(errs), maxReported+1)
 			}
 		})
-	}
-}
-
-func TestErrorsFormat(t *testing.T) {
-	errs := Errors{
-		model.Errorf("stackgate.yaml", 4, 5, "unknown key 'enforcment'"),
-		model.Errorf("stackgate.yaml", 9, 3, "waivers[0]: missing required key 'owner'"),
-	}
-	want := "stackgate.yaml:4:5: unknown key 'enforcment'\nstackgate.yaml:9:3: waivers[0]: missing required key 'owner'"
-	if got := errs.Error(); got != want {
-		t.Errorf("Error() =\n%s\nwant\n%s", got, want)
-	}
-	var me *model.Error
-	if !errors.As(error(errs), &me) || me.Line != 4 {
-		t.Errorf("errors.As did not reach the first *model.Error: %v", me)
 	}
 }
 

@@ -79,32 +79,3 @@ func wildcardMatch(pattern, s string) bool {
 	}
 	return p == len(pattern)
 }
-
-// FindWaiver returns the waiver that covers rule on resource in env, or nil.
-// A rule that is mandatory in env cannot be waived, so nil is returned for
-// it. When several waivers match, one still valid at now is preferred; an
-// expired one is returned only when no valid one exists, so the caller can
-// report it as expired (rule waiver-expired) instead of waiving.
-func (c *Config) FindWaiver(rule, resource string, env *Environment, now time.Time) *Waiver {
-	name := ""
-	if env != nil {
-		if env.IsMandatory(rule) {
-			return nil
-		}
-		name = env.Name
-	}
-	var expired *Waiver
-	for i := range c.Waivers {
-		w := &c.Waivers[i]
-		if !w.Matches(rule, resource, name) {
-			continue
-		}
-		if !w.Expired(now) {
-			return w
-		}
-		if expired == nil {
-			expired = w
-		}
-	}
-	return expired
-}

@@ -64,50 +64,6 @@ func TestWaiverMatches(t *testing.T) {
 	}
 }
 
-func TestFindWaiver(t *testing.T) {
-	org := mustLoad(t, "org.yaml", "/repo")
-	design := mustLoad(t, "design.yaml", "/repo")
-	now := date("2026-06-01T00:00:00Z")
-	env := func(c *Config, name string) *Environment {
-		e, err := c.Environment(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return e
-	}
-	tests := []struct {
-		name        string
-		cfg         *Config
-		rule, res   string
-		env         *Environment
-		wantLine    int // 0: no waiver
-		wantExpired bool
-	}{
-		{"valid waiver", design, "s3-versioning", "aws_s3_bucket.scratch", env(design, "dev"), 27, false},
-		{"waiver for another env", design, "s3-versioning", "aws_s3_bucket.scratch", env(design, "sandbox"), 0, false},
-		{"expired waiver is returned as expired", org, "no-drift", "module.legacy_network.aws_vpc.main", env(org, "workloads"), 56, true},
-		{"mandatory rule cannot be waived", org, "no-drift", "module.legacy_network.aws_vpc.main", env(org, "production"), 0, false},
-		{"no match", org, "s3-versioning", "aws_s3_bucket.website", env(org, "workloads"), 0, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			w := tt.cfg.FindWaiver(tt.rule, tt.res, tt.env, now)
-			if tt.wantLine == 0 {
-				if w != nil {
-					t.Errorf("FindWaiver = %+v, want none", w)
-				}
-				return
-			}
-			if w == nil {
-				t.Fatal("FindWaiver = nil")
-			}
-			if w.Line != tt.wantLine || w.Expired(now) != tt.wantExpired {
-				t.Errorf("FindWaiver = line %d expired %v, want line %d expired %v", w.Line, w.Expired(now), tt.wantLine, tt.wantExpired)
-			}
-		})
-	}
-}
-
 func TestWaiverDefaultEnvironment(t *testing.T) {
 	src := []byte(`version: 1
 default_environment: dev
@@ -126,39 +82,14 @@ waivers:
 		t.Fatal(err)
 	}
 	env := cfg.ForPath("x.tf")
-	if w := cfg.FindWaiver("s3-versioning", "Scratch", env, date("2026-01-01T00:00:00Z")); w == nil || w.Environment != "dev" {
-		t.Errorf("waiver for 'default' = %+v, want it bound to the fallback dev", w)
+	if len(cfg.Waivers) != 1 {
+		t.Fatalf("Waivers = %+v, want one", cfg.Waivers)
 	}
-}
-
-func TestFindWaiverPrefersValid(t *testing.T) {
-	src := []byte(`version: 1
-waivers:
-  - rule: s3-versioning
-    resource: aws_s3_bucket.*
-    reason: old blanket waiver
-    owner: data-platform
-    expires: 2025-01-01
-  - rule: s3-versioning
-    resource: aws_s3_bucket.scratch
-    reason: recreated nightly
-    owner: data-platform
-    expires: 2027-03-31
-`)
-	cfg, err := Parse("stackgate.yaml", src, testRules)
-	if err != nil {
-		t.Fatal(err)
+	w := cfg.Waivers[0]
+	if w.Environment != "dev" || !w.Matches("s3-versioning", "Scratch", env.Name) {
+		t.Errorf("waiver for 'default' = %+v, want it bound to the fallback dev (environment %q)", w, env.Name)
 	}
-	now := date("2026-01-01T00:00:00Z")
-	w := cfg.FindWaiver("s3-versioning", "aws_s3_bucket.scratch", cfg.Fallback(), now)
-	if w == nil || w.Line != 8 {
-		t.Fatalf("FindWaiver = %+v, want the valid waiver on line 8", w)
-	}
-	w = cfg.FindWaiver("s3-versioning", "aws_s3_bucket.other", cfg.Fallback(), now)
-	if w == nil || w.Line != 3 || !w.Expired(now) {
-		t.Fatalf("FindWaiver = %+v, want the expired waiver on line 3", w)
-	}
-	if got := w.ExpiresString(); got != "2025-01-01" {
+	if got := w.ExpiresString(); got != "2027-03-31" {
 		t.Errorf("ExpiresString = %s", got)
 	}
 }

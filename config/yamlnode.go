@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -36,7 +37,7 @@ type parser struct {
 	rules   map[string]RuleSpec
 	ruleIDs []string
 	schemas map[string]compiled
-	errs    Errors
+	errs    model.Errors
 }
 
 // errorf records a problem at n's position.
@@ -62,7 +63,7 @@ func (p *parser) fields(n *yaml.Node, what string, allowed []string) (map[string
 	pairs, ok := p.pairs(n, what)
 	for _, f := range pairs {
 		name := f.key.Value
-		if allowed != nil && !contains(allowed, name) {
+		if allowed != nil && !slices.Contains(allowed, name) {
 			p.unknownKey(f.key, what, allowed)
 			continue
 		}
@@ -134,7 +135,7 @@ func (p *parser) enum(n *yaml.Node, what string, allowed []string) (string, bool
 		p.errorf(n, "%s must be one of %s, got %s", what, strings.Join(allowed, ", "), describe(n))
 		return "", false
 	}
-	if !contains(allowed, n.Value) {
+	if !slices.Contains(allowed, n.Value) {
 		p.errorf(n, "%s must be one of %s, got '%s'%s",
 			what, strings.Join(allowed, ", "), clip(n.Value), didYouMean(n.Value, allowed))
 		return "", false
@@ -314,15 +315,6 @@ func clip(s string) string {
 }
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
 
 // checkStructure rejects what no config needs and hostile input relies on:
 // aliases (the building block of alias bombs) and nesting deeper than

@@ -2,38 +2,14 @@ package config
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/stackgate/stackgate/policies/model"
 )
 
-// Errors is every problem found in one configuration file. Parse collects
-// them all instead of stopping at the first, so a user fixes a config in
-// one round trip rather than one error at a time.
-type Errors []*model.Error
-
-// Error prints one problem per line, in file order.
-func (es Errors) Error() string {
-	lines := make([]string, len(es))
-	for i, e := range es {
-		lines[i] = e.Error()
-	}
-	return strings.Join(lines, "\n")
-}
-
-// Unwrap exposes the individual problems to errors.As and errors.Is.
-func (es Errors) Unwrap() []error {
-	out := make([]error, len(es))
-	for i, e := range es {
-		out[i] = e
-	}
-	return out
-}
-
-// sorted orders problems by position and drops exact duplicates (the same
+// sortedErrors orders problems by position and drops exact duplicates (the same
 // message at the same place can be reached twice, e.g. through a bad key
 // that is also a bad type).
-func (es Errors) sorted() Errors {
+func sortedErrors(es model.Errors) model.Errors {
 	sort.SliceStable(es, func(i, j int) bool {
 		a, b := es[i], es[j]
 		if a.Line != b.Line {
