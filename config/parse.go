@@ -17,6 +17,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/stackgate/stackgate/internal/yamlerr"
+	"github.com/stackgate/stackgate/internal/yamltag"
 	"github.com/stackgate/stackgate/policies/model"
 )
 
@@ -166,7 +167,7 @@ func (p *parser) config(root *yaml.Node) *Config {
 
 	if f, ok := top["version"]; !ok {
 		p.errorf(root, "missing required key 'version' (add 'version: 1' at the top)")
-	} else if f.val.Kind != yaml.ScalarNode || f.val.ShortTag() != tagInt {
+	} else if f.val.Kind != yaml.ScalarNode || f.val.ShortTag() != yamltag.Int {
 		p.errorf(f.val, "version must be the integer 1, got %s", describe(f.val))
 	} else if f.val.Value != "1" {
 		p.errorf(f.val, "unsupported version %s; this stackgate reads version 1", clip(f.val.Value))
@@ -354,7 +355,7 @@ func (p *parser) match(n *yaml.Node, env string) (Match, matchNodes) {
 		items, _ := p.list(f.val, what+".accounts")
 		for i, it := range items {
 			w := what + ".accounts[" + strconv.Itoa(i) + "]"
-			if it.Kind == yaml.ScalarNode && it.ShortTag() != tagStr && accountRE.MatchString(it.Value) {
+			if it.Kind == yaml.ScalarNode && it.ShortTag() != yamltag.Str && accountRE.MatchString(it.Value) {
 				p.errorf(it, "%s: quote the account id (\"%s\"): unquoted, YAML reads it as a number", w, it.Value)
 				continue
 			}

@@ -13,6 +13,8 @@ import (
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+
+	"github.com/stackgate/stackgate/internal/yamltag"
 )
 
 // maxSchemaErrors caps the parameter problems reported per rule: past a
@@ -63,7 +65,7 @@ func (p *parser) ruleParams(spec RuleSpec, f field, env string) (map[string]any,
 	}
 	before := len(p.errs)
 	enabled := true
-	paramNode := &yaml.Node{Kind: yaml.MappingNode, Tag: tagMap, Line: f.val.Line, Column: f.val.Column}
+	paramNode := &yaml.Node{Kind: yaml.MappingNode, Tag: yamltag.Map, Line: f.val.Line, Column: f.val.Column}
 	pairs, _ := p.pairs(f.val, what)
 	for _, kv := range pairs {
 		if kv.key.Value == enabledKey {

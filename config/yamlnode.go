@@ -10,20 +10,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/stackgate/stackgate/internal/yamltag"
 	"github.com/stackgate/stackgate/policies/model"
-)
-
-// YAML core-schema tags as yaml.Node.ShortTag reports them.
-const (
-	tagStr       = "!!str"
-	tagInt       = "!!int"
-	tagFloat     = "!!float"
-	tagBool      = "!!bool"
-	tagNull      = "!!null"
-	tagTimestamp = "!!timestamp"
-	tagMap       = "!!map"
-	tagSeq       = "!!seq"
-	tagMerge     = "!!merge"
 )
 
 // dateLayout is the one date format waivers accept.
@@ -90,7 +78,7 @@ func (p *parser) pairs(n *yaml.Node, what string) ([]field, bool) {
 			p.errorf(k, "%s: keys must be plain strings, got %s", what, describe(k))
 			continue
 		}
-		if k.ShortTag() == tagMerge {
+		if k.ShortTag() == yamltag.Merge {
 			p.errorf(k, "%s: YAML merge keys ('<<') are not supported; write the keys out", what)
 			continue
 		}
@@ -112,7 +100,7 @@ func (p *parser) unknownKey(k *yaml.Node, what string, allowed []string) {
 // str returns n as a string. Only values that YAML reads as strings are
 // accepted: `enforcement: 3` is an error, not "3".
 func (p *parser) str(n *yaml.Node, what string) (string, bool) {
-	if n.Kind != yaml.ScalarNode || n.ShortTag() != tagStr {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != yamltag.Str {
 		p.errorf(n, "%s must be a string, got %s", what, describe(n))
 		return "", false
 	}
@@ -131,7 +119,7 @@ func (p *parser) nonEmpty(n *yaml.Node, what string) (string, bool) {
 
 // enum returns n as one of the allowed strings.
 func (p *parser) enum(n *yaml.Node, what string, allowed []string) (string, bool) {
-	if n.Kind != yaml.ScalarNode || n.ShortTag() != tagStr {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != yamltag.Str {
 		p.errorf(n, "%s must be one of %s, got %s", what, strings.Join(allowed, ", "), describe(n))
 		return "", false
 	}
@@ -144,7 +132,7 @@ func (p *parser) enum(n *yaml.Node, what string, allowed []string) (string, bool
 }
 
 func (p *parser) boolean(n *yaml.Node, what string) (bool, bool) {
-	if n.Kind != yaml.ScalarNode || n.ShortTag() != tagBool {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != yamltag.Bool {
 		p.errorf(n, "%s must be true or false, got %s", what, describe(n))
 		return false, false
 	}
@@ -188,7 +176,7 @@ func (p *parser) strList(n *yaml.Node, what string) ([]string, []*yaml.Node) {
 // timestamp; a quoted one is a string; both are accepted.
 func (p *parser) date(n *yaml.Node, what string) (time.Time, bool) {
 	tag := n.ShortTag()
-	if n.Kind != yaml.ScalarNode || (tag != tagStr && tag != tagTimestamp) {
+	if n.Kind != yaml.ScalarNode || (tag != yamltag.Str && tag != yamltag.Timestamp) {
 		p.errorf(n, "%s must be a date YYYY-MM-DD, got %s", what, describe(n))
 		return time.Time{}, false
 	}
@@ -233,16 +221,16 @@ func (p *parser) value(n *yaml.Node, what string) (any, bool) {
 
 func (p *parser) scalar(n *yaml.Node, what string) (any, bool) {
 	switch n.ShortTag() {
-	case tagStr, tagTimestamp:
+	case yamltag.Str, yamltag.Timestamp:
 		// A date stays the text the user wrote; rules compare strings.
 		return n.Value, true
-	case tagNull:
+	case yamltag.Null:
 		return nil, true
-	case tagBool:
+	case yamltag.Bool:
 		if b, err := strconv.ParseBool(n.Value); err == nil {
 			return b, true
 		}
-	case tagInt:
+	case yamltag.Int:
 		var v any
 		if err := n.Decode(&v); err == nil {
 			switch x := v.(type) {
@@ -254,7 +242,7 @@ func (p *parser) scalar(n *yaml.Node, what string) (any, bool) {
 				return float64(x), true
 			}
 		}
-	case tagFloat:
+	case yamltag.Float:
 		var f float64
 		if err := n.Decode(&f); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
 			return f, true
@@ -280,24 +268,24 @@ func describe(n *yaml.Node) string {
 		return "a document"
 	}
 	switch n.ShortTag() {
-	case tagStr:
+	case yamltag.Str:
 		return fmt.Sprintf("the string '%s'", clip(n.Value))
-	case tagInt:
+	case yamltag.Int:
 		return fmt.Sprintf("the integer %s", clip(n.Value))
-	case tagFloat:
+	case yamltag.Float:
 		return fmt.Sprintf("the number %s", clip(n.Value))
-	case tagBool:
+	case yamltag.Bool:
 		return fmt.Sprintf("the boolean %s", clip(n.Value))
-	case tagNull:
+	case yamltag.Null:
 		return "null (no value)"
-	case tagTimestamp:
+	case yamltag.Timestamp:
 		return fmt.Sprintf("the date %s", clip(n.Value))
 	}
 	return fmt.Sprintf("a value tagged %s", clip(n.ShortTag()))
 }
 
 func isNull(n *yaml.Node) bool {
-	return n == nil || (n.Kind == yaml.ScalarNode && n.ShortTag() == tagNull)
+	return n == nil || (n.Kind == yaml.ScalarNode && n.ShortTag() == yamltag.Null)
 }
 
 // clip shortens a value quoted in a message so that a hostile or pasted

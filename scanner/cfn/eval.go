@@ -8,6 +8,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/stackgate/stackgate/internal/yamltag"
 	"github.com/stackgate/stackgate/policies/model"
 	"github.com/stackgate/stackgate/scanner/cfntypes"
 )
@@ -99,17 +100,17 @@ func (l *loader) eval(n *yaml.Node, sc *scope) *value {
 // form (.inf, .nan, out-of-range integers) stay strings.
 func scalarOf(n *yaml.Node) any {
 	switch n.ShortTag() {
-	case tagNull:
+	case yamltag.Null:
 		return nil
-	case tagBool:
+	case yamltag.Bool:
 		if b, err := strconv.ParseBool(strings.ToLower(n.Value)); err == nil {
 			return b
 		}
-	case tagInt:
+	case yamltag.Int:
 		if i, err := strconv.ParseInt(n.Value, 0, 64); err == nil {
 			return i
 		}
-	case tagFloat:
+	case yamltag.Float:
 		if f, err := strconv.ParseFloat(n.Value, 64); err == nil && !isNaNOrInf(f) {
 			return f
 		}

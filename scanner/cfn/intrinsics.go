@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/stackgate/stackgate/internal/yamltag"
 )
 
 // call applies intrinsic function fn, written at node n, to its argument.
@@ -217,7 +219,7 @@ func (l *loader) fnIf(n, arg *yaml.Node, sc *scope) *value {
 	if !ok {
 		return unknownVal(n, "invalid Fn::If")
 	}
-	if args[0].Kind != yaml.ScalarNode || args[0].Tag != "" && args[0].ShortTag() != tagStr {
+	if args[0].Kind != yaml.ScalarNode || args[0].Tag != "" && args[0].ShortTag() != yamltag.Str {
 		return l.fail(args[0], "the first argument of Fn::If must be the name of a condition")
 	}
 	t := l.condition(args[0].Value, args[0], sc)

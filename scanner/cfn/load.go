@@ -6,6 +6,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/stackgate/stackgate/internal/yamltag"
 	"github.com/stackgate/stackgate/policies/model"
 )
 
@@ -184,7 +185,7 @@ func (l *loader) declare(id string, key, decl *yaml.Node, bindings map[string]st
 		l.errorf(typ, "resource %s: %s", id, rainDirective("Rain::"+strings.TrimPrefix(typ.Content[0].Value, "Rain::")))
 		return entry{}, false
 	}
-	if typ.Kind != yaml.ScalarNode || typ.Value == "" || (typ.Tag != "" && typ.ShortTag() != tagStr) {
+	if typ.Kind != yaml.ScalarNode || typ.Value == "" || (typ.Tag != "" && typ.ShortTag() != yamltag.Str) {
 		l.errorf(typ, "resource %s: Type must be a string such as AWS::S3::Bucket", id)
 		return entry{}, false
 	}

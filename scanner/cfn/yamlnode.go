@@ -11,17 +11,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/stackgate/stackgate/internal/yamlerr"
+	"github.com/stackgate/stackgate/internal/yamltag"
 	"github.com/stackgate/stackgate/policies/model"
-)
-
-// YAML core-schema tags as yaml.Node.ShortTag reports them.
-const (
-	tagStr   = "!!str"
-	tagInt   = "!!int"
-	tagFloat = "!!float"
-	tagBool  = "!!bool"
-	tagNull  = "!!null"
-	tagMerge = "!!merge"
 )
 
 // source is one parsed file: its bytes, the start offset of every line
@@ -122,7 +113,7 @@ func validate(file string, n *yaml.Node, depth int) error {
 			if k.Kind != yaml.ScalarNode {
 				return model.Errorf(file, k.Line, k.Column, "mapping key must be a string, not %s", kindName(k))
 			}
-			if k.ShortTag() == tagMerge {
+			if k.ShortTag() == yamltag.Merge {
 				return model.Errorf(file, k.Line, k.Column, "YAML merge key <<: CloudFormation does not support merge keys")
 			}
 			if prev, dup := seen[k.Value]; dup {
@@ -144,7 +135,7 @@ func kindName(n *yaml.Node) string {
 	case yaml.SequenceNode:
 		return "a list"
 	case yaml.ScalarNode:
-		if n.ShortTag() == tagNull {
+		if n.ShortTag() == yamltag.Null {
 			return "null"
 		}
 		return "a scalar"
@@ -181,7 +172,7 @@ func mapKey(n *yaml.Node, key string) *yaml.Node {
 }
 
 func isNull(n *yaml.Node) bool {
-	return n == nil || (n.Kind == yaml.ScalarNode && n.ShortTag() == tagNull && n.Tag != "!!str")
+	return n == nil || (n.Kind == yaml.ScalarNode && n.ShortTag() == yamltag.Null && n.Tag != yamltag.Str)
 }
 
 // lineStarts returns the byte offset of the start of every line.
