@@ -44,18 +44,6 @@ func unknownVal(n *yaml.Node, reason string) *value {
 	return &value{kind: vUnknown, node: n, reason: reason}
 }
 
-func (v *value) known() bool { return v.kind != vUnknown }
-
-// get returns the field named key of a mapping value, or nil.
-func (v *value) get(key string) *value {
-	for _, f := range v.fields {
-		if f.key == key {
-			return f.val
-		}
-	}
-	return nil
-}
-
 // firstUnknown returns the first unknown value inside v (v itself
 // included), or nil when v is fully known.
 func (v *value) firstUnknown() *value {
