@@ -1,10 +1,9 @@
 package gate
 
 import (
-	"time"
-
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/stackgate/stackgate/config"
 	"github.com/stackgate/stackgate/policies/model"
@@ -13,6 +12,7 @@ import (
 // decider applies one environment's settings to the findings of one unit.
 type decider struct {
 	env          *config.Environment
+	layer        string
 	waivers      []config.Waiver
 	now          time.Time
 	resources    map[string]*model.Resource
@@ -43,6 +43,9 @@ func (d *decider) decide(f *model.Finding) {
 	}
 	f.Blocking = f.Waived == nil && d.env.Enforcement == model.EnforcementBlock &&
 		(f.Status == model.StatusFail || (f.Status == model.StatusUnknown && d.env.Unknown == "block"))
+	if f.Status == model.StatusUnknown {
+		f.Message = unknownMessage(f.Message, f.UnknownReason, d.layer, d.env)
+	}
 }
 
 // waiverFor returns the unexpired waiver covering f. Expired waivers that

@@ -9,6 +9,8 @@ package gate
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/stackgate/stackgate/config"
@@ -43,9 +45,36 @@ type Gate struct {
 	Now func() time.Time
 }
 
+// Options tune a gate beyond its engine and configuration.
+type Options struct {
+	// Env evaluates every unit in this environment, whatever its path or
+	// account selects (--env); it must exist in the configuration.
+	Env string
+	// Now is the clock for waiver expiry (time.Now when nil).
+	Now func() time.Time
+}
+
+// New returns a gate deciding with engine under cfg. A configuration
+// without a file is config.Default for the engine's rules.
+func New(engine *policies.Engine, cfg *config.Config, opts Options) (*Gate, error) {
+	if engine == nil || cfg == nil {
+		return nil, fmt.Errorf("gate.New: engine and configuration are required")
+	}
+	if opts.Env != "" {
+		if _, err := cfg.Environment(opts.Env); err != nil {
+			return nil, err
+		}
+	}
+	return &Gate{Engine: engine, Config: cfg, EnvName: opts.Env, Now: opts.Now}, nil
+}
+
 // Unit is what one loader produced for one evaluation: a template, a root
 // module, a plan, a hook request.
 type Unit struct {
+	// Layer is where the unit is checked (model.RuleLayerEditor, CI or
+	// Deployment): a rule runs only in the layers its metadata names, and
+	// an unknown finding is worded for the layer.
+	Layer string
 	// Path selects the environment by path glob (editor and CI).
 	Path string
 	// AccountID selects the environment by account (hooks) when Path is empty.
@@ -74,6 +103,9 @@ func (g *Gate) Environment(u Unit) (*config.Environment, error) {
 // Check evaluates one unit and returns its findings with enforcement,
 // waivers and blocking decided.
 func (g *Gate) Check(ctx context.Context, u Unit) ([]model.Finding, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	doc, env, err := g.Document(u)
 	if err != nil {
 		return nil, err
@@ -89,7 +121,7 @@ func (g *Gate) Check(ctx context.Context, u Unit) ([]model.Finding, error) {
 	if g.Now != nil {
 		now = g.Now()
 	}
-	d := decider{env: env, waivers: g.Config.Waivers, now: now, resources: index(u.Resources), suppressions: u.Suppressions}
+	d := decider{env: env, layer: u.Layer, waivers: g.Config.Waivers, now: now, resources: index(u.Resources), suppressions: u.Suppressions}
 	for i := range findings {
 		d.decide(&findings[i])
 	}
@@ -99,19 +131,28 @@ func (g *Gate) Check(ctx context.Context, u Unit) ([]model.Finding, error) {
 }
 
 // Document is the document the rules evaluate for a unit, in the
-// environment it selects.
+// environment it selects: the environment's rules that apply in the
+// unit's layer (a rule whose metadata does not name the layer is not
+// evaluated there).
 func (g *Gate) Document(u Unit) (*model.Document, *config.Environment, error) {
+	if !slices.Contains(model.RuleLayers(), u.Layer) {
+		return nil, nil, fmt.Errorf("gate: unit %s has layer %q; want one of %s", u.Path, u.Layer, strings.Join(model.RuleLayers(), ", "))
+	}
 	env, err := g.Environment(u)
 	if err != nil {
 		return nil, nil, err
 	}
+	rules := make(map[string]map[string]any, len(env.Rules))
+	for id, params := range env.Rules {
+		if r, ok := g.Engine.Rule(id); ok && !slices.Contains(r.Layers, u.Layer) {
+			continue
+		}
+		rules[id] = params
+	}
 	doc := &model.Document{
-		Environment: model.Environment{Name: env.Name, Rules: env.Rules},
+		Environment: model.Environment{Name: env.Name, Rules: rules},
 		Context:     u.Context,
 		Resources:   u.Resources,
-	}
-	if doc.Environment.Rules == nil {
-		doc.Environment.Rules = map[string]map[string]any{}
 	}
 	return doc, env, nil
 }

@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -156,7 +157,12 @@ func ruleMetadata(file string, m *ast.Module) (model.Rule, error) {
 		return r, errf("rule %s has no custom.remediation (cloudformation and/or terraform)", r.ID)
 	}
 	if len(r.Layers) == 0 {
-		r.Layers = []string{"editor", "ci", "deployment"}
+		r.Layers = model.RuleLayers()
+	}
+	for _, l := range r.Layers {
+		if !slices.Contains(model.RuleLayers(), l) {
+			return r, errf("rule %s: custom.layers names %q; want editor, ci or deployment", r.ID, l)
+		}
 	}
 	if len(r.ResourceTypes) == 0 {
 		r.ResourceTypes = []string{"*"}

@@ -249,11 +249,9 @@ func newFinding(rule model.Rule, obj map[string]any, byAddress map[string]*model
 	f.EndLine, f.EndColumn = rng.End.Line, rng.End.Column
 	relateToOrigin(&f, r)
 	if f.Status == model.StatusUnknown {
-		// The reporters add that the deploy-time hook decides; the message
-		// says what exactly is unknown.
-		if reason := unknownReason(r, f.Path); reason != "" {
-			f.Message = strings.TrimSpace(f.Message) + " Unknown: " + reason + "."
-		}
+		// The gate words the message of an unknown finding (what is
+		// unknown, who decides) for the layer; the engine says what.
+		f.UnknownReason = unknownReason(r, f.Path)
 	}
 	return f
 }

@@ -63,8 +63,8 @@ func TestEvaluateLocatesFindings(t *testing.T) {
 			t.Errorf("finding %d metadata: %+v", i, f)
 		}
 	}
-	if !strings.Contains(fs[2].Message, "parameter Algorithm has no value") {
-		t.Errorf("unknown finding does not say what is unknown: %q", fs[2].Message)
+	if !strings.Contains(fs[2].UnknownReason, "parameter Algorithm has no value") {
+		t.Errorf("unknown finding does not say what is unknown: %q", fs[2].UnknownReason)
 	}
 	if !strings.Contains(fs[0].Remediation, "aws_s3_bucket_server_side_encryption_configuration") {
 		t.Errorf("terraform resource got non-terraform fix: %q", fs[0].Remediation)

@@ -142,7 +142,7 @@ func checkFindingText(t *testing.T, f model.Finding) {
 	if f.Message == "" || f.Remediation == "" {
 		t.Errorf("finding without message or remediation: %+v", f)
 	}
-	if f.Status == model.StatusUnknown && !strings.Contains(f.Message, "Unknown: ") {
+	if f.Status == model.StatusUnknown && f.UnknownReason == "" {
 		t.Errorf("unknown finding does not say what is unknown: %q", f.Message)
 	}
 }

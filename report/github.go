@@ -91,9 +91,6 @@ func githubCommand(f *model.Finding) string {
 func githubMessage(f *model.Finding) string {
 	var b strings.Builder
 	b.WriteString(f.Message)
-	if f.Status == model.StatusUnknown {
-		b.WriteString("\n" + unknownNote)
-	}
 	if f.Resource != "" {
 		fmt.Fprintf(&b, "\nResource: %s", f.Resource)
 		if f.ResourceType != "" {

@@ -22,6 +22,9 @@ type jsonReport struct {
 	Version  int             `json:"version"`
 	Findings []model.Finding `json:"findings"`
 	Summary  jsonSummary     `json:"summary"`
+	// Notes say what was not checked and why (a module not installed,
+	// files that could not be checked, findings a filter hides).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // jsonSummary is Summary with snake_case keys.
@@ -48,6 +51,7 @@ func (jsonFormat) format(w io.Writer, res *Result, _ Options) error {
 			BySeverity:   map[string]int{},
 			Environments: s.Environments,
 		},
+		Notes: res.Notes,
 	}
 	if doc.Findings == nil {
 		doc.Findings = []model.Finding{}

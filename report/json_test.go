@@ -25,28 +25,30 @@ type jsonDoc struct {
 		BySeverity   map[string]int `json:"by_severity"`
 		Environments []string       `json:"environments"`
 	} `json:"summary"`
+	Notes []string `json:"notes"`
 }
 
 type jsonFinding struct {
-	Rule         string `json:"rule"`
-	Title        string `json:"title"`
-	Severity     string `json:"severity"`
-	Status       string `json:"status"`
-	Resource     string `json:"resource"`
-	ResourceType string `json:"resource_type"`
-	Root         string `json:"root"`
-	File         string `json:"file"`
-	Line         int    `json:"line"`
-	Column       int    `json:"column"`
-	EndLine      int    `json:"end_line"`
-	EndColumn    int    `json:"end_column"`
-	Path         string `json:"path"`
-	Message      string `json:"message"`
-	Remediation  string `json:"remediation"`
-	Environment  string `json:"environment"`
-	Enforcement  string `json:"enforcement"`
-	Blocking     bool   `json:"blocking"`
-	Related      []struct {
+	Rule          string `json:"rule"`
+	Title         string `json:"title"`
+	Severity      string `json:"severity"`
+	Status        string `json:"status"`
+	Resource      string `json:"resource"`
+	ResourceType  string `json:"resource_type"`
+	Root          string `json:"root"`
+	File          string `json:"file"`
+	Line          int    `json:"line"`
+	Column        int    `json:"column"`
+	EndLine       int    `json:"end_line"`
+	EndColumn     int    `json:"end_column"`
+	Path          string `json:"path"`
+	Message       string `json:"message"`
+	UnknownReason string `json:"unknown_reason"`
+	Remediation   string `json:"remediation"`
+	Environment   string `json:"environment"`
+	Enforcement   string `json:"enforcement"`
+	Blocking      bool   `json:"blocking"`
+	Related       []struct {
 		File      string `json:"file"`
 		Line      int    `json:"line"`
 		Column    int    `json:"column"`

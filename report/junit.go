@@ -222,9 +222,6 @@ func junitBody(fs []*model.Finding) string {
 		fmt.Fprintf(&b, "%s%s %s at %s (%s)\n", strings.ToUpper(f.Severity), status, f.Rule, location(f), effect(f))
 		fmt.Fprintf(&b, "%s\n", resourceLine(f))
 		b.WriteString(f.Message + "\n")
-		if f.Status == model.StatusUnknown {
-			b.WriteString(unknownNote + "\n")
-		}
 	}
 	if fix := strings.TrimSpace(fs[0].Remediation); fix != "" {
 		b.WriteString("\nFix:\n" + fix + "\n")

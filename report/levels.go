@@ -93,7 +93,3 @@ func (c catalogue) title(f *model.Finding) string {
 	return f.Rule
 }
 
-// unknownNote follows the message of every finding with status unknown, in
-// every human-facing format: the finding is not a violation, and CI has not
-// silently passed it either.
-const unknownNote = "Not decided here: a value this rule needs is known only at deploy time; the deploy-time hook will decide."

@@ -30,7 +30,8 @@ type Summary struct {
 	Files, Resources int
 	// Findings is the total number of findings reported, waived included.
 	Findings int
-	// Blocking findings make the gate fail (exit code 1).
+	// Blocking findings make the gate fail (exit code 1). The caller
+	// counts those a display filter hides too: the decision is over all.
 	Blocking int
 	// Failed and Unknown count the findings that are not waived, by status.
 	Failed, Unknown int

@@ -100,9 +100,6 @@ func (t *textWriter) finding(f *model.Finding) {
 	if f.Message != "" {
 		t.printf("  %s\n", indentRest(clean(f.Message), "  "))
 	}
-	if f.Status == model.StatusUnknown {
-		t.printf("  %s\n", t.st.paint(sgrCyan, unknownNote))
-	}
 	for _, rel := range f.Related {
 		t.printf("  %s %s  %s\n", t.st.paint(sgrDim, "see"), relatedLocation(rel), clean(rel.Message))
 	}

@@ -34,6 +34,13 @@ type LoadOptions struct {
 type Loaded struct {
 	File string
 	Kind Kind
+	// EnvPath is the path that selects the unit's environment in
+	// stackgate.yaml when it is not File (a plan: the configuration file
+	// of its first resource).
+	EnvPath string
+	// Context is what the source itself says of the deployment target (a
+	// plan's provider region); it wins over what the caller knows.
+	Context model.Context
 	// Sources holds every file read for this unit, by path, for report
 	// excerpts (one template, or every file of a Terraform module tree).
 	Sources      map[string][]byte

@@ -4,18 +4,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
-	"go.yaml.in/yaml/v3"
 
-	"github.com/stackgate/stackgate/config"
-	"github.com/stackgate/stackgate/gate"
-	"github.com/stackgate/stackgate/policies"
 	"github.com/stackgate/stackgate/policies/model"
 	"github.com/stackgate/stackgate/report"
+	"github.com/stackgate/stackgate/workspace"
 )
 
 // commonFlags are the flags every evaluating command shares.
@@ -36,7 +32,7 @@ func (c *commonFlags) register(cmd *cobra.Command) {
 	f.StringVarP(&c.format, "format", "f", "text", "output format: "+strings.Join(report.Formats(), ", "))
 	f.StringVarP(&c.output, "output", "o", "", "write the report to this file instead of stdout")
 	f.StringArrayVar(&c.policyDirs, "policy", nil, "directory of user Rego rules (repeatable); added to those in stackgate.yaml")
-	f.StringVar(&c.severity, "severity", "low", "minimum severity to report: low, medium, high, critical")
+	f.StringVar(&c.severity, "severity", "low", "minimum severity to show: low, medium, high, critical (display only: hidden findings still block)")
 	f.StringVar(&c.color, "color", "auto", "colour in text output: auto, always, never")
 }
 
@@ -59,109 +55,38 @@ func (c *commonFlags) validate() error {
 	return nil
 }
 
-// setup finds and loads the configuration and the rules. start is where
-// the config search begins (the first scanned path).
-func (c *commonFlags) setup(start string) (*gate.Gate, error) {
-	sp, err := c.locate(start)
-	if err != nil {
-		return nil, err
-	}
-	return sp.build()
-}
-
-// setupPlan is what setup knows before compiling the rules: where the
-// config is, the policy directories and the exclude patterns it names.
-type setupPlan struct {
-	c        *commonFlags
-	cfgPath  string
-	dirs     []string
-	excludes []string // from the config, relative to its directory
-}
-
-// locate finds the config file and reads the keys needed before the rules
-// are compiled (policies, exclude). It is quick, so a scan can discover
-// and load files while build compiles the rules.
-func (c *commonFlags) locate(start string) (*setupPlan, error) {
-	cfgPath := c.configFile
-	if cfgPath == "" {
-		found, err := config.Find(start)
-		if err != nil {
-			return nil, &codeError{code: exitError, err: err}
-		}
-		cfgPath = relativeToCwd(found)
-	}
-	sp := &setupPlan{c: c, cfgPath: cfgPath, dirs: append([]string(nil), c.policyDirs...)}
-	if cfgPath != "" {
-		head, err := readConfigHead(cfgPath)
-		if err != nil {
-			return nil, &codeError{code: exitError, err: err}
-		}
-		sp.dirs = append(sp.dirs, head.Policies...)
-		sp.excludes = head.Exclude
-	}
-	return sp, nil
-}
-
-// build compiles the rules and loads and validates the whole config.
-func (sp *setupPlan) build() (*gate.Gate, error) {
-	engine, err := policies.New(policies.WithPolicyDirs(sp.dirs...))
+// open opens the workspace: the configuration (found from start, the
+// first scanned path, unless --config names it) and the rules.
+func (c *commonFlags) open(start string) (*workspace.Workspace, error) {
+	ws, err := workspace.Open(workspace.Options{ConfigFile: c.configFile, Start: start, PolicyDirs: c.policyDirs, Env: c.env})
 	if err != nil {
 		return nil, &codeError{code: exitError, err: err}
 	}
-	specs := ruleSpecs(engine.Rules())
-	var cfg *config.Config
-	if sp.cfgPath != "" {
-		cfg, err = config.Load(sp.cfgPath, specs)
-		if err != nil {
-			return nil, &codeError{code: exitError, err: err}
-		}
-	} else {
-		cfg = config.Default(specs)
-	}
-	g := &gate.Gate{Engine: engine, Config: cfg, EnvName: sp.c.env}
-	if sp.c.env != "" {
-		if _, err := cfg.Environment(sp.c.env); err != nil {
-			return nil, &codeError{code: exitError, err: err}
-		}
-	}
-	return g, nil
+	return ws, nil
 }
 
-func ruleSpecs(rules []model.Rule) []config.RuleSpec {
-	specs := make([]config.RuleSpec, len(rules))
-	for i, r := range rules {
-		specs[i] = config.RuleSpec{ID: r.ID, DefaultEnabled: r.DefaultEnabled, Parameters: r.Parameters}
+// report renders a result as the flags say, and returns the exit status:
+// 2 when units could not be checked (unless allowErrors), 1 when the gate
+// blocks, whatever the display filters hide.
+func (c *commonFlags) report(ws *workspace.Workspace, res *workspace.Result, stdout, stderr io.Writer, allowErrors bool) error {
+	// Errors go to stderr before the report, and the report says that some
+	// files were not checked, so "No findings" is never read as "all clear".
+	for _, e := range res.Errors {
+		fmt.Fprintln(stderr, "error:", e)
 	}
-	return specs
-}
-
-// configHead is the part of a config file read before the rules are
-// compiled: the user rules must be loaded before the whole file can be
-// validated (it may configure them), and discovery needs the excludes.
-// Full validation follows in config.Load.
-type configHead struct {
-	Policies []string `yaml:"policies"`
-	Exclude  []string `yaml:"exclude"`
-}
-
-// readConfigHead reads the policies and exclude keys of a config file,
-// policy directories made relative to the file's directory.
-func readConfigHead(path string) (configHead, error) {
-	var head configHead
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return head, err
+	rep := ws.Report(res, workspace.ReportOptions{Tool: "stackgate", Version: versionString(), MinSeverity: c.severity})
+	if err := c.writeOutput(stdout, func(w io.Writer, tty bool) error {
+		return report.Write(w, c.format, rep, report.Options{Color: c.useColor(tty)})
+	}); err != nil {
+		return err
 	}
-	if err := yaml.Unmarshal(src, &head); err != nil {
-		return configHead{}, nil // config.Load reports the syntax error with its line
+	if len(res.Errors) > 0 && !allowErrors {
+		return &codeError{code: exitError, err: fmt.Errorf("%d file(s) could not be checked", len(res.Errors))}
 	}
-	dir := filepath.Dir(path)
-	for i, p := range head.Policies {
-		if !filepath.IsAbs(p) {
-			head.Policies[i] = filepath.Join(dir, p)
-		}
+	if res.Blocking {
+		return &codeError{code: exitBlocking}
 	}
-	return head, nil
+	return nil
 }
 
 // openOutput returns where the report goes and whether it is a terminal.
@@ -194,26 +119,6 @@ func errorf(format string, args ...any) error {
 	return &codeError{code: exitError, err: fmt.Errorf(format, args...)}
 }
 
-// relativeToCwd shortens an absolute path under the working directory, so
-// messages name files the way the user typed them.
-func relativeToCwd(p string) string {
-	wd, err := os.Getwd()
-	if err != nil || !filepath.IsAbs(p) {
-		return p
-	}
-	if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
-		return rel
-	}
-	return p
-}
-
-// writeReport writes res in the chosen format to --output or stdout.
-func writeReport(c *commonFlags, res *report.Result, stdout io.Writer) error {
-	return c.writeOutput(stdout, func(w io.Writer, tty bool) error {
-		return report.Write(w, c.format, res, report.Options{Color: c.useColor(tty)})
-	})
-}
-
 // writeOutput runs write on --output (closing it after) or on stdout.
 func (c *commonFlags) writeOutput(stdout io.Writer, write func(w io.Writer, tty bool) error) error {
 	out, tty, closeOut, err := c.openOutput(stdout)
@@ -230,15 +135,6 @@ func (c *commonFlags) writeOutput(stdout io.Writer, write func(w io.Writer, tty 
 	}
 	if werr != nil {
 		return errorf("writing report: %v", werr)
-	}
-	return nil
-}
-
-// exitFor returns the exit status of a written report: 1 when a finding
-// blocks.
-func exitFor(res *report.Result) error {
-	if gate.Blocking(res.Findings) {
-		return &codeError{code: exitBlocking}
 	}
 	return nil
 }

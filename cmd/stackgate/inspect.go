@@ -10,6 +10,7 @@ import (
 
 	"github.com/stackgate/stackgate/policies"
 	"github.com/stackgate/stackgate/policies/model"
+	"github.com/stackgate/stackgate/workspace"
 )
 
 // newInspectCmd shows what the rules see: for rule authors, and for anyone
@@ -57,9 +58,13 @@ func runInspect(ctx context.Context, fl *scanFlags, paths []string, stdout, stde
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	g, loaded, err := fl.loadPaths(ctx, paths, stderr)
+	ws, loaded, err := fl.loadPaths(ctx, paths, stderr)
 	if err != nil {
 		return err
+	}
+	g, err := ws.Gate()
+	if err != nil {
+		return &codeError{code: exitError, err: err}
 	}
 	out := []inspected{}
 	failed := 0
@@ -75,7 +80,7 @@ func runInspect(ctx context.Context, fl *scanFlags, paths []string, stdout, stde
 		case l.Skipped:
 			continue
 		}
-		u := unitOf(l, model.Context{Region: fl.region, AccountID: fl.account})
+		u := workspace.UnitOf(l, model.RuleLayerCI, fl.context())
 		redacted := make([]model.Resource, len(u.Resources))
 		for i, r := range u.Resources {
 			redacted[i] = r.Redact()

@@ -85,10 +85,20 @@ func TestScanExitCodes(t *testing.T) {
 			stderrHas: []string{"no/such/dir"},
 		},
 		{
-			name:      "severity filter drops lower findings",
-			args:      []string{"scan", "--severity", "critical", "--format", "json", "testdata/cli/compliant/"},
-			code:      0,
-			stdoutHas: []string{`"findings": []`},
+			// The file has blocking high and medium findings: --severity
+			// high hides the medium ones from the report, never the
+			// decision (exit 1), and the report says what it hides.
+			name:       "severity filter hides lower findings, never opens the gate",
+			args:       []string{"scan", "--severity", "high", "--format", "json", "testdata/cfn/s3-versioning/fail.yaml"},
+			code:       1,
+			stdoutHas:  []string{`"severity": "high"`, `below severity high are not shown; they still block`},
+			stdoutLack: []string{`"severity": "medium"`},
+		},
+		{
+			name:      "severity filter above every finding still blocks",
+			args:      []string{"scan", "--severity", "critical", "--format", "json", "testdata/cfn/s3-versioning/fail.yaml"},
+			code:      1,
+			stdoutHas: []string{`"findings": []`, `below severity critical are not shown; they still block`},
 		},
 	}
 	for _, tt := range tests {

@@ -2,19 +2,14 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
-	"github.com/stackgate/stackgate/gate"
 	"github.com/stackgate/stackgate/policies/model"
-	"github.com/stackgate/stackgate/report"
-	"github.com/stackgate/stackgate/scanner/plan"
-	"github.com/stackgate/stackgate/scanner/terraform"
-	"github.com/stackgate/stackgate/scanner/tfmap"
+	"github.com/stackgate/stackgate/scanner"
+	"github.com/stackgate/stackgate/workspace"
 )
 
 type planFlags struct {
@@ -55,92 +50,24 @@ func runPlan(ctx context.Context, fl *planFlags, file string, stdout, stderr io.
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	p, err := plan.Load(file, src)
-	if err != nil {
-		return &codeError{code: exitError, err: err}
-	}
-	dir := fl.dir
-	if dir == "" && terraform.IsModuleDir(filepath.Dir(file)) {
-		dir = filepath.Dir(file)
-	}
-	sources := map[string][]byte{file: src}
-	var notes []string
-	if dir != "" {
-		mod, err := terraform.Load(dir, terraform.Options{Env: os.Environ()})
-		if err != nil {
-			return &codeError{code: exitError, err: err}
-		}
-		locateInConfig(p.Resources, mod.Resources)
-		for f, b := range mod.Files {
-			sources[f] = b
-		}
-		notes = append(notes, mod.Notes...)
-	}
-	resources, mapNotes := tfmap.Map(p.Resources, model.LayerPlan)
-	notes = append(append(notes, p.Notes...), mapNotes...)
-
-	start := dir
+	start := fl.dir
 	if start == "" {
 		start = file
 	}
-	g, err := fl.setup(start)
+	ws, err := fl.open(start)
 	if err != nil {
 		return err
 	}
-	findings, err := g.Check(ctx, gate.Unit{Path: firstFile(resources, file), Context: model.Context{Region: p.Region}, Resources: resources})
+	unit, err := ws.LoadPlan(ctx, file, src, workspace.PlanOptions{Dir: fl.dir})
+	if _, gerr := ws.Gate(); gerr != nil {
+		return &codeError{code: exitError, err: gerr}
+	}
 	if err != nil {
 		return &codeError{code: exitError, err: err}
 	}
-	res := &report.Result{Tool: "stackgate", Version: versionString(), Rules: g.Rules(), Notes: notes}
-	minRank := model.SeverityRank(fl.severity)
-	for _, f := range findings {
-		if model.SeverityRank(f.Severity) >= minRank {
-			res.Findings = append(res.Findings, f)
-		}
+	res, err := ws.Check(ctx, []scanner.Loaded{unit}, workspace.CheckOptions{Layer: model.RuleLayerCI})
+	if err != nil {
+		return &codeError{code: exitError, err: err}
 	}
-	res.Summary = report.Summarize(res.Findings)
-	res.Summary.Files, res.Summary.Resources = 1, len(resources)
-	res.Summary.Environments = environments(res.Findings)
-	res.Source = func(f string) ([]byte, error) {
-		if b, ok := sources[f]; ok {
-			return b, nil
-		}
-		return nil, fmt.Errorf("%s: not read", f)
-	}
-	if err := writeReport(&fl.commonFlags, res, stdout); err != nil {
-		return err
-	}
-	return exitFor(res)
-}
-
-// locateInConfig gives plan resources the source ranges of the same
-// addresses in the configuration, so findings point at .tf lines.
-func locateInConfig(planned, configured []tfmap.Resource) {
-	byAddr := make(map[string]*tfmap.Resource, len(configured))
-	for i := range configured {
-		byAddr[configured[i].Address] = &configured[i]
-	}
-	for i := range planned {
-		c, ok := byAddr[planned[i].Address]
-		if !ok {
-			continue
-		}
-		planned[i].File, planned[i].Range, planned[i].NameRange = c.File, c.Range, c.NameRange
-		planned[i].CallSite, planned[i].Inputs = c.CallSite, c.Inputs
-		planned[i].Ranges = c.Ranges
-		if planned[i].Lifecycle == nil {
-			planned[i].Lifecycle = c.Lifecycle
-		}
-	}
-}
-
-// firstFile picks the path that selects the environment: the configuration
-// file of the first resource, else the plan file.
-func firstFile(rs []model.Resource, fallback string) string {
-	for _, r := range rs {
-		if r.Origin.File != "" {
-			return r.Origin.File
-		}
-	}
-	return fallback
+	return fl.report(ws, res, stdout, stderr, false)
 }

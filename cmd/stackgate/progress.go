@@ -16,6 +16,7 @@ import (
 type progress struct {
 	mu      sync.Mutex
 	w       io.Writer
+	mode    string
 	on      bool
 	total   int
 	last    time.Time
@@ -23,26 +24,26 @@ type progress struct {
 	tty     bool
 }
 
-func newProgress(w io.Writer, mode string, total int) *progress {
-	p := &progress{w: w, total: total}
+// newProgress returns a progress line that turns itself on when the
+// first update tells the total.
+func newProgress(w io.Writer, mode string) *progress {
+	p := &progress{w: w, mode: mode}
 	if f, ok := w.(*os.File); ok {
 		p.tty = isatty.IsTerminal(f.Fd())
-	}
-	switch mode {
-	case "always":
-		p.on = true
-	case "auto":
-		p.on = p.tty && total >= 20
 	}
 	return p
 }
 
 func (p *progress) update(done, total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.total == 0 {
+		p.total = total
+		p.on = p.mode == "always" || (p.mode == "auto" && p.tty && total >= 20)
+	}
 	if !p.on {
 		return
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	if now := time.Now(); done == total || now.Sub(p.last) > 100*time.Millisecond {
 		p.last = now
 		if p.tty {
@@ -55,6 +56,8 @@ func (p *progress) update(done, total int) {
 }
 
 func (p *progress) done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	switch {
 	case p.printed && p.tty:
 		fmt.Fprint(p.w, "\r\033[K")

@@ -2,23 +2,17 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/stackgate/stackgate/gate"
-	"github.com/stackgate/stackgate/internal/parallel"
 	"github.com/stackgate/stackgate/policies/model"
-	"github.com/stackgate/stackgate/report"
 	"github.com/stackgate/stackgate/scanner"
 	"github.com/stackgate/stackgate/scanner/cfn"
 	"github.com/stackgate/stackgate/scanner/terraform"
+	"github.com/stackgate/stackgate/workspace"
 )
 
 type scanFlags struct {
@@ -67,65 +61,20 @@ func runScan(ctx context.Context, fl *scanFlags, paths []string, stdout, stderr 
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	g, loaded, err := fl.loadPaths(ctx, paths, stderr)
+	ws, units, err := fl.loadPaths(ctx, paths, stderr)
 	if err != nil {
 		return err
 	}
+	res, err := ws.Check(ctx, units, workspace.CheckOptions{Layer: model.RuleLayerCI, Context: fl.context(), Workers: fl.jobs})
+	if err != nil {
+		return &codeError{code: exitError, err: err}
+	}
+	return fl.report(ws, res, stdout, stderr, fl.allowParseErrors)
+}
 
-	res := &report.Result{Tool: "stackgate", Version: versionString(), Rules: g.Rules()}
-	sources := map[string][]byte{}
-	var loadErrs []error
-	var units []scanner.Loaded
-	for _, l := range loaded {
-		res.Notes = append(res.Notes, l.Notes...)
-		switch {
-		case l.Err != nil:
-			loadErrs = append(loadErrs, l.Err)
-		case !l.Skipped:
-			units = append(units, l)
-			for f, b := range l.Sources {
-				sources[f] = b
-			}
-			res.Summary.Resources += len(l.Resources)
-		}
-	}
-	res.Summary.Files = len(sources) // distinct files: a module shared by many roots counts once
-	findings, evalErrs := evaluate(ctx, g, units, model.Context{Region: fl.region, AccountID: fl.account}, fl.jobs)
-	loadErrs = append(loadErrs, evalErrs...)
-
-	minRank := model.SeverityRank(fl.severity)
-	for _, f := range findings {
-		if model.SeverityRank(f.Severity) >= minRank {
-			res.Findings = append(res.Findings, f)
-		}
-	}
-	counts := res.Summary
-	res.Summary = report.Summarize(res.Findings)
-	res.Summary.Files, res.Summary.Resources = counts.Files, counts.Resources
-	res.Summary.Environments = environments(res.Findings)
-	res.Source = func(file string) ([]byte, error) {
-		if b, ok := sources[file]; ok {
-			return b, nil
-		}
-		return os.ReadFile(file)
-	}
-
-	// Errors go to stderr before the report, and the report says that some
-	// files were not checked, so "No findings" is never read as "all clear".
-	for _, e := range loadErrs {
-		fmt.Fprintln(stderr, "error:", e)
-	}
-	if len(loadErrs) > 0 {
-		res.Notes = append(res.Notes, fmt.Sprintf("%d file(s) could not be checked; see the errors on stderr", len(loadErrs)))
-	}
-
-	if err := writeReport(&fl.commonFlags, res, stdout); err != nil {
-		return err
-	}
-	if len(loadErrs) > 0 && !fl.allowParseErrors {
-		return &codeError{code: exitError, err: fmt.Errorf("%d file(s) could not be checked", len(loadErrs))}
-	}
-	return exitFor(res)
+// context is what the flags say of the deployment target.
+func (fl *scanFlags) context() model.Context {
+	return model.Context{Region: fl.region, AccountID: fl.account}
 }
 
 // registerScan adds the common flags and those that choose and load files.
@@ -145,10 +94,9 @@ func (fl *scanFlags) registerScan(cmd *cobra.Command) {
 	f.StringVar(&fl.progress, "progress", "auto", "progress on stderr: auto (when stderr is a terminal), always, never")
 }
 
-// loadPaths discovers and loads what the paths hold while the rules
-// compile, and returns the gate and every loaded unit (with its errors
-// and notes). Shared by scan and inspect, so both see the same units.
-func (fl *scanFlags) loadPaths(ctx context.Context, paths []string, stderr io.Writer) (*gate.Gate, []scanner.Loaded, error) {
+// loadPaths opens the workspace and loads what the paths hold (while the
+// rules compile). Shared by scan and inspect, so both see the same units.
+func (fl *scanFlags) loadPaths(ctx context.Context, paths []string, stderr io.Writer) (*workspace.Workspace, []scanner.Loaded, error) {
 	if err := fl.validate(); err != nil {
 		return nil, nil, err
 	}
@@ -164,90 +112,27 @@ func (fl *scanFlags) loadPaths(ctx context.Context, paths []string, stderr io.Wr
 		}
 		tfVars[name] = value
 	}
-	sp, err := fl.locate(paths[0])
+	ws, err := fl.open(paths[0])
 	if err != nil {
 		return nil, nil, err
 	}
-	type built struct {
-		g   *gate.Gate
-		err error
-	}
-	ready := make(chan built, 1)
-	go func() {
-		g, err := sp.build()
-		ready <- built{g, err}
-	}()
-	excludes := append([]string(nil), fl.exclude...)
-	if sp.cfgPath != "" {
-		dir, _ := filepath.Abs(filepath.Dir(sp.cfgPath))
-		for _, p := range sp.excludes {
-			excludes = append(excludes, filepath.ToSlash(filepath.Join(dir, p)))
-		}
-	}
-	cands, err := scanner.Discover(paths, scanner.DiscoverOptions{Exclude: excludes, NoGitignore: fl.noGitignore})
-	if err != nil {
-		if b := <-ready; b.err != nil {
-			return nil, nil, b.err // a config error comes first
-		}
-		return nil, nil, &codeError{code: exitError, err: err}
-	}
-	prog := newProgress(stderr, fl.progress, len(cands))
-	loaded := scanner.Load(ctx, cands, scanner.LoadOptions{
+	prog := newProgress(stderr, fl.progress)
+	units, err := ws.LoadPaths(ctx, paths, workspace.LoadOptions{
+		Exclude:        fl.exclude,
+		NoGitignore:    fl.noGitignore,
 		CloudFormation: cfn.Options{Params: params, Region: fl.region, AccountID: fl.account},
 		Terraform:      terraform.Options{Vars: tfVars, VarFiles: fl.tfVarFiles},
-		Progress:       prog.update,
 		Workers:        fl.jobs,
+		Progress:       prog.update,
 	})
 	prog.done()
-	b := <-ready
-	if b.err != nil {
-		return nil, nil, b.err
+	if _, gerr := ws.Gate(); gerr != nil {
+		return nil, nil, &codeError{code: exitError, err: gerr} // a config error comes first
 	}
-	return b.g, loaded, nil
-}
-
-// evaluate checks every loaded file in parallel; the engine is shared and
-// its queries were prepared once.
-func evaluate(ctx context.Context, g *gate.Gate, units []scanner.Loaded, c model.Context, jobs int) ([]model.Finding, []error) {
-	results := make([][]model.Finding, len(units))
-	errs := make([]error, len(units))
-	parallel.For(len(units), jobs, func(i int) {
-		u := units[i]
-		results[i], errs[i] = g.Check(ctx, unitOf(u, c))
-		if errs[i] != nil {
-			var me *model.Error
-			if !errors.As(errs[i], &me) {
-				errs[i] = fmt.Errorf("%s: %w", u.File, errs[i])
-			}
-		}
-	})
-	var all []model.Finding
-	var errList []error
-	for i := range units {
-		all = append(all, results[i]...)
-		if errs[i] != nil {
-			errList = append(errList, errs[i])
-		}
+	if err != nil {
+		return nil, nil, &codeError{code: exitError, err: err}
 	}
-	return all, errList
-}
-
-// unitOf is what the gate evaluates for one loaded file or root module.
-func unitOf(l scanner.Loaded, c model.Context) gate.Unit {
-	return gate.Unit{Path: l.File, Context: c, Resources: l.Resources, Suppressions: l.Suppressions}
-}
-
-func environments(fs []model.Finding) []string {
-	set := map[string]bool{}
-	for _, f := range fs {
-		set[f.Environment] = true
-	}
-	out := make([]string, 0, len(set))
-	for e := range set {
-		out = append(out, e)
-	}
-	sort.Strings(out)
-	return out
+	return ws, units, nil
 }
 
 // cfnParams merges parameter files and --param values (flags win).

@@ -54,8 +54,15 @@ type Finding struct {
 	EndLine     int    `json:"end_line"`
 	EndColumn   int    `json:"end_column"`
 	Path        string `json:"path"`
-	Message     string `json:"message"`
-	Remediation string `json:"remediation"`
+	// Message is the whole text shown to the developer. For a finding
+	// with status unknown it ends with what is unknown and who decides
+	// (worded by the gate, once, for the layer that checked it).
+	Message string `json:"message"`
+	// UnknownReason says which value is unknown and why, for a finding
+	// with status unknown ("parameter Versioning has no value"); empty
+	// otherwise. It is part of Message too.
+	UnknownReason string `json:"unknown_reason,omitempty"`
+	Remediation   string `json:"remediation"`
 	Environment string `json:"environment"`
 	Enforcement string `json:"enforcement"`
 	// Blocking is true when this finding alone makes the gate fail.

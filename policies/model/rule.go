@@ -63,3 +63,17 @@ func (r Remediation) For(layer string) string {
 	}
 	return r.CloudFormation
 }
+
+// The layers a rule's metadata may name: where in a change's life the rule
+// is enforced. They are not the source kinds of Origin.Layer: a plan and a
+// Terraform module are both checked in CI.
+const (
+	RuleLayerEditor     = "editor"
+	RuleLayerCI         = "ci"
+	RuleLayerDeployment = "deployment"
+)
+
+// RuleLayers lists every rule layer, in the order a change meets them.
+func RuleLayers() []string {
+	return []string{RuleLayerEditor, RuleLayerCI, RuleLayerDeployment}
+}

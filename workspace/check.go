@@ -1,0 +1,171 @@
+package workspace
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+
+	"github.com/stackgate/stackgate/gate"
+	"github.com/stackgate/stackgate/internal/parallel"
+	"github.com/stackgate/stackgate/policies/model"
+	"github.com/stackgate/stackgate/report"
+	"github.com/stackgate/stackgate/scanner"
+)
+
+// CheckOptions say where units are checked.
+type CheckOptions struct {
+	// Layer is where the check runs: model.RuleLayerEditor, RuleLayerCI or
+	// RuleLayerDeployment. Required.
+	Layer string
+	// Context is what is known of the deployment target (region, account,
+	// operation); a unit's resources may know their own region.
+	Context model.Context
+	// Workers is the number of units evaluated at once (0: GOMAXPROCS).
+	Workers int
+}
+
+// Result is the outcome of checking units: every decided finding and
+// everything the reports must say besides.
+type Result struct {
+	// Findings of every unit, each unit's sorted, in unit order.
+	Findings []model.Finding
+	// Errors are the units that could not be checked (load or evaluation
+	// errors), with file and line: a run with errors is incomplete.
+	Errors []error
+	// Notes say what was not evaluated and why.
+	Notes []string
+	// Sources holds every file read, for report excerpts.
+	Sources map[string][]byte
+	// Files and Resources count what was checked (a file shared by many
+	// Terraform roots counts once).
+	Files, Resources int
+	// Blocking is the gate's decision over every finding: true when one
+	// blocks. Display filters never change it.
+	Blocking bool
+}
+
+// Check evaluates every loaded unit (in parallel; the engine's queries are
+// prepared once) and decides each finding. Skipped units are passed over;
+// units that failed to load are reported in Result.Errors. The error
+// returned is the configuration's or the rules' (nothing was checked).
+func (w *Workspace) Check(ctx context.Context, units []scanner.Loaded, opts CheckOptions) (*Result, error) {
+	g, err := w.Gate()
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(model.RuleLayers(), opts.Layer) {
+		return nil, fmt.Errorf("workspace.Check: layer %q; want one of %v", opts.Layer, model.RuleLayers())
+	}
+	res := &Result{Sources: map[string][]byte{}}
+	var todo []scanner.Loaded
+	for _, l := range units {
+		res.Notes = append(res.Notes, l.Notes...)
+		switch {
+		case l.Err != nil:
+			res.Errors = append(res.Errors, l.Err)
+		case !l.Skipped:
+			todo = append(todo, l)
+			for f, b := range l.Sources {
+				res.Sources[f] = b
+			}
+			res.Resources += len(l.Resources)
+		}
+	}
+	res.Files = len(res.Sources)
+
+	found := make([][]model.Finding, len(todo))
+	errs := make([]error, len(todo))
+	parallel.For(len(todo), opts.Workers, func(i int) {
+		found[i], errs[i] = g.Check(ctx, UnitOf(todo[i], opts.Layer, opts.Context))
+		var me *model.Error
+		if errs[i] != nil && !errors.As(errs[i], &me) {
+			errs[i] = errorIn(todo[i].File, errs[i])
+		}
+	})
+	for i := range todo {
+		res.Findings = append(res.Findings, found[i]...)
+		if errs[i] != nil {
+			res.Errors = append(res.Errors, errs[i])
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res.Blocking = gate.Blocking(res.Findings)
+	return res, nil
+}
+
+// UnitOf is the gate's unit for one loaded source in a layer.
+func UnitOf(l scanner.Loaded, layer string, c model.Context) gate.Unit {
+	path := l.EnvPath
+	if path == "" {
+		path = l.File
+	}
+	if l.Context.Region != "" {
+		c.Region = l.Context.Region
+	}
+	if l.Context.AccountID != "" {
+		c.AccountID = l.Context.AccountID
+	}
+	return gate.Unit{Layer: layer, Path: path, Context: c, Resources: l.Resources, Suppressions: l.Suppressions}
+}
+
+// ReportOptions say what a report shows.
+type ReportOptions struct {
+	// Tool and Version name the program in the report.
+	Tool, Version string
+	// MinSeverity hides findings below this severity (low, medium, high,
+	// critical; "" shows all). It is a display filter: the report says
+	// when it hides blocking findings, and Result.Blocking is unchanged.
+	MinSeverity string
+}
+
+// Report is the renderable form of a result.
+func (w *Workspace) Report(res *Result, opts ReportOptions) *report.Result {
+	out := &report.Result{Tool: opts.Tool, Version: opts.Version, Notes: append([]string(nil), res.Notes...)}
+	if g, err := w.Gate(); err == nil {
+		out.Rules = g.Rules()
+	}
+	minRank := model.SeverityRank(opts.MinSeverity)
+	hiddenBlocking := 0
+	for _, f := range res.Findings {
+		if model.SeverityRank(f.Severity) >= minRank {
+			out.Findings = append(out.Findings, f)
+		} else if f.Blocking {
+			hiddenBlocking++
+		}
+	}
+	if hiddenBlocking > 0 {
+		out.Notes = append(out.Notes, fmt.Sprintf("%d blocking finding(s) below severity %s are not shown; they still block (show them with --severity low)", hiddenBlocking, opts.MinSeverity))
+	}
+	if len(res.Errors) > 0 {
+		out.Notes = append(out.Notes, fmt.Sprintf("%d file(s) could not be checked; see the errors on stderr", len(res.Errors)))
+	}
+	out.Summary = report.Summarize(out.Findings)
+	out.Summary.Blocking += hiddenBlocking
+	out.Summary.Files, out.Summary.Resources = res.Files, res.Resources
+	out.Summary.Environments = environments(res.Findings)
+	sources := res.Sources
+	out.Source = func(file string) ([]byte, error) {
+		if b, ok := sources[file]; ok {
+			return b, nil
+		}
+		return os.ReadFile(file)
+	}
+	return out
+}
+
+// environments lists the environments findings were evaluated in, sorted;
+// empty, not nil, so that JSON shows [].
+func environments(fs []model.Finding) []string {
+	out := []string{}
+	for _, f := range fs {
+		if !slices.Contains(out, f.Environment) {
+			out = append(out, f.Environment)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
