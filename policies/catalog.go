@@ -1,9 +1,9 @@
 package policies
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -173,7 +173,10 @@ func ruleMetadata(file string, m *ast.Module) (model.Rule, error) {
 func readExamples(fsys fs.FS, p string) (model.Examples, bool, error) {
 	src, err := fs.ReadFile(fsys, p)
 	if err != nil {
-		if os.IsNotExist(err) || strings.Contains(err.Error(), "not exist") {
+		// A rule without examples.yaml is fine. errors.Is, not os.IsNotExist:
+		// os.IsNotExist looks through *fs.PathError only, so an FS that wraps
+		// its error (with %w) would be reported as a failure.
+		if errors.Is(err, fs.ErrNotExist) {
 			return model.Examples{}, false, nil
 		}
 		return model.Examples{}, false, err
