@@ -96,7 +96,7 @@ func checkTerraformFixture(t *testing.T, e *Engine, id, dir string) {
 	if !pass && len(want) == 0 {
 		t.Fatalf("%s is a fail case but expects no finding", dir)
 	}
-	mod, err := terraform.Load(dir, terraform.Options{})
+	mod, err := terraform.Load(t.Context(), dir, terraform.Options{})
 	if err != nil {
 		t.Fatalf("loading: %v", err)
 	}

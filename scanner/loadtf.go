@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"context"
 	"errors"
 	"maps"
 	"os"
@@ -20,7 +21,10 @@ func loadTerraform(c Candidate, opts LoadOptions) Loaded {
 	if tfOpts.Env == nil {
 		tfOpts.Env = os.Environ()
 	}
-	mod, err := terraform.Load(c.Path, tfOpts)
+	// TODO: pass scanner.Load's context through loadOne, so that a
+	// cancelled scan stops inside a module too; until then a cancelled
+	// scan stops between files.
+	mod, err := terraform.Load(context.TODO(), c.Path, tfOpts)
 	if err != nil {
 		l.Err = err
 		return l

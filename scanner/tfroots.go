@@ -19,7 +19,7 @@ import (
 func terraformRoots(dirs []string) []string {
 	sources := make([][]string, len(dirs))
 	parallel.For(len(dirs), 0, func(i int) {
-		sources[i] = terraform.LocalModuleSources(dirs[i])
+		sources[i] = terraform.LocalModuleSources(nil, dirs[i])
 	})
 	called := map[string]bool{}
 	for i, dir := range dirs {

@@ -50,7 +50,7 @@ func loadCloudFormation(t *testing.T) []model.Resource {
 // loadTerraform evaluates one of the Terraform forms and maps it.
 func loadTerraform(dir string) func(t *testing.T) []model.Resource {
 	return func(t *testing.T) []model.Resource {
-		mod, err := terraform.Load(filepath.Join(fixture, dir), terraform.Options{})
+		mod, err := terraform.Load(t.Context(), filepath.Join(fixture, dir), terraform.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

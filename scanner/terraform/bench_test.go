@@ -133,7 +133,7 @@ func benchmarkLoad(b *testing.B, cold bool) {
 			parseCache.clear()
 			configCache.clear()
 		}
-		m, err := Load(dir, Options{})
+		m, err := Load(b.Context(), dir, Options{})
 		if err != nil {
 			b.Fatal(err)
 		}

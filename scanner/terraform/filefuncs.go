@@ -7,9 +7,9 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -18,6 +18,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/stackgate/stackgate/scanner/vfs"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 )
@@ -55,53 +56,45 @@ func within(dir, p string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
-// overlay returns the overlay's content for path (an unsaved buffer),
-// when there is one inside the root or calling module's directory.
-func (fa *fileAccess) overlay(path string) ([]byte, string, bool) {
-	if len(fa.l.opts.Overlay) == 0 {
-		return nil, "", false
-	}
-	p := fa.abs(path)
-	src, ok := fa.l.opts.Overlay[p]
-	if !ok || !(within(fa.rootAbs, p) || within(fa.modAbs, p)) {
-		return nil, "", false
-	}
-	return src, fa.display(p), true
-}
+// errOutside is the cause of refusing a path outside the module
+// directories. The file functions report it, and the value that needs the
+// file is unknown with the reason, rather than quietly empty.
+var errOutside = errors.New("is outside the module directory; stackgate does not read it")
 
-// resolve returns the absolute path and the display name of path.
+// resolve returns path with its symbolic links resolved, and its display
+// name, when it is inside the root module's directory or the calling
+// module's. A buffer of an overlay resolves to itself.
 func (fa *fileAccess) resolve(path string) (string, string, error) {
 	p := fa.abs(path)
-	real, err := filepath.EvalSymlinks(p)
+	real, err := vfs.EvalSymlinks(fa.l.fs, p)
 	if err != nil {
 		return "", "", fmt.Errorf("no file exists at %q", path)
 	}
 	for _, dir := range []string{fa.rootAbs, fa.modAbs} {
-		if d, err := filepath.EvalSymlinks(dir); err == nil && within(d, real) {
+		// The directory as given and as resolved: a resolved path is
+		// inside either only if it is inside the real directory, and a
+		// buffer's path, not resolved, is compared with the given one.
+		if within(dir, real) {
+			return real, fa.display(p), nil
+		}
+		if d, err := vfs.EvalSymlinks(fa.l.fs, dir); err == nil && within(d, real) {
 			return real, fa.display(p), nil
 		}
 	}
-	return "", "", fmt.Errorf("%q is outside the module directory; stackgate does not read it", path)
+	return "", "", fmt.Errorf("%q %w", path, errOutside)
 }
 
 func (fa *fileAccess) read(path string) ([]byte, error) {
-	if src, display, ok := fa.overlay(path); ok {
-		fa.l.mu.Lock()
-		fa.l.files[display] = src
-		fa.l.mu.Unlock()
-		return src, nil
-	}
 	real, display, err := fa.resolve(path)
 	if err != nil {
 		return nil, err
 	}
-	st, err := os.Stat(real)
-	if err != nil || st.IsDir() {
+	if st, err := fa.l.fs.Stat(real); err != nil || st.IsDir() {
 		return nil, fmt.Errorf("no file exists at %q", path)
 	}
-	src, err := readFile(real)
+	src, err := fa.l.fs.ReadFile(real)
 	if err != nil {
-		return nil, fmt.Errorf("%q: %s", path, err.(interface{ Error() string }).Error())
+		return nil, fmt.Errorf("%q: %w", path, vfs.WithoutPath(err))
 	}
 	fa.l.mu.Lock()
 	fa.l.files[display] = src
@@ -155,12 +148,12 @@ func (fa *fileAccess) add(funcs map[string]function.Function) {
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			real, _, err := fa.resolve(args[0].AsString())
 			if err != nil {
-				if strings.Contains(err.Error(), "outside") {
+				if errors.Is(err, errOutside) {
 					return cty.NilVal, err
 				}
 				return cty.False, nil
 			}
-			st, err := os.Stat(real)
+			st, err := fa.l.fs.Stat(real)
 			return cty.BoolVal(err == nil && st.Mode().IsRegular()), nil
 		},
 	})
@@ -169,10 +162,13 @@ func (fa *fileAccess) add(funcs map[string]function.Function) {
 		Type:   function.StaticReturnType(cty.Set(cty.String)),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			real, _, err := fa.resolve(args[0].AsString())
-			if err != nil {
-				return cty.SetValEmpty(cty.String), nil
+			if errors.Is(err, errOutside) {
+				return cty.NilVal, err
 			}
-			matches, err := doublestar.Glob(os.DirFS(real), args[1].AsString(), doublestar.WithFilesOnly())
+			if err != nil {
+				return cty.SetValEmpty(cty.String), nil // as Terraform: no such directory, no matches
+			}
+			matches, err := doublestar.Glob(vfs.Sub(fa.l.fs, real), args[1].AsString(), doublestar.WithFilesOnly())
 			if err != nil {
 				return cty.NilVal, fmt.Errorf("failed to glob pattern %q: %w", args[1].AsString(), err)
 			}

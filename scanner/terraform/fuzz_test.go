@@ -58,7 +58,7 @@ module "m" {
 		}
 		done := make(chan result, 1)
 		go func() {
-			m, err := Load(dir, Options{MaxInstances: 100, MaxTotalInstances: 1000})
+			m, err := Load(t.Context(), dir, Options{MaxInstances: 100, MaxTotalInstances: 1000})
 			done <- result{m, err}
 		}()
 		var m *Module

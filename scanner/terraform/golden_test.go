@@ -72,7 +72,7 @@ func dump(t *testing.T, m *Module) []byte {
 func TestGolden(t *testing.T) {
 	for _, c := range []string{"s3split", "modules", "dynamic_sg", "json", "installed", "functions", "provider_tags"} {
 		t.Run(c, func(t *testing.T) {
-			m, err := Load(filepath.Join("testdata", c), Options{})
+			m, err := Load(t.Context(), filepath.Join("testdata", c), Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

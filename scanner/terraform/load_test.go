@@ -11,11 +11,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/stackgate/stackgate/policies/model"
 	"github.com/stackgate/stackgate/scanner/tfmap"
+	"github.com/stackgate/stackgate/scanner/vfs"
 )
 
 func load(t *testing.T, dir string, opts Options) *Module {
 	t.Helper()
-	m, err := Load(dir, opts)
+	m, err := Load(t.Context(), dir, opts)
 	if err != nil {
 		t.Fatalf("Load(%s): %v", dir, err)
 	}
@@ -398,7 +399,7 @@ func TestErrors(t *testing.T) {
 			for n, src := range tt.files {
 				write(t, dir, n, src)
 			}
-			_, err := Load(dir, tt.opts)
+			_, err := Load(t.Context(), dir, tt.opts)
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -419,7 +420,7 @@ func TestErrors(t *testing.T) {
 func TestFileSizeLimit(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, "main.tf", "# "+strings.Repeat("x", MaxFileBytes)+"\n")
-	_, err := Load(dir, Options{})
+	_, err := Load(t.Context(), dir, Options{})
 	if err == nil || !strings.Contains(err.Error(), "over the limit of 8 MiB") {
 		t.Fatalf("error %v", err)
 	}
@@ -427,7 +428,7 @@ func TestFileSizeLimit(t *testing.T) {
 
 func TestIsModuleDir(t *testing.T) {
 	for dir, want := range map[string]bool{"testdata/json": true, "testdata/s3split": true, "testdata": false, "testdata/nope": false} {
-		if got := IsModuleDir(dir); got != want {
+		if got := IsModuleDir(nil, dir); got != want {
 			t.Errorf("IsModuleDir(%s) = %v", dir, got)
 		}
 	}
@@ -477,7 +478,7 @@ func TestOverrideWithoutBase(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, "main.tf", "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\n")
 	write(t, dir, "main_override.tf", "resource \"aws_s3_bucket\" \"c\" {\n  bucket = \"c\"\n}\nlocals {\n  x = 1\n}\n")
-	_, err := Load(dir, Options{})
+	_, err := Load(t.Context(), dir, Options{})
 	for _, want := range []string{
 		`main_override.tf:1:1: override file has resource "aws_s3_bucket" "c", which no primary file declares`,
 		`main_override.tf:5:3: override file defines local value "x", which no primary file defines`,
@@ -574,7 +575,7 @@ module "queue" {
   }
 }
 `)
-	_, err := Load(dir, Options{})
+	_, err := Load(t.Context(), dir, Options{})
 	if err == nil {
 		t.Fatal("no error")
 	}
@@ -984,13 +985,13 @@ func TestOverlay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := load(t, dir, Options{Overlay: map[string][]byte{
+	m := load(t, dir, Options{FS: vfs.WithOverlay(vfs.OS(MaxFileBytes), map[string][]byte{
 		filepath.Join(abs, "main.tf"):          []byte("variable \"name\" {\n  type = string\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = var.name\n}\n"),
 		filepath.Join(abs, "unsaved.tf"):       []byte("resource \"aws_sqs_queue\" \"q\" {\n  name = \"new\"\n}\n"),
 		filepath.Join(abs, "terraform.tfvars"): []byte("name = \"from-buffer\"\n"),
 		filepath.Join(abs, "policy.json"):      []byte(`{"Version": "2012-10-17"}`),
 		filepath.Join(abs, "policy.tf"):        []byte("resource \"aws_iam_policy\" \"p\" {\n  policy = file(\"${path.module}/policy.json\")\n}\n"),
-	}})
+	})})
 	check(t, m, []expectation{
 		{addr: "aws_s3_bucket.b", path: "bucket", value: "from-buffer", line: 5, file: "main.tf"},
 		{addr: "aws_sqs_queue.q", path: "name", value: "new", line: 2, file: "unsaved.tf"},
@@ -1070,12 +1071,12 @@ func TestLocalModuleSources(t *testing.T) {
 	write(t, dir, "main.tf", "module \"a\" {\n  source = \"./modules/a\"\n}\nmodule \"reg\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\n")
 	write(t, dir, "more.tf.json", `{"module": {"b": {"source": "../shared/b"}}}`)
 	write(t, dir, "broken.tf", "module \"c\" {\n  source = \n")
-	got := LocalModuleSources(dir)
+	got := LocalModuleSources(nil, dir)
 	sort.Strings(got)
 	if d := cmp.Diff([]string{"../shared/b", "./modules/a"}, got); d != "" {
 		t.Errorf("sources (-want +got):\n%s", d)
 	}
-	if got := LocalModuleSources(filepath.Join(dir, "missing")); got != nil {
+	if got := LocalModuleSources(nil, filepath.Join(dir, "missing")); got != nil {
 		t.Errorf("missing directory: %v", got)
 	}
 }

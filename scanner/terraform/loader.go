@@ -1,18 +1,26 @@
 package terraform
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/stackgate/stackgate/policies/model"
+	"github.com/stackgate/stackgate/scanner/vfs"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 )
 
 // loader holds the state of one Load.
 type loader struct {
+	ctx         context.Context
+	fs          vfs.FS
 	opts        Options
 	rootDisplay string
 	rootAbs     string
@@ -33,9 +41,14 @@ type loader struct {
 	workspace   string
 }
 
-// Load evaluates the root module in dir. Errors are *model.Error values
-// (or an ErrorList of them), each naming file, line and column.
-func Load(dir string, opts Options) (mod *Module, err error) {
+// Load evaluates the root module in dir. Every file is read through
+// opts.FS (nil: the disk). Errors are *model.Error values (or an ErrorList
+// of them), each naming file, line and column; when ctx is done first,
+// Load stops and returns an error wrapping ctx.Err().
+func Load(ctx context.Context, dir string, opts Options) (mod *Module, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, canceled(dir, err)
+	}
 	// cty panics on some misuse of marked or unknown values; a panic is a
 	// bug here, but one configuration must not take the whole scan down.
 	defer func() {
@@ -48,41 +61,56 @@ func Load(dir string, opts Options) (mod *Module, err error) {
 		return nil, model.Errorf(dir, 0, 0, "%v", err)
 	}
 	l := &loader{
+		ctx: ctx, fs: orDisk(opts.FS),
 		opts: opts, rootDisplay: filepath.Clean(dir), rootAbs: abs,
 		files: map[string][]byte{}, noted: map[string]struct{}{},
 		configs: map[string]*moduleConfig{}, base: baseFuncs(),
 		active: map[string]bool{}, workspace: "default",
 	}
 	for _, kv := range opts.Env {
-		if v, ok := cutPrefix(kv, "TF_WORKSPACE="); ok && v != "" {
+		if v, ok := strings.CutPrefix(kv, "TF_WORKSPACE="); ok && v != "" {
 			l.workspace = v
 		}
 	}
+	// result is what Load returns at each step: the context's error
+	// first (a stopped load reports nothing it found on the way), then
+	// the problems found.
+	result := func() error {
+		if err := ctx.Err(); err != nil {
+			return canceled(dir, err)
+		}
+		return ErrorList(l.errs).Err()
+	}
 	l.readInstalled()
 	cfg := l.config(l.rootDisplay, abs)
-	if cfg == nil || len(l.errs) > 0 {
-		return nil, ErrorList(l.errs).Err()
+	if cfg == nil || len(l.errs) > 0 || l.stopped() {
+		return nil, result()
 	}
 	l.rootVars = l.rootVarValues(cfg)
-	if len(l.errs) > 0 {
-		return nil, ErrorList(l.errs).Err()
+	if len(l.errs) > 0 || l.stopped() {
+		return nil, result()
 	}
 	root := l.newInst(cfg, nil, nil, "", instData{}, "", 0)
 	m := &Module{Dir: dir, Files: l.files}
 	l.collect(root, &m.Resources)
 	m.Notes = l.notes
-	if len(l.errs) > 0 {
-		return nil, ErrorList(l.errs).Err()
+	if err := result(); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
 
-func cutPrefix(s, p string) (string, bool) {
-	if len(s) >= len(p) && s[:len(p)] == p {
-		return s[len(p):], true
-	}
-	return s, false
+// canceled is the error of a load stopped by its context: it wraps the
+// context's error (errors.Is(err, context.Canceled) holds).
+func canceled(dir string, err error) error {
+	return fmt.Errorf("%s: loading stopped: %w", dir, err)
 }
+
+// cutPrefix is strings.CutPrefix, kept only until collect.go (another
+// change is editing it) calls strings.CutPrefix.
+//
+// Deprecated: use strings.CutPrefix.
+func cutPrefix(s, p string) (string, bool) { return strings.CutPrefix(s, p) }
 
 // addErr records a problem; past maxErrors the rest are dropped.
 func (l *loader) addErr(err error) {
@@ -101,8 +129,14 @@ func (l *loader) addErr(err error) {
 	l.errs = append(l.errs, model.Errorf("", 0, 0, "%v", err))
 }
 
-// failed reports whether loading should stop adding work.
-func (l *loader) failed() bool { return len(l.errs) >= maxErrors }
+// failed reports whether loading should stop adding work: too many
+// problems, or the context is done.
+func (l *loader) failed() bool { return len(l.errs) >= maxErrors || l.stopped() }
+
+// stopped reports whether the load's context is done. It is checked per
+// file read, per module instance and per resource instance: often enough
+// to stop promptly, not in inner loops.
+func (l *loader) stopped() bool { return l.ctx.Err() != nil }
 
 // config parses and decodes the module in a directory once.
 func (l *loader) config(display, abs string) *moduleConfig {
@@ -110,6 +144,9 @@ func (l *loader) config(display, abs string) *moduleConfig {
 		return c
 	}
 	files, overrides, errs := l.readModuleDir(display, abs)
+	if l.stopped() {
+		return nil // not cached: what was read is incomplete
+	}
 	for _, e := range errs {
 		l.addErr(e)
 	}
@@ -144,8 +181,12 @@ func (l *loader) config(display, abs string) *moduleConfig {
 // records the modules it downloaded.
 func (l *loader) readInstalled() {
 	path := filepath.Join(l.rootAbs, ".terraform", "modules", "modules.json")
-	src, err := readFile(path)
+	src, err := l.fs.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return // no module installed
+	}
 	if err != nil {
+		l.note("%s: %v; installed modules are not used", filepath.Join(l.rootDisplay, ".terraform", "modules", "modules.json"), vfs.WithoutPath(err))
 		return
 	}
 	var doc struct {

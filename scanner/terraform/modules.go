@@ -1,7 +1,6 @@
 package terraform
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 )
@@ -49,7 +48,7 @@ func (m *modInst) expandCall(call *moduleCall) *callState {
 		l.note("%s: source %s is a registry or remote module that is not in .terraform/modules (run terraform init); not scanned", addr, call.source)
 	}
 	if cs.unresolved == "" {
-		if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+		if st, err := l.fs.Stat(abs); err != nil || !st.IsDir() {
 			l.addErr(errAt(call.sourceRng, "module %q: source directory %s does not exist", call.name, display))
 			cs.unresolved = addr + " could not be loaded"
 		}
@@ -81,6 +80,10 @@ func (m *modInst) expandCall(call *moduleCall) *callState {
 		return cs
 	}
 	for i := 0; i < cs.exp.size(); i++ {
+		if l.stopped() {
+			cs.unresolved, cs.insts = addr+" was not loaded: "+l.ctx.Err().Error(), nil
+			return cs
+		}
 		child := l.newInst(cfg, m, call, addr+cs.exp.instanceKey(i), cs.exp.data(i), key, m.depth+1)
 		for name, in := range call.inputs {
 			if cfg.variables[name] == nil {

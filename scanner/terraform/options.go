@@ -1,11 +1,11 @@
 package terraform
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/stackgate/stackgate/scanner/tfmap"
+	"github.com/stackgate/stackgate/scanner/vfs"
 )
 
 // Limits that keep hostile or generated configurations bounded in time and
@@ -43,11 +43,12 @@ type Options struct {
 	// MaxTotalInstances bounds resource and module instances in the whole
 	// load (0: DefaultMaxTotalInstances).
 	MaxTotalInstances int
-	// Overlay holds file contents that replace what is on disk, by
-	// absolute path: an editor's unsaved buffers. A path that is not on
-	// disk adds a file to its directory. Configuration and variables files
-	// and what file() and templatefile() read come from it.
-	Overlay map[string][]byte
+	// FS is what every file is read through: configuration and variables
+	// files, modules.json, module directories, and what the file functions
+	// (file, fileexists, fileset, templatefile, ...) read. nil is the disk
+	// with the MaxFileBytes limit; an editor passes its unsaved buffers as
+	// vfs.WithOverlay(vfs.OS(terraform.MaxFileBytes), buffers).
+	FS vfs.FS
 }
 
 // Module is an evaluated root module.
@@ -65,9 +66,9 @@ type Module struct {
 }
 
 // IsModuleDir reports whether dir holds Terraform configuration files
-// (*.tf or *.tf.json).
-func IsModuleDir(dir string) bool {
-	entries, err := os.ReadDir(dir)
+// (*.tf or *.tf.json) in fsys (nil: the disk).
+func IsModuleDir(fsys vfs.FS, dir string) bool {
+	entries, err := orDisk(fsys).ReadDir(dir)
 	if err != nil {
 		return false
 	}
@@ -94,6 +95,14 @@ func isOverrideFile(name string) bool {
 	base := strings.TrimSuffix(strings.TrimSuffix(name, ".json"), ".tf")
 	base = filepath.Base(base)
 	return base == "override" || strings.HasSuffix(base, "_override")
+}
+
+// orDisk is fsys, or the disk when it is nil.
+func orDisk(fsys vfs.FS) vfs.FS {
+	if fsys == nil {
+		return vfs.OS(MaxFileBytes)
+	}
+	return fsys
 }
 
 func (o Options) maxInstances() int {

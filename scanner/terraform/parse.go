@@ -3,10 +3,7 @@ package terraform
 import (
 	"crypto/sha256"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -15,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/stackgate/stackgate/policies/model"
+	"github.com/stackgate/stackgate/scanner/vfs"
 )
 
 // parsedFile is one parsed configuration or variables file.
@@ -24,32 +22,14 @@ type parsedFile struct {
 	json bool
 }
 
-// readFile reads path, rejecting it before reading it whole when it is
-// over MaxFileBytes.
-func readFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+// readFile reads path through fsys, which refuses a file over its size
+// limit or not regular before reading it. The error names path.
+func readFile(fsys vfs.FS, path string) ([]byte, error) {
+	src, err := fsys.ReadFile(path)
 	if err != nil {
-		return nil, model.Errorf(path, 0, 0, "cannot read: %v", unwrapPathError(err))
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > MaxFileBytes {
-		return nil, model.Errorf(path, 0, 0, "file is %d bytes, over the limit of %d MiB", st.Size(), MaxFileBytes>>20)
-	}
-	src, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
-	if err != nil {
-		return nil, model.Errorf(path, 0, 0, "cannot read: %v", unwrapPathError(err))
-	}
-	if len(src) > MaxFileBytes {
-		return nil, model.Errorf(path, 0, 0, "file is over the limit of %d MiB", MaxFileBytes>>20)
+		return nil, model.Errorf(path, 0, 0, "cannot read: %v", vfs.WithoutPath(err))
 	}
 	return src, nil
-}
-
-func unwrapPathError(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
 }
 
 // parseSource parses src as native HCL or, for names ending in .json, as
@@ -162,41 +142,19 @@ func checkSource(name string, src []byte) *model.Error {
 	return nil
 }
 
-// source is the content of the file at abs: the overlay's, else the disk's.
-func (l *loader) source(abs string) ([]byte, error) {
-	if src, ok := l.opts.Overlay[filepath.Clean(abs)]; ok {
-		if len(src) > MaxFileBytes {
-			return nil, model.Errorf(abs, 0, 0, "file is %d bytes, over the limit of %d MiB", len(src), MaxFileBytes>>20)
-		}
-		return src, nil
-	}
-	return readFile(abs)
-}
-
-// fileNames lists the regular files of directory abs, with the overlay's
-// files in it, sorted. A directory missing on disk is an error unless the
-// overlay has files in it.
+// fileNames lists the regular files of directory abs, sorted (buffers of
+// an overlay are regular files).
 func (l *loader) fileNames(abs string) ([]string, error) {
-	abs = filepath.Clean(abs)
-	seen := map[string]bool{}
+	entries, err := l.fs.ReadDir(abs)
+	if err != nil {
+		return nil, err
+	}
 	var names []string
-	entries, err := os.ReadDir(abs)
 	for _, e := range entries {
 		if e.Type().IsRegular() {
-			seen[e.Name()] = true
 			names = append(names, e.Name())
 		}
 	}
-	for p := range l.opts.Overlay {
-		if filepath.Dir(p) == abs && !seen[filepath.Base(p)] {
-			seen[filepath.Base(p)] = true
-			names = append(names, filepath.Base(p))
-		}
-	}
-	if err != nil && len(names) == 0 {
-		return nil, err
-	}
-	sort.Strings(names)
 	return names, nil
 }
 
@@ -205,7 +163,7 @@ func (l *loader) fileNames(abs string) ([]string, error) {
 func (l *loader) readModuleDir(display, abs string) (files, overrides []*parsedFile, errs []*model.Error) {
 	all, err := l.fileNames(abs)
 	if err != nil {
-		return nil, nil, []*model.Error{model.Errorf(display, 0, 0, "cannot read module directory: %v", unwrapPathError(err))}
+		return nil, nil, []*model.Error{model.Errorf(display, 0, 0, "cannot read module directory: %v", vfs.WithoutPath(err))}
 	}
 	var names []string
 	for _, n := range all {
@@ -214,8 +172,11 @@ func (l *loader) readModuleDir(display, abs string) (files, overrides []*parsedF
 		}
 	}
 	for _, n := range names {
+		if l.stopped() {
+			return nil, nil, nil
+		}
 		name := filepath.Join(display, n)
-		src, err := l.source(filepath.Join(abs, n))
+		src, err := readFile(l.fs, filepath.Join(abs, n))
 		if err != nil {
 			errs = append(errs, relabel(err, name))
 			continue

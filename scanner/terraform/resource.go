@@ -49,6 +49,11 @@ func (m *modInst) resourceState(key string, rng hcl.Range) *resState {
 	rs.exp, rs.ok = m.expand(cfg.count, cfg.forEach, rs.addr)
 	if rs.ok {
 		for i := 0; i < rs.exp.size(); i++ {
+			if m.l.stopped() {
+				// Incomplete: nothing may read the instances made so far.
+				rs.ok, rs.insts = false, nil
+				break
+			}
 			inst := &resInst{addr: rs.addr + rs.exp.instanceKey(i), ranges: map[string]hcl.Range{}, refs: map[string]tfmap.Ref{},
 				inputs: map[string]hcl.Range{}, forEach: cfg.forEach}
 			b := &bodyEval{m: m, inst: inst, sc: scope{data: rs.exp.data(i)}}

@@ -1,11 +1,11 @@
 package terraform
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/stackgate/stackgate/scanner/vfs"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -13,12 +13,14 @@ import (
 var moduleBlockSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "module", LabelNames: []string{"name"}}}}
 
 // LocalModuleSources returns the literal local sources ("./x", "../x") of
-// the module blocks in the configuration files of dir, for telling root
+// the module blocks in the configuration files of dir in fsys (nil: the
+// disk), for telling root
 // modules from the modules they call. Files that cannot be read or parsed
 // are skipped here: Load reports them with their position. The parsed
 // files stay in the parse cache, for Load to reuse.
-func LocalModuleSources(dir string) []string {
-	entries, err := os.ReadDir(dir)
+func LocalModuleSources(fsys vfs.FS, dir string) []string {
+	fsys = orDisk(fsys)
+	entries, err := fsys.ReadDir(dir)
 	if err != nil {
 		return nil
 	}
@@ -28,7 +30,7 @@ func LocalModuleSources(dir string) []string {
 			continue
 		}
 		name := filepath.Join(dir, e.Name())
-		src, err := readFile(name)
+		src, err := readFile(fsys, name)
 		if err != nil || !strings.Contains(string(src), "module") {
 			continue
 		}

@@ -81,8 +81,11 @@ func (l *loader) rootVarValues(cfg *moduleConfig) map[string]rawVar {
 // readVarFile reads a .tfvars or .tfvars.json file into out. Values must be
 // constants: Terraform allows no references or functions there.
 func (l *loader) readVarFile(display, path string, cfg *moduleConfig, out map[string]rawVar) {
+	if l.stopped() {
+		return
+	}
 	abs, _ := filepath.Abs(path)
-	src, err := l.source(abs)
+	src, err := readFile(l.fs, abs)
 	if err != nil {
 		l.addErr(relabel(err, display))
 		return

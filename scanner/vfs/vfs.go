@@ -54,7 +54,7 @@ var (
 	// regular file: a directory, device, named pipe or socket.
 	ErrNotRegular = errors.New("not a regular file")
 	// ErrTooLarge is the cause of reading a file over the size limit.
-	ErrTooLarge = errors.New("over the size limit")
+	ErrTooLarge = errors.New("over the limit")
 )
 
 // EvalSymlinks returns name with every symbolic link resolved, when fsys

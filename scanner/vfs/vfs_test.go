@@ -62,7 +62,7 @@ func TestOSReadFile(t *testing.T) {
 		{name: "small.tf", want: "ok"},
 		{name: "limit.tf", want: strings.Repeat("x", 100)},
 		{name: "link.tf", want: "ok"},
-		{name: "big.tf", wantErr: ErrTooLarge, msg: "file is 101 bytes, over the size limit of 100 bytes"},
+		{name: "big.tf", wantErr: ErrTooLarge, msg: "file is 101 bytes, over the limit of 100 bytes"},
 		{name: "fifo.tf", wantErr: ErrNotRegular, msg: "not a regular file (a named pipe)"},
 		{name: "zero.tf", wantErr: ErrNotRegular, msg: "not a regular file (a character device)"},
 		{name: "sub", wantErr: ErrNotRegular, msg: "(a directory)"},
