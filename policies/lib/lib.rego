@@ -7,6 +7,8 @@
 #   so that an unknown value yields status "unknown", never "fail".
 package stackgate.lib
 
+import data.stackgate.lib.tagging
+
 # resources(t) is every resource of CloudFormation type t that will exist
 # after the change: a resource being deleted is not judged on its
 # configuration (rules about deletions read input.resources). The engine
@@ -70,13 +72,150 @@ value(r, path) := object.get(r.properties, segments(path), null)
 # param(id, name, def) is the rule parameter from stackgate.yaml, or def.
 param(id, name, def) := object.get(input, ["environment", "rules", id, name], def)
 
-# tags(r) is the resource's tags as an object, whichever form the type uses
-# (a list of {Key, Value} as most types, or a map as AWS::SSM::Parameter).
-tags(r) := {t.Key: t.Value | some t in r.properties.Tags; is_string(t.Key)} if is_array(r.properties.Tags)
+# Tags. Where a resource type keeps its tags comes from the generated table
+# data.stackgate.lib.tagging.types (from the CloudFormation resource
+# provider schemas): a list of {Key, Value} (Tags of most types, or another
+# property such as FileSystemTags), a map (AWS::SSM::Parameter Tags), or tag
+# specifications, [{ResourceType, Tags: [{Key, Value}]}], where the entry of
+# the resource's own resource type tags the resource itself
+# (AWS::EC2::LaunchTemplate, launch-template). A type the table does not
+# know keeps them in Tags. Whether a list or a map is read from the value,
+# so a loader may give either form.
 
-tags(r) := r.properties.Tags if is_object(r.properties.Tags)
+# taggable(r) is true when the resource takes tags: its type does, or it has
+# a Tags property (a type the table does not know).
+taggable(r) if _schema_tagging(r) != null
 
-tags(r) := {} if not r.properties.Tags
+taggable(r) if "Tags" in object.keys(r.properties)
+
+taggable(r) if unknown(r, "Tags")
+
+# tag_info(r) is where the resource keeps its tags: {"property", "form"
+# (list, map or specifications), "resource_type" (for specifications)}.
+# A resource of a type whose tags the table puts elsewhere, but that has
+# only a Tags property, keeps them in Tags (a loader that maps them there).
+tag_info(r) := t if {
+	t := _schema_tagging(r)
+	t != null
+	not _tags_elsewhere(r, t)
+}
+
+tag_info(r) := _default_tagging if _schema_tagging(r) == null
+
+tag_info(r) := _default_tagging if {
+	t := _schema_tagging(r)
+	t != null
+	_tags_elsewhere(r, t)
+}
+
+_schema_tagging(r) := object.get(tagging.types, object.get(r, "type", ""), null)
+
+_default_tagging := {"property": "Tags", "form": "list"}
+
+_tags_elsewhere(r, t) if {
+	t.property != "Tags"
+	not _set(r, t.property)
+	_set(r, "Tags")
+}
+
+_set(r, path) if value(r, path) != null
+
+_set(r, path) if unknown(r, path)
+
+# tag_lists(r) is the paths of the lists (or maps) of the resource's own
+# tags: [Tags], or for tag specifications the Tags of each entry of the
+# resource's own resource type ([TagSpecifications[0].Tags]).
+tag_lists(r) := [t.property] if {
+	t := tag_info(r)
+	t.form != "specifications"
+}
+
+tag_lists(r) := [sprintf("%s[%d].Tags", [t.property, i]) |
+	some i, spec in value(r, t.property)
+	spec.ResourceType == t.resource_type
+] if {
+	t := tag_info(r)
+	t.form == "specifications"
+}
+
+# tags(r) is the resource's own tags as an object, whichever form its type
+# uses (the first value of a key given twice).
+tags(r) := {k: v |
+	some path in tag_lists(r)
+	some k in _tag_keys(value(r, path))
+	v := [x | some p in tag_lists(r); some x in _tag_values(value(r, p), k)][0]
+}
+
+_tag_keys(l) := {t.Key | some t in l; is_string(t.Key)} if is_array(l)
+
+_tag_keys(m) := object.keys(m) if is_object(m)
+
+_tag_values(l, k) := [t.Value | some t in l; t.Key == k] if is_array(l)
+
+_tag_values(m, k) := [m[k]] if is_object(m)
+
+# tag_path(r, name) is the path of the value of tag name: Tags[i].Value for
+# a list, Tags.<name> for a map, TagSpecifications[i].Tags[j].Value for tag
+# specifications. Undefined when the resource has no such tag.
+tag_path(r, name) := paths[0] if {
+	paths := [p | some list in tag_lists(r); some p in _tag_value_paths(value(r, list), list, name)]
+	count(paths) > 0
+}
+
+_tag_value_paths(l, path, name) := [sprintf("%s[%d].Value", [path, i]) | some i, t in l; t.Key == name] if is_array(l)
+
+_tag_value_paths(m, path, name) := [concat(".", [path, name])] if {
+	is_object(m)
+	name in object.keys(m)
+}
+
+# tags_unknown_path(r) is the path of the resource's tags when they are not
+# known statically as a whole: the tag property, or the Tags of its own tag
+# specification.
+tags_unknown_path(r) := paths[0] if {
+	t := tag_info(r)
+	paths := [p | some p in array.concat([t.property], tag_lists(r)); unknown(r, p)]
+	count(paths) > 0
+}
+
+# tag_key_unknown_path(r) is the path of the first tag entry whose key is
+# not known statically (Tags[1]): it could be any tag.
+tag_key_unknown_path(r) := paths[0] if {
+	paths := [p |
+		some list in tag_lists(r)
+		some i, _ in value(r, list)
+		p := sprintf("%s[%d]", [list, i])
+		unknown(r, concat(".", [p, "Key"]))
+	]
+	count(paths) > 0
+}
+
+# tag_specification_unknown_path(r) is the path of the first tag
+# specification whose resource type is not known statically
+# (TagSpecifications[1]): it could be the resource's own.
+tag_specification_unknown_path(r) := paths[0] if {
+	t := tag_info(r)
+	t.form == "specifications"
+	paths := [p |
+		some i, _ in value(r, t.property)
+		p := sprintf("%s[%d]", [t.property, i])
+		unknown(r, concat(".", [p, "ResourceType"]))
+	]
+	count(paths) > 0
+}
+
+# tags_missing_path(r) is where a missing tag is reported: the resource's
+# own tag list (Tags, TagSpecifications[0].Tags), else the tag
+# specifications that have no entry for the resource (TagSpecifications),
+# else the resource itself ("").
+tags_missing_path(r) := _first_or_empty([p |
+	some p in array.concat(tag_lists(r), [tag_info(r).property])
+	value(r, p) != null
+])
+
+_first_or_empty(ps) := ps[0] if count(ps) > 0
+
+_first_or_empty(ps) := "" if count(ps) == 0
 
 # reference(r, path) is the resource reference stored at path, if any.
 reference(r, path) := r.references[path]

@@ -57,3 +57,25 @@ test_resources_skip_deleted if {
 	]}
 	[r.address | some r in rs] == ["kept", "static"]
 }
+
+test_tags_of_each_form if {
+	lib.tags({"type": "AWS::SSM::Parameter", "properties": {"Tags": {"a": "1"}}}) == {"a": "1"}
+	lib.tags({"type": "AWS::EFS::FileSystem", "properties": {"FileSystemTags": [{"Key": "a", "Value": "1"}]}}) == {"a": "1"}
+	lib.tags({"type": "AWS::EFS::FileSystem", "properties": {"Tags": [{"Key": "a", "Value": "1"}]}}) == {"a": "1"}
+	lib.tags({"properties": {"Tags": [{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}]}}) == {"a": "1"}
+	lt := {"type": "AWS::EC2::LaunchTemplate", "properties": {"TagSpecifications": [
+		{"ResourceType": "instance", "Tags": [{"Key": "a", "Value": "instance"}]},
+		{"ResourceType": "launch-template", "Tags": [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}]},
+	]}}
+	lib.tags(lt) == {"a": "1", "b": "2"}
+	lib.tag_path(lt, "b") == "TagSpecifications[1].Tags[1].Value"
+	lib.tags_missing_path(lt) == "TagSpecifications[1].Tags"
+	lib.tag_info(lt) == {"property": "TagSpecifications", "form": "specifications", "resource_type": "launch-template"}
+}
+
+test_taggable if {
+	lib.taggable({"type": "AWS::SQS::Queue", "properties": {}})
+	lib.taggable({"type": "Custom::Thing", "properties": {"Tags": []}})
+	not lib.taggable({"type": "AWS::S3::BucketPolicy", "properties": {}, "unknown_paths": []})
+	not lib.taggable({"type": "Custom::Thing", "properties": {}, "unknown_paths": []})
+}

@@ -40,3 +40,34 @@ module "queue" {
   owner          = var.owner
   classification = each.value
 }
+
+# The template's own classification is outside the allowed set; the tags
+# of the instances it launches (tag_specifications) do not tag the
+# template.
+resource "aws_launch_template" "workers" {
+  name     = "acme-workers"
+  image_id = "ami-0abcdef1234567890"
+  tags = {
+    owner               = var.owner
+    data-classification = "top-secret" # expect: required-tags aws_launch_template.workers
+  }
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      data-classification = "internal"
+    }
+  }
+}
+
+# Only the instances are tagged: the template itself has no tags.
+resource "aws_launch_template" "batch" { # expect: required-tags aws_launch_template.batch; required-tags aws_launch_template.batch
+  name     = "acme-batch"
+  image_id = "ami-0abcdef1234567890"
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      owner               = var.owner
+      data-classification = "internal"
+    }
+  }
+}

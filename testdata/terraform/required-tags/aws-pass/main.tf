@@ -35,3 +35,15 @@ resource "aws_route_table_association" "private" {
   subnet_id      = "subnet-0a1b2c3d"
   route_table_id = "rtb-0a1b2c3d"
 }
+
+# A launch template's tags (here with the provider's default owner tag)
+# tag the template itself, as its launch-template TagSpecifications entry
+# does in CloudFormation.
+resource "aws_launch_template" "workers" {
+  name          = "acme-workers"
+  image_id      = "ami-0abcdef1234567890"
+  instance_type = "t3.micro"
+  tags = {
+    data-classification = "internal"
+  }
+}
