@@ -3,6 +3,7 @@
 # Terraform provider, then checks the result decodes strictly.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-tools=${TFPLAN_TOOLS:-/work/shared/tools/tfplan}
+root=$(git -C "$here" rev-parse --show-toplevel)
+tools=${TFPLAN:-$root/../shared/tools/tfplan}
 "$tools/plan.sh" --base "$here/before" --drift "$here/drift.json" "$here" "$here/plan.json"
 (cd "$tools" && go run ./decodecheck -q "$here/plan.json")
