@@ -27,6 +27,9 @@ func mapAWS(b *builder, r *Resource, e *entry) {
 			mapBlocks(b, r, e, rule)
 		case rule.Transform == "tags":
 			mapTags(b, r, e, rule.CFN)
+			if rule.ResourceType != "" {
+				tagSpecification(b, rule.CFN, rule.ResourceType)
+			}
 		case rule.Transform == "json":
 			mapJSON(b, r, e, attr, rule.CFN)
 		}
@@ -152,6 +155,17 @@ func mapTags(b *builder, r *Resource, e *entry, cfn string) {
 		delete(b.sensitive, base+".Key") // a sensitive tag's key is written in the source
 		b.emit(r, base+".Value", l)
 	}
+}
+
+// tagSpecification names the resource type of the tag specification whose
+// Tags the tags went into (TagSpecifications[0].ResourceType is
+// launch-template), when there are tags.
+func tagSpecification(b *builder, cfn, resourceType string) {
+	if _, ok := model.Lookup(b.props, cfn); !ok {
+		return
+	}
+	segs := model.SplitPath(cfn)
+	b.set(model.JoinPath(append(segs[:len(segs)-1:len(segs)-1], "ResourceType")...), resourceType)
 }
 
 // takesDefaultTags reports whether the provider's default_tags reach a

@@ -191,7 +191,7 @@ func (n *node) translator(bs ...*builder) func(string) (string, bool) {
 		top, _, _ := strings.Cut(p, ".")
 		top, _, _ = strings.Cut(top, "[")
 		if top == "tags" || top == "tags_all" {
-			return "Tags", true
+			return n.tagsPath(), true
 		}
 		var below []string
 		for _, b := range bs {
@@ -219,6 +219,19 @@ func (n *node) translator(bs ...*builder) func(string) (string, bool) {
 		}
 		return p, p != ""
 	}
+}
+
+// tagsPath is where the node's tags go: its entry's tags rule
+// (TagSpecifications[0].Tags for aws_launch_template), else Tags.
+func (n *node) tagsPath() string {
+	if n.e != nil {
+		for _, r := range n.e.rules {
+			if r.Transform == "tags" {
+				return r.CFN
+			}
+		}
+	}
+	return "Tags"
 }
 
 func translatePaths(ps []string, tr func(string) (string, bool)) []string {

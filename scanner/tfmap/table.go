@@ -71,6 +71,10 @@ type attrRule struct {
 	Entries   string         `json:"entries"`
 	Expand    bool           `json:"expand"`
 	KeepKeys  bool           `json:"keep_keys"`
+	// ResourceType, with transform tags into a tag specification's Tags
+	// (TagSpecifications[0].Tags), is the ResourceType of that
+	// specification, set when there are tags (launch-template).
+	ResourceType string `json:"resource_type"`
 }
 
 type compiledRule struct {
@@ -232,6 +236,11 @@ func compileRule(r attrRule) (compiledRule, error) {
 	}
 	if (r.Transform == "tags" || r.Entries != "") && len(tf) != 1 {
 		return compiledRule{}, fmt.Errorf("%s: a tags or entries rule applies to a top-level attribute", r.TF)
+	}
+	if r.ResourceType != "" {
+		if _, index := cfn[max(len(cfn)-2, 0)].(int); r.Transform != "tags" || len(cfn) < 2 || !index {
+			return compiledRule{}, fmt.Errorf("%s: resource_type needs transform tags into a list entry's Tags (TagSpecifications[0].Tags)", r.TF)
+		}
 	}
 	return compiledRule{attrRule: r, tf: tf, cfn: cfn}, nil
 }
