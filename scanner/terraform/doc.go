@@ -27,6 +27,13 @@
 // instance, and each.key, each.value and count.index are unknown in it,
 // with the reason; Module.Notes says so.
 //
+// Files: every file is read through Options.FS (package scanner/vfs): the
+// disk, or the disk with an editor's unsaved buffers over it, bounded in
+// size, regular files only. The file functions read only inside the root
+// module's directory or the calling module's; a path outside makes the
+// value unknown with the reason. Load stops, with the context's error,
+// when its context is done.
+//
 // Source ranges: every attribute path keeps the range of the expression
 // that sets it, in the file that holds it (a module's file for resources in
 // a module, the content attribute for values made by a dynamic block, the
