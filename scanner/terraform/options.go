@@ -15,7 +15,9 @@ const (
 	DefaultMaxInstances = 10000
 	// DefaultMaxTotalInstances bounds resource and module instances in a load.
 	DefaultMaxTotalInstances = 100000
-	// MaxFileBytes is the size over which a file is rejected before parsing.
+	// MaxFileBytes is the size over which a file is rejected before it is
+	// read, when Options.FS is nil (the disk); a given FS applies its own
+	// limit (vfs.OS(MaxFileBytes) applies this one).
 	MaxFileBytes = 8 << 20
 	// MaxModuleDepth bounds module nesting (root is depth 0).
 	MaxModuleDepth = 50
