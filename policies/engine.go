@@ -302,6 +302,9 @@ func inDownloadedModule(file string) bool {
 
 // unknownReason finds why the value at path (or inside it) is unknown.
 func unknownReason(r *model.Resource, path string) string {
+	if path == model.RegionPath && r.RegionUnknown != "" {
+		return strings.TrimSuffix(r.RegionUnknown, ".")
+	}
 	for _, u := range r.UnknownPaths {
 		if model.HasPrefixPath(path, u.Path) || model.HasPrefixPath(u.Path, path) {
 			return strings.TrimSuffix(u.Reason, ".")

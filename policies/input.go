@@ -84,6 +84,12 @@ func resourceTerm(r *model.Resource) *ast.Term {
 			ast.Item(ast.StringTerm("module"), ast.StringTerm(r.Origin.Module)),
 		)),
 	}
+	if r.Region != "" {
+		items = append(items, ast.Item(ast.StringTerm("region"), ast.StringTerm(r.Region)))
+	}
+	if r.RegionUnknown != "" {
+		items = append(items, ast.Item(ast.StringTerm("region_unknown"), ast.StringTerm(r.RegionUnknown)))
+	}
 	if c := r.Change; c != nil {
 		items = append(items, ast.Item(ast.StringTerm("change"), ast.ObjectTerm(
 			ast.Item(ast.StringTerm("action"), ast.StringTerm(c.Action)),

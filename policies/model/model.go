@@ -42,6 +42,13 @@
 // customer managed KMS key rather than alias/aws/s3) decides on it.
 package model
 
+// RegionPath is the path a finding about a resource's own Region names:
+// no property (property names are PascalCase), it has the range of the
+// resource's region argument where the source has one (Origin.Paths), else
+// the resource's name, and the reason of an unknown region is
+// Resource.RegionUnknown.
+const RegionPath = "region"
+
 // Layer names the layer that produced a document.
 const (
 	LayerCloudFormation = "cloudformation"
@@ -113,6 +120,17 @@ type Resource struct {
 	Change *Change `json:"change,omitempty"`
 	// Lifecycle holds Terraform lifecycle settings, when the source has them.
 	Lifecycle *Lifecycle `json:"lifecycle,omitempty"`
+	// Region is the region the resource is deployed to when its source
+	// says so (the region of a Terraform provider configuration, or a
+	// resource's own region argument); empty when the source does not,
+	// and the document's Context.Region applies.
+	Region string `json:"region,omitempty"`
+	// RegionUnknown says why the region is not known statically when the
+	// source sets one that cannot be evaluated (a provider region from a
+	// variable without a value); empty otherwise. A rule about regions
+	// reports such a resource as unknown, never as passing or failing, at
+	// RegionPath.
+	RegionUnknown string `json:"region_unknown,omitempty"`
 	// Sensitive lists the property paths whose values the source marks
 	// sensitive (Terraform sensitive values). Rules may read them; nothing
 	// that shows values to users (stackgate inspect) prints them.

@@ -44,7 +44,7 @@ func (l *loader) collect(m *modInst, out *[]tfmap.Resource) {
 				Attrs: attrs, Unknown: unknown, Refs: inst.refs, Sensitive: sens,
 				Ranges: make(map[string]model.Range, len(inst.ranges)+2),
 				Range:  toRange(rc.rng), NameRange: toRange(rc.nameRng), File: rc.file,
-				Lifecycle: lc, Region: region, DefaultTags: defaultTags, CallSite: callSite,
+				Lifecycle: lc, Region: region.region, RegionUnknown: region.unknown, DefaultTags: defaultTags, CallSite: callSite,
 			}
 			for p, rng := range inst.ranges {
 				r.Ranges[p] = toRange(rng)
@@ -147,11 +147,21 @@ func traversalPath(t hcl.Traversal) string {
 	return p
 }
 
+// providerRegion is the region of a provider configuration: known, or
+// unknown with the reason, or neither when it sets none.
+type providerRegion struct {
+	region  string
+	unknown string
+}
+
 // region returns the region of the provider configuration a resource
-// uses, when it is known: the provider argument names it (aws.west), else
-// the default configuration of the provider its type belongs to. Without
-// a region argument the provider reads AWS_REGION / AWS_DEFAULT_REGION.
-func (m *modInst) region(rc *resourceConfig) string {
+// uses: the provider argument names it (aws.west), else the default
+// configuration of the provider its type belongs to. Without a region
+// argument (or with region = null) the provider reads AWS_REGION /
+// AWS_DEFAULT_REGION; with neither, the region is not known here, which is
+// not the same as unknown. A region argument that cannot be evaluated
+// statically (a variable without a value) is unknown, with the reason.
+func (m *modInst) region(rc *resourceConfig) providerRegion {
 	key := rc.provider
 	if key == "" {
 		key, _, _ = strings.Cut(rc.typ, "_")
@@ -159,24 +169,36 @@ func (m *modInst) region(rc *resourceConfig) string {
 	if cached, ok := m.regions[key]; ok {
 		return *cached
 	}
-	region := ""
-	ref, ok := m.providers[key]
-	if ok && ref.cfg.region != nil {
-		v, _ := ref.inst.evalExpr(ref.cfg.region, scope{}).UnmarkDeep()
-		if v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
-			region = v.AsString()
+	var pr providerRegion
+	set := false
+	if ref, ok := m.providers[key]; ok && ref.cfg.region != nil {
+		marked := ref.inst.evalExpr(ref.cfg.region, scope{})
+		v, _ := marked.UnmarkDeep()
+		switch {
+		case !v.IsKnown():
+			set = true
+			name := "provider " + ref.cfg.key
+			if ref.inst.addr != "" {
+				name += " of " + ref.inst.addr
+			}
+			pr.unknown = "the region of " + name + " is not known statically (" + firstReason(marked) + ")"
+		case v.IsNull():
+		case v.Type() == cty.String:
+			set = true
+			pr.region = v.AsString()
 		}
-	} else if p, _, _ := strings.Cut(key, "."); p == "aws" || p == "awscc" {
+	}
+	if p, _, _ := strings.Cut(key, "."); !set && (p == "aws" || p == "awscc") {
 		for _, name := range []string{"AWS_DEFAULT_REGION=", "AWS_REGION="} {
 			for _, kv := range m.l.opts.Env {
 				if v, ok := cutPrefix(kv, name); ok && v != "" {
-					region = v
+					pr.region = v
 				}
 			}
 		}
 	}
-	m.regions[key] = &region
-	return region
+	m.regions[key] = &pr
+	return pr
 }
 
 // rootCallSite is the range of the module block in the root module that

@@ -27,7 +27,7 @@ type modInst struct {
 	outputs   map[string]cty.Value
 	resources map[string]*resState
 	calls     map[string]*callState
-	regions   map[string]*string
+	regions   map[string]*providerRegion
 	defTags   map[string]*tfmap.DefaultTags
 	providers map[string]providerRef
 }
@@ -57,7 +57,7 @@ func (l *loader) newInst(cfg *moduleConfig, parent *modInst, call *moduleCall, a
 	m := &modInst{
 		l: l, cfg: cfg, parent: parent, call: call, data: data, addr: addr, key: key, depth: depth,
 		vars: map[string]cty.Value{}, locals: map[string]cty.Value{}, outputs: map[string]cty.Value{},
-		resources: map[string]*resState{}, calls: map[string]*callState{}, regions: map[string]*string{}, defTags: map[string]*tfmap.DefaultTags{},
+		resources: map[string]*resState{}, calls: map[string]*callState{}, regions: map[string]*providerRegion{}, defTags: map[string]*tfmap.DefaultTags{},
 		providers: map[string]providerRef{},
 	}
 	m.funcs = make(map[string]function.Function, len(l.base)+16)

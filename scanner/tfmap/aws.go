@@ -49,6 +49,9 @@ func mapAWS(b *builder, r *Resource, e *entry) {
 			mapJSONLeaf(b, r, cfn, l)
 			continue
 		}
+		if rule != nil && rule.Single && singleElement(r, rule.TF) {
+			cfn = rule.CFN // cidr_blocks[0] -> CidrIp
+		}
 		if rule != nil && rule.Values != nil && l.ref == nil && !l.unknown {
 			v, known := rule.Values[fmt.Sprint(l.value)]
 			if known {
@@ -64,6 +67,14 @@ func mapAWS(b *builder, r *Resource, e *entry) {
 	for _, k := range keys {
 		b.set(k, normalize(e.Constants[k]))
 	}
+}
+
+// singleElement reports whether the top-level list attribute attr of r
+// holds exactly one element, counting unknown and referenced elements the
+// values do not hold.
+func singleElement(r *Resource, attr string) bool {
+	list, ok := r.Attrs[attr].([]any)
+	return ok && len(list)+len(extraElements(r, attr, len(list))) == 1
 }
 
 // mapTags turns the provider's tags map into CloudFormation's list of
@@ -298,10 +309,9 @@ func writeEntries(b *builder, r *Resource, list string, entries []listEntry) {
 	}
 }
 
-// expandEntries builds the entries of the block at base ("" for a whole
-// resource such as aws_security_group_rule) by a set of rules: each element
-// of an expand attribute is an entry of its own, with the other attributes
-// copied into each.
+// expandEntries builds the entries of the block at base (ingress[0]) by a
+// set of rules: each element of an expand attribute is an entry of its own,
+// with the other attributes copied into each.
 func expandEntries(r *Resource, base string, set []attrRule) []listEntry {
 	at := func(attr string) string {
 		if base == "" {

@@ -7,63 +7,41 @@ import (
 	"github.com/stackgate/stackgate/policies/model"
 )
 
-// fold attaches a satellite to its parent and returns the nodes it adds to
-// the output in its own place: none when folded or dropped, standalone
-// resources for an unattached security group rule.
-func (m *mapper) fold(r *Resource) []*node {
+// fold attaches a satellite to its parent: its properties replace the
+// parent's properties of the same name, its change and lifecycle merge
+// into the parent's. A satellite whose parent is not in the resources is
+// reported in a note and attached nowhere.
+func (m *mapper) fold(r *Resource) {
 	e := awsTable.Resources[r.Type]
 	parent, why := m.resolve(r, e.Parent)
-	list := ""
-	if e.AppendTo != nil {
-		var ok bool
-		if list, ok = m.appendList(r, e.AppendTo); !ok {
-			return nil
-		}
-	}
 	if parent == nil {
-		if e.AppendTo != nil {
-			return m.standalone(r, e, list)
-		}
 		m.notef(r, "%s; its settings are attached to no resource and not checked", why)
 		if _, unknown := r.Unknown[e.Parent.Via]; unknown && r.Refs[e.Parent.Via] == (Ref{}) {
 			m.unresolved = append(m.unresolved, unresolved{r: r, e: e, why: why})
 		}
-		return nil
+		return
 	}
 	deleted := r.Change != nil && r.Change.Action == model.ActionDelete
 	pb := parent.b
 	saved := pb.tfToCFN
 	pb.tfToCFN = map[string]string{}
 	if !deleted {
-		if e.AppendTo != nil {
-			listPath := e.AppendTo.Values[list]
-			from := pb.length(listPath)
-			writeEntries(pb, r, listPath, expandEntries(r, "", awsTable.Sets[e.Entries]))
-			for i := from; i < pb.length(listPath); i++ {
-				at := model.AppendIndex(listPath, i)
-				if _, ok := pb.paths[at]; !ok && !r.NameRange.IsZero() {
-					pb.paths[at] = r.NameRange
-				}
-			}
-		} else {
-			for _, top := range e.owns {
-				pb.clear(top)
-			}
-			mapAWS(pb, r, e)
-			for _, top := range e.owns {
-				if _, set := pb.props[top]; set && !r.NameRange.IsZero() {
-					if _, ok := pb.paths[top]; !ok {
-						pb.paths[top] = r.NameRange
-					}
+		for _, top := range e.owns {
+			pb.clear(top)
+		}
+		mapAWS(pb, r, e)
+		for _, top := range e.owns {
+			if _, set := pb.props[top]; set && !r.NameRange.IsZero() {
+				if _, ok := pb.paths[top]; !ok {
+					pb.paths[top] = r.NameRange
 				}
 			}
 		}
 	}
 	satPaths := pb.tfToCFN
 	pb.tfToCFN = saved
-	m.foldChange(parent, r, e, list, satPaths)
+	m.foldChange(parent, r, e, satPaths)
 	foldLifecycle(parent, r)
-	return nil
 }
 
 // resolve finds the parent a satellite names through parent.via, or says
@@ -106,72 +84,16 @@ func (m *mapper) resolve(r *Resource, p *parentSpec) (*node, string) {
 	return nil, p.Via + " names " + lit + ", which is not a " + strings.Join(p.Types, " or ") + " of this configuration"
 }
 
-// appendList picks the parent list a security group rule belongs to.
-func (m *mapper) appendList(r *Resource, a *appendSpec) (string, bool) {
-	if a.Attr == "" {
-		return "", true
-	}
-	if reason, ok := r.Unknown[a.Attr]; ok {
-		m.notef(r, "%s is not known statically (%s), so the rule is not checked", a.Attr, reason)
-		return "", false
-	}
-	v, _ := r.Attrs[a.Attr].(string)
-	if _, ok := a.Values[v]; !ok {
-		m.notef(r, "%s %q is not one of the kinds of rule that are checked", a.Attr, v)
-		return "", false
-	}
-	return v, true
-}
-
-// standalone turns an unattached security group rule into one
-// CloudFormation ingress (or egress) resource per source.
-func (m *mapper) standalone(r *Resource, e *entry, list string) []*node {
-	var out []*node
-	for _, en := range expandEntries(r, "", awsTable.Sets[e.Entries]) {
-		n := &node{src: r, cfnType: e.AppendTo.Standalone[list], b: newBuilder()}
-		if r.Lifecycle != nil {
-			lc := *r.Lifecycle
-			n.life = &lc
-			n.lifeRng = r.Ranges["lifecycle.ignore_changes"]
-		}
-		if en.whole != nil {
-			n.b.emit(r, "", *en.whole)
-		}
-		for _, f := range en.fields {
-			n.b.emit(r, f.rel, f.l)
-		}
-		if link := e.AppendTo.Link; link != "" {
-			for _, l := range leaves(r, e.Parent.Via, r.Attrs[e.Parent.Via]) {
-				n.b.emit(r, link, l)
-			}
-		}
-		if r.Change != nil {
-			ch := *r.Change
-			ch.Before = nil
-			tr := n.translator(n.b)
-			ch.ChangedPaths = translatePaths(ch.ChangedPaths, tr)
-			ch.ReplacePaths = translatePaths(ch.ReplacePaths, tr)
-			ch.DriftedPaths = translatePaths(ch.DriftedPaths, tr)
-			n.change = &ch
-		}
-		out = append(out, n)
-	}
-	return out
-}
-
 // foldChange merges a satellite's pending change into its parent's. A
 // change of the satellite alone is an in-place update of the parent (in
 // CloudFormation the settings are properties of the one resource); a
 // parent being created, replaced or deleted keeps its action.
-func (m *mapper) foldChange(parent *node, r *Resource, e *entry, list string, satPaths map[string]string) {
+func (m *mapper) foldChange(parent *node, r *Resource, e *entry, satPaths map[string]string) {
 	sc := r.Change
 	if sc == nil {
 		return
 	}
 	owned := e.owns
-	if e.AppendTo != nil {
-		owned = []string{e.AppendTo.Values[list]}
-	}
 	tr := func(p string) (string, bool) {
 		if c, ok := satPaths[p]; ok {
 			return c, true
@@ -185,10 +107,8 @@ func (m *mapper) foldChange(parent *node, r *Resource, e *entry, list string, sa
 		if len(below) > 0 {
 			return commonPath(below), true
 		}
-		if e.AppendTo == nil {
-			if c, _, ok := e.translate(p); ok {
-				return c, true
-			}
+		if c, _, ok := e.translate(p); ok {
+			return c, true
 		}
 		return "", false
 	}
@@ -220,7 +140,7 @@ func (m *mapper) foldChange(parent *node, r *Resource, e *entry, list string, sa
 		pc.Drifted = true
 		pc.DriftedPaths = union(pc.DriftedPaths, drifted)
 	}
-	if sc.Before != nil && e.AppendTo == nil {
+	if sc.Before != nil {
 		bb := newBuilder()
 		mapAWS(bb, &Resource{Type: r.Type, Attrs: sc.Before}, e)
 		if pc.Before == nil {

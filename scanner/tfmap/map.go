@@ -24,20 +24,37 @@ import (
 // also has no BucketEncryption, so s3-encryption-kms reports it exactly as it
 // reports the same bucket written in CloudFormation.
 //
-// A satellite (aws_s3_bucket_versioning, aws_security_group_rule, ...) is
-// folded into the parent its bucket or security_group_id names: by
-// reference to the parent (any attribute: id, bucket, arn), or by a literal
-// equal to the parent's name. Its values keep the satellite's ranges, so a
-// finding points into the satellite's block, and its change (in a plan)
-// becomes an update of the parent. A satellite whose parent is not in the
-// resources (a bucket passed in as a variable, created elsewhere, or
-// unknown) is attached nowhere and reported in a note: a bucket outside the
-// configuration cannot be checked as a whole, and checking the satellite as
-// a bucket of its own would report settings it cannot have. Security group
-// rules are the exception: CloudFormation has standalone ingress and egress
-// resources, so an unattached rule becomes an
-// AWS::EC2::SecurityGroupIngress (or Egress) per source (CIDR, security
-// group, prefix list), all with the rule's address, and is checked as such.
+// A satellite (aws_s3_bucket_versioning, aws_s3_bucket_public_access_block,
+// ...) is folded into the parent its bucket names: by reference to the
+// parent (any attribute: id, bucket, arn), or by a literal equal to the
+// parent's name. Its values keep the satellite's ranges, so a finding
+// points into the satellite's block, and its change (in a plan) becomes an
+// update of the parent. A satellite whose parent is not in the resources
+// (a bucket passed in as a variable, created elsewhere, or unknown) is
+// attached nowhere and reported in a note: a bucket outside the
+// configuration cannot be checked as a whole, and checking the satellite
+// as a bucket of its own would report settings it cannot have.
+//
+// Security group rules are no satellites: CloudFormation has them as
+// resources of their own, so aws_vpc_security_group_ingress_rule is an
+// AWS::EC2::SecurityGroupIngress (egress: AWS::EC2::SecurityGroupEgress)
+// with the address the user wrote, GroupId a reference to the group, and
+// a finding names that address and points into its block.
+// aws_security_group_rule is one or the other by its type. Its
+// cidr_blocks, ipv6_cidr_blocks and prefix_list_ids are lists where
+// CloudFormation has one source per resource: one element maps to the
+// CloudFormation property itself (CidrIp: "0.0.0.0/0"), exactly as a
+// CloudFormation resource has it; several map to a list of them
+// (CidrIp: ["10.0.0.0/8", "0.0.0.0/0"], the second at CidrIp[1]). Splitting
+// such a rule into one CloudFormation resource per source would give many
+// resources one address, and a finding could no longer be placed on its
+// element; the list keeps one resource per address and every finding on
+// the value the user wrote. Rules that read sources of standalone rules
+// accept a string or a list of strings.
+//
+// Region and RegionUnknown carry the region of the resource's provider
+// configuration (or of the resource's own region argument, aws provider
+// 6) into the model.
 func Map(rs []Resource, layer string) ([]model.Resource, []string) {
 	m := &mapper{layer: layer, byAddr: map[string]*node{}}
 	slots := make([][]*node, len(rs))
@@ -52,12 +69,15 @@ func Map(rs []Resource, layer string) ([]model.Resource, []string) {
 			continue
 		}
 		n := m.build(r)
+		if n == nil {
+			continue
+		}
 		slots[i] = []*node{n}
 		m.byAddr[r.Address] = n
 		m.order = append(m.order, n)
 	}
 	for _, i := range sats {
-		slots[i] = m.fold(&rs[i])
+		m.fold(&rs[i])
 	}
 	m.markUnresolved()
 	var out []model.Resource
@@ -71,7 +91,8 @@ func Map(rs []Resource, layer string) ([]model.Resource, []string) {
 
 // CloudFormationType returns the CFN type for a Terraform type
 // ("aws_s3_bucket" -> "AWS::S3::Bucket"), false if unmapped. A satellite
-// has its parent's type.
+// has its parent's type; a type with variants (aws_security_group_rule)
+// the type of its first (ingress).
 func CloudFormationType(tfType string) (string, bool) {
 	if e := awsTable.Resources[tfType]; e != nil {
 		return e.Type, true
@@ -115,7 +136,8 @@ var genericEntry = func() *entry {
 	return e
 }()
 
-// build maps a resource that is not a satellite.
+// build maps a resource that is not a satellite; nil when it cannot be
+// mapped (a note says why).
 func (m *mapper) build(r *Resource) *node {
 	n := &node{src: r, b: newBuilder()}
 	if r.Lifecycle != nil {
@@ -134,6 +156,11 @@ func (m *mapper) build(r *Resource) *node {
 				n.cfnType = "Terraform::" + r.Type
 			}
 		} else {
+			if n.e.Variants != nil {
+				if n.e = m.variant(r, n.e.Variants); n.e == nil {
+					return nil
+				}
+			}
 			n.cfnType = n.e.Type
 		}
 	case strings.HasPrefix(r.Type, "awscc_"):
@@ -163,6 +190,28 @@ func (m *mapper) build(r *Resource) *node {
 		n.change = &ch
 	}
 	return n
+}
+
+// variant picks the entry of a type with variants by the value of its
+// attribute (aws_security_group_rule by type), or notes why there is none:
+// a rule whose type is not known statically is not checked (as ingress it
+// could fail, as egress pass).
+func (m *mapper) variant(r *Resource, v *variantSpec) *entry {
+	if reason, ok := r.Unknown[v.Attr]; ok {
+		m.notef(r, "%s is not known statically (%s), so the rule is not checked", v.Attr, reason)
+		return nil
+	}
+	if ref, ok := r.Refs[v.Attr]; ok {
+		m.notef(r, "%s is %s, not known statically, so the rule is not checked", v.Attr, placeholder(ref))
+		return nil
+	}
+	val, _ := r.Attrs[v.Attr].(string)
+	e, ok := v.Values[val]
+	if !ok {
+		m.notef(r, "%s %q is not one of the kinds of rule that are checked", v.Attr, val)
+		return nil
+	}
+	return e
 }
 
 // fill writes r's values into b by the node's kind.
@@ -282,21 +331,63 @@ func (n *node) finish(layer string) model.Resource {
 		skip[p] = true
 	}
 	cfntypes.CoerceProperties(n.cfnType, props, skip)
+	region, regionUnknown := r.Region, r.RegionUnknown
+	if reg, unknown, rng, ok := ownRegion(r, layer); ok {
+		region, regionUnknown = reg, unknown
+		if !rng.IsZero() {
+			paths[model.RegionPath] = rng
+		}
+	}
+	if region != "" {
+		regionUnknown = ""
+	}
 	return model.Resource{
-		Address:      r.Address,
-		Type:         n.cfnType,
-		SourceType:   r.Type,
-		Properties:   props,
-		UnknownPaths: n.b.unknownList(),
-		References:   n.b.refs,
-		Change:       n.change,
-		Lifecycle:    n.life,
-		Sensitive:    slices.Sorted(maps.Keys(n.b.sensitive)), // nil when there is none
+		Address:       r.Address,
+		Type:          n.cfnType,
+		SourceType:    r.Type,
+		Properties:    props,
+		UnknownPaths:  n.b.unknownList(),
+		References:    n.b.refs,
+		Change:        n.change,
+		Lifecycle:     n.life,
+		Sensitive:     slices.Sorted(maps.Keys(n.b.sensitive)), // nil when there is none
+		Region:        region,
+		RegionUnknown: regionUnknown,
 		Origin: model.Origin{
 			Layer: layer, File: r.File, Range: r.Range, NameRange: r.NameRange,
 			Paths: paths, Module: r.Module, CallSite: r.CallSite, Inputs: n.b.inputs,
 		},
 	}
+}
+
+// ownRegion is the region argument of an aws_* resource (aws provider 6
+// places a resource in another region than its provider's), with its
+// range: ok is false when the resource sets none. The HCL evaluator gives
+// only the attributes the configuration sets, so an unknown region there
+// was written (region = var.r); in a plan the provider computes region for
+// every resource, and a value known only after apply is the provider's
+// region, which the plan loader already gave.
+func ownRegion(r *Resource, layer string) (region, unknown string, rng model.Range, ok bool) {
+	if !strings.HasPrefix(r.Type, "aws_") {
+		return "", "", model.Range{}, false
+	}
+	rng = r.Ranges["region"]
+	if reason, isUnknown := r.Unknown["region"]; isUnknown {
+		if layer == model.LayerPlan {
+			return "", "", model.Range{}, false
+		}
+		return "", "the region argument of " + r.Address + " is not known statically (" + reason + ")", rng, true
+	}
+	if ref, isRef := r.Refs["region"]; isRef {
+		if layer == model.LayerPlan {
+			return "", "", model.Range{}, false
+		}
+		return "", "the region argument of " + r.Address + " is " + placeholder(ref) + ", not known statically", rng, true
+	}
+	if s, isString := r.Attrs["region"].(string); isString && s != "" {
+		return s, "", rng, true
+	}
+	return "", "", model.Range{}, false
 }
 
 // notef records a note about r, prefixed with its position.

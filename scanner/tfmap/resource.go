@@ -57,6 +57,11 @@ type Resource struct {
 	Change *model.Change
 	// Region is the provider region for this resource, when known.
 	Region string
+	// RegionUnknown says why the region is not known when the provider
+	// sets one that cannot be evaluated statically ("the region of
+	// provider aws.eu is not known statically (var.region has no value)");
+	// empty when Region is known or the provider sets none.
+	RegionUnknown string
 	// CallSite is the module block in the root module through which a
 	// resource in a module is declared (the outermost call); zero at the root.
 	CallSite model.Range

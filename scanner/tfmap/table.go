@@ -37,8 +37,7 @@ type entry struct {
 	Unmapped   string         `json:"unmapped"`
 	Constants  map[string]any `json:"constants"`
 	Parent     *parentSpec    `json:"parent"`
-	Entries    string         `json:"entries"`
-	AppendTo   *appendSpec    `json:"append_to"`
+	Variants   *variantSpec   `json:"variants"`
 
 	skip     []pattern
 	computed map[string]bool
@@ -53,13 +52,12 @@ type parentSpec struct {
 	Match []string `json:"match"`
 }
 
-// appendSpec makes a satellite one or more entries of a list property of
-// its parent, chosen by the value of Attr ("" when there is one list).
-type appendSpec struct {
-	Attr       string            `json:"attr"`
-	Values     map[string]string `json:"values"`
-	Standalone map[string]string `json:"standalone"`
-	Link       string            `json:"link"`
+// variantSpec maps a Terraform type that stands for several
+// CloudFormation types (aws_security_group_rule: ingress or egress) by the
+// value of the attribute Attr: each value has an entry of its own.
+type variantSpec struct {
+	Attr   string            `json:"attr"`
+	Values map[string]*entry `json:"values"`
 }
 
 // attrRule maps a provider path pattern to a CloudFormation path pattern.
@@ -71,6 +69,9 @@ type attrRule struct {
 	Entries   string         `json:"entries"`
 	Expand    bool           `json:"expand"`
 	KeepKeys  bool           `json:"keep_keys"`
+	// Single maps a top-level list attribute of one element to that
+	// element, and a list of several to a list (cidr_blocks -> CidrIp).
+	Single bool `json:"single"`
 	// ResourceType, with transform tags into a tag specification's Tags
 	// (TagSpecifications[0].Tags), is the ResourceType of that
 	// specification, set when there are tags (launch-template).
@@ -165,26 +166,25 @@ func (e *entry) compile(t *table) error {
 			return fmt.Errorf("unmapped: %w", err)
 		}
 	}
-	if e.Entries != "" {
-		if _, ok := t.Sets[e.Entries]; !ok {
-			return fmt.Errorf("entries: no set %q", e.Entries)
-		}
-		if e.Parent == nil || e.AppendTo == nil {
-			return fmt.Errorf("entries needs parent and append_to")
-		}
-	}
 	if e.Parent != nil {
 		if e.Parent.Via == "" || len(e.Parent.Types) == 0 {
 			return fmt.Errorf("parent needs via and types")
 		}
 	}
-	if e.AppendTo != nil {
-		for v, list := range e.AppendTo.Values {
-			if !keyRE.MatchString(list) {
-				return fmt.Errorf("append_to %q: list %q is not a property name", v, list)
+	if e.Variants != nil {
+		if e.Variants.Attr == "" || len(e.Variants.Values) == 0 {
+			return fmt.Errorf("variants needs attr and values")
+		}
+		if e.Parent != nil || len(e.Attributes) > 0 {
+			return fmt.Errorf("an entry with variants has no parent or attributes of its own")
+		}
+		for _, v := range slices.Sorted(maps.Keys(e.Variants.Values)) {
+			ve := e.Variants.Values[v]
+			if ve == nil || ve.Variants != nil || ve.Parent != nil {
+				return fmt.Errorf("variant %q: an entry without variants or parent", v)
 			}
-			if st, ok := e.AppendTo.Standalone[v]; !ok || !cfnTypeRE.MatchString(st) {
-				return fmt.Errorf("append_to %q: no standalone CloudFormation type", v)
+			if err := ve.compile(t); err != nil {
+				return fmt.Errorf("variant %q: %w", v, err)
 			}
 		}
 	}
@@ -234,8 +234,8 @@ func compileRule(r attrRule) (compiledRule, error) {
 	if !transforms[r.Transform] {
 		return compiledRule{}, fmt.Errorf("%s: unknown transform %q", r.TF, r.Transform)
 	}
-	if (r.Transform == "tags" || r.Entries != "") && len(tf) != 1 {
-		return compiledRule{}, fmt.Errorf("%s: a tags or entries rule applies to a top-level attribute", r.TF)
+	if (r.Transform == "tags" || r.Entries != "" || r.Single) && len(tf) != 1 {
+		return compiledRule{}, fmt.Errorf("%s: a tags, entries or single rule applies to a top-level attribute", r.TF)
 	}
 	if r.ResourceType != "" {
 		if _, index := cfn[max(len(cfn)-2, 0)].(int); r.Transform != "tags" || len(cfn) < 2 || !index {

@@ -2,6 +2,7 @@ package tfmap
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -85,6 +86,12 @@ func TestMappedTypes(t *testing.T) {
 			"security_group_ingress": []any{map[string]any{"cidr_ipv_6": "::/0", "ip_protocol": "tcp", "from_port": int64(22), "to_port": int64(22)}}})},
 			"awscc_ec2_security_group.g", "AWS::EC2::SecurityGroup", map[string]any{"GroupDescription": "web",
 				"SecurityGroupIngress": []any{map[string]any{"CidrIpv6": "::/0", "IpProtocol": "tcp", "FromPort": int64(22), "ToPort": int64(22)}}}},
+		// awscc_ec2_security_group_ingress maps by name to the same shape
+		// as aws_vpc_security_group_ingress_rule.
+		{"awscc security group ingress", []Resource{res("awscc_ec2_security_group_ingress.ssh", "awscc_ec2_security_group_ingress", 1, map[string]any{
+			"group_id": "sg-0123", "ip_protocol": "tcp", "from_port": int64(22), "to_port": int64(22), "cidr_ipv_6": "::/0", "id": nil})},
+			"awscc_ec2_security_group_ingress.ssh", "AWS::EC2::SecurityGroupIngress", map[string]any{"GroupId": "sg-0123",
+				"IpProtocol": "tcp", "FromPort": int64(22), "ToPort": int64(22), "CidrIpv6": "::/0"}},
 		{"awscc unlisted type", []Resource{res("awscc_ec2_flow_log.f", "awscc_ec2_flow_log", 1, map[string]any{"flow_log_id": "x", "traffic_type": "ALL"})},
 			"awscc_ec2_flow_log.f", "AWS::EC2::FlowLog", map[string]any{"FlowLogId": "x", "TrafficType": "ALL"}},
 	}
@@ -102,29 +109,49 @@ func TestMappedTypes(t *testing.T) {
 	}
 }
 
+// Security group rules are resources of their own, as in CloudFormation:
+// a finding names the address the user wrote and points into its block.
 func TestSecurityGroups(t *testing.T) {
 	sg := res("aws_security_group.web", "aws_security_group", 1, map[string]any{
 		"name": "web", "ingress": []any{map[string]any{
 			"from_port": int64(22), "to_port": int64(22), "protocol": "tcp",
 			"cidr_blocks": []any{"10.0.0.0/8", "0.0.0.0/0"}, "ipv6_cidr_blocks": []any{"::/0"}, "security_groups": []any{}, "self": false,
-		}}})
+		}},
+		"egress": []any{map[string]any{"from_port": int64(5432), "to_port": int64(5432), "protocol": "tcp",
+			"security_groups": []any{"sg-db"}, "prefix_list_ids": []any{"pl-1"}}}})
 	sg.Ranges["ingress[0].cidr_blocks[1]"] = at(6, 30, 41)
 	sg.Ranges["ingress[0]"] = at(3, 3, 12)
+	groupRef := map[string]Ref{"security_group_id": {Address: "aws_security_group.web", Type: "aws_security_group", Attribute: "id"}}
 	rule := res("aws_security_group_rule.rdp", "aws_security_group_rule", 20, map[string]any{
 		"type": "ingress", "security_group_id": nil, "from_port": int64(3389), "to_port": int64(3389), "protocol": "tcp", "cidr_blocks": []any{"0.0.0.0/0"}})
-	rule.Refs = map[string]Ref{"security_group_id": {Address: "aws_security_group.web", Type: "aws_security_group", Attribute: "id"}}
+	rule.Refs = groupRef
 	rule.Ranges["cidr_blocks[0]"] = at(25, 18, 29)
-	vpc := res("aws_vpc_security_group_ingress_rule.ssh", "aws_vpc_security_group_ingress_rule", 30, map[string]any{
-		"security_group_id": nil, "ip_protocol": "tcp", "from_port": int64(443), "to_port": int64(443), "cidr_ipv4": "0.0.0.0/0"})
-	vpc.Refs = map[string]Ref{"security_group_id": {Address: "aws_security_group.web", Type: "aws_security_group", Attribute: "id"}}
+	many := res("aws_security_group_rule.many", "aws_security_group_rule", 60, map[string]any{
+		"type": "ingress", "security_group_id": "sg-0123", "from_port": int64(22), "to_port": int64(22), "protocol": "tcp",
+		"cidr_blocks": []any{"10.0.0.0/8", "0.0.0.0/0"}, "ipv6_cidr_blocks": []any{"::/0"}, "self": false})
+	many.Ranges["cidr_blocks[0]"] = at(64, 5, 17)
+	many.Ranges["cidr_blocks[1]"] = at(65, 5, 16)
+	many.Ranges["ipv6_cidr_blocks[0]"] = at(67, 24, 30)
+	vpc := res("aws_vpc_security_group_ingress_rule.ssh_v6", "aws_vpc_security_group_ingress_rule", 30, map[string]any{
+		"security_group_id": nil, "ip_protocol": "tcp", "from_port": int64(22), "to_port": int64(22), "cidr_ipv6": "::/0",
+		"tags": map[string]any{"Name": "ssh"}})
+	vpc.Refs = groupRef
+	vpc.Ranges["cidr_ipv6"] = at(35, 23, 29)
 	orphan := res("aws_vpc_security_group_ingress_rule.ext", "aws_vpc_security_group_ingress_rule", 40, map[string]any{
 		"security_group_id": "sg-0123", "ip_protocol": "-1", "cidr_ipv6": "::/0"})
 	egress := res("aws_security_group_rule.out", "aws_security_group_rule", 50, map[string]any{
-		"type": "egress", "security_group_id": nil, "from_port": int64(0), "to_port": int64(0), "protocol": "-1", "cidr_blocks": []any{"0.0.0.0/0"}})
-	egress.Refs = map[string]Ref{"security_group_id": {Address: "aws_security_group.web", Type: "aws_security_group", Attribute: "id"}}
+		"type": "egress", "security_group_id": nil, "from_port": int64(0), "to_port": int64(0), "protocol": "-1",
+		"source_security_group_id": "sg-peer", "prefix_list_ids": []any{"pl-1", "pl-2"}})
+	egress.Refs = groupRef
+	vpcOut := res("aws_vpc_security_group_egress_rule.s3", "aws_vpc_security_group_egress_rule", 70, map[string]any{
+		"security_group_id": nil, "ip_protocol": "tcp", "from_port": int64(443), "to_port": int64(443), "prefix_list_id": "pl-s3"})
+	vpcOut.Refs = groupRef
+	typeless := res("aws_security_group_rule.any", "aws_security_group_rule", 80, map[string]any{
+		"type": nil, "security_group_id": "sg-0123", "protocol": "-1", "cidr_blocks": []any{"0.0.0.0/0"}})
+	typeless.Unknown = map[string]string{"type": "var.direction has no value"}
 
-	out, notes := Map([]Resource{sg, rule, vpc, orphan, egress}, model.LayerTerraform)
-	if len(notes) != 0 {
+	out, notes := Map([]Resource{sg, rule, many, vpc, orphan, egress, vpcOut, typeless}, model.LayerTerraform)
+	if len(notes) != 1 || !strings.Contains(notes[0], "aws_security_group_rule.any: type is not known statically (var.direction has no value), so the rule is not checked") {
 		t.Errorf("notes %v", notes)
 	}
 	g := byAddress(t, out, "aws_security_group.web")
@@ -137,35 +164,107 @@ func TestSecurityGroups(t *testing.T) {
 			entry("CidrIp", "10.0.0.0/8", 22, 22, "tcp"),
 			entry("CidrIp", "0.0.0.0/0", 22, 22, "tcp"),
 			entry("CidrIpv6", "::/0", 22, 22, "tcp"),
-			entry("CidrIp", "0.0.0.0/0", 3389, 3389, "tcp"),
-			entry("CidrIp", "0.0.0.0/0", 443, 443, "tcp"),
 		},
-		"SecurityGroupEgress": []any{entry("CidrIp", "0.0.0.0/0", 0, 0, "-1")},
+		"SecurityGroupEgress": []any{
+			entry("DestinationSecurityGroupId", "sg-db", 5432, 5432, "tcp"),
+			entry("DestinationPrefixListId", "pl-1", 5432, 5432, "tcp"),
+		},
 	}
 	if d := cmp.Diff(want, g.Properties); d != "" {
-		t.Errorf("properties (-want +got):\n%s", d)
+		t.Errorf("group properties (-want +got):\n%s", d)
 	}
 	if got := g.Origin.Paths["SecurityGroupIngress[1].CidrIp"]; got != at(6, 30, 41) {
 		t.Errorf("inline CIDR range %+v", got)
 	}
-	if got := g.Origin.Paths["SecurityGroupIngress[3].CidrIp"]; got != at(25, 18, 29) {
-		t.Errorf("folded rule CIDR range %+v", got)
+	if got := g.Origin.Paths["SecurityGroupIngress[2]"]; got != at(3, 3, 12) {
+		t.Errorf("an entry points at its ingress block: %+v", got)
 	}
-	// An entry as a whole points at the block or resource it comes from.
-	for path, want := range map[string]model.Range{
-		"SecurityGroupIngress[2]": at(3, 3, 12), // the ingress block of the ::/0 entry
-		"SecurityGroupIngress[4]": vpc.NameRange,
-	} {
-		if got := g.Origin.Paths[path]; got != want {
-			t.Errorf("range of %s = %+v, want %+v", path, got, want)
+
+	ref := "${aws_security_group.web.id}"
+	groupID := model.Reference{Address: "aws_security_group.web", Type: "AWS::EC2::SecurityGroup", Attribute: "id"}
+	tests := []struct {
+		addr, typ string
+		props     map[string]any
+		ranges    map[string]model.Range
+	}{
+		{"aws_security_group_rule.rdp", "AWS::EC2::SecurityGroupIngress",
+			map[string]any{"GroupId": ref, "CidrIp": "0.0.0.0/0", "FromPort": int64(3389), "ToPort": int64(3389), "IpProtocol": "tcp"},
+			map[string]model.Range{"CidrIp": at(25, 18, 29)}},
+		// Several sources: a list each, so one resource keeps the address
+		// and a finding the element it is about.
+		{"aws_security_group_rule.many", "AWS::EC2::SecurityGroupIngress",
+			map[string]any{"GroupId": "sg-0123", "CidrIp": []any{"10.0.0.0/8", "0.0.0.0/0"}, "CidrIpv6": "::/0",
+				"FromPort": int64(22), "ToPort": int64(22), "IpProtocol": "tcp"},
+			map[string]model.Range{"CidrIp[1]": at(65, 5, 16), "CidrIpv6": at(67, 24, 30)}},
+		{"aws_vpc_security_group_ingress_rule.ssh_v6", "AWS::EC2::SecurityGroupIngress",
+			map[string]any{"GroupId": ref, "CidrIpv6": "::/0", "FromPort": int64(22), "ToPort": int64(22), "IpProtocol": "tcp",
+				"Tags": []any{map[string]any{"Key": "Name", "Value": "ssh"}}},
+			map[string]model.Range{"CidrIpv6": at(35, 23, 29)}},
+		{"aws_vpc_security_group_ingress_rule.ext", "AWS::EC2::SecurityGroupIngress",
+			map[string]any{"GroupId": "sg-0123", "CidrIpv6": "::/0", "IpProtocol": "-1"}, nil},
+		{"aws_security_group_rule.out", "AWS::EC2::SecurityGroupEgress",
+			map[string]any{"GroupId": ref, "DestinationSecurityGroupId": "sg-peer", "DestinationPrefixListId": []any{"pl-1", "pl-2"},
+				"FromPort": int64(0), "ToPort": int64(0), "IpProtocol": "-1"}, nil},
+		{"aws_vpc_security_group_egress_rule.s3", "AWS::EC2::SecurityGroupEgress",
+			map[string]any{"GroupId": ref, "DestinationPrefixListId": "pl-s3", "FromPort": int64(443), "ToPort": int64(443), "IpProtocol": "tcp"}, nil},
+	}
+	for _, tc := range tests {
+		r := byAddress(t, out, tc.addr)
+		if r.Type != tc.typ {
+			t.Errorf("%s: type %s, want %s", tc.addr, r.Type, tc.typ)
+		}
+		if d := cmp.Diff(tc.props, r.Properties); d != "" {
+			t.Errorf("%s: properties (-want +got):\n%s", tc.addr, d)
+		}
+		if tc.props["GroupId"] == ref {
+			if got := r.References["GroupId"]; got != groupID {
+				t.Errorf("%s: GroupId reference %+v", tc.addr, got)
+			}
+		}
+		for p, want := range tc.ranges {
+			if got := r.Origin.Paths[p]; got != want {
+				t.Errorf("%s: range of %s = %+v, want %+v", tc.addr, p, got, want)
+			}
 		}
 	}
-	o := byAddress(t, out, "aws_vpc_security_group_ingress_rule.ext")
-	if o.Type != "AWS::EC2::SecurityGroupIngress" {
-		t.Errorf("orphan type %s", o.Type)
+	seen := map[string]bool{}
+	for _, r := range out {
+		if seen[r.Address] {
+			t.Errorf("%s mapped twice", r.Address)
+		}
+		seen[r.Address] = true
 	}
-	if d := cmp.Diff(map[string]any{"CidrIpv6": "::/0", "IpProtocol": "-1", "GroupId": "sg-0123"}, o.Properties); d != "" {
-		t.Errorf("orphan (-want +got):\n%s", d)
+	if seen["aws_security_group_rule.any"] {
+		t.Errorf("a rule of unknown type is mapped")
+	}
+}
+
+// A security group rule in a plan changes itself, not its group.
+func TestSecurityGroupRuleChange(t *testing.T) {
+	sg := res("aws_security_group.web", "aws_security_group", 1, map[string]any{"name": "web"})
+	sg.Change = &model.Change{Action: model.ActionNone}
+	rule := res("aws_security_group_rule.ssh", "aws_security_group_rule", 10, map[string]any{
+		"type": "ingress", "security_group_id": "sg-1", "protocol": "tcp", "from_port": int64(22), "to_port": int64(22),
+		"cidr_blocks": []any{"0.0.0.0/0"}, "source_security_group_id": nil})
+	rule.Unknown = map[string]string{"source_security_group_id": "known only after apply"}
+	rule.Change = &model.Change{Action: model.ActionUpdate, ChangedPaths: []string{"cidr_blocks"},
+		Before: map[string]any{"type": "ingress", "security_group_id": "sg-1", "protocol": "tcp", "from_port": int64(22), "to_port": int64(22),
+			"cidr_blocks": []any{"10.0.0.0/8"}}}
+	out, notes := Map([]Resource{sg, rule}, model.LayerPlan)
+	if len(notes) != 0 {
+		t.Errorf("notes %v", notes)
+	}
+	if c := byAddress(t, out, "aws_security_group.web").Change; c.Action != model.ActionNone || len(c.ChangedPaths) != 0 {
+		t.Errorf("group change %+v", c)
+	}
+	r := byAddress(t, out, "aws_security_group_rule.ssh")
+	want := &model.Change{Action: model.ActionUpdate, ChangedPaths: []string{"CidrIp"},
+		Before: map[string]any{"GroupId": "sg-1", "IpProtocol": "tcp", "FromPort": int64(22), "ToPort": int64(22), "CidrIp": "10.0.0.0/8"}}
+	if d := cmp.Diff(want, r.Change); d != "" {
+		t.Errorf("change (-want +got):\n%s", d)
+	}
+	if len(r.UnknownPaths) != 0 {
+		t.Errorf("a computed source the configuration leaves out is not unknown: %v", r.UnknownPaths)
 	}
 }
 
@@ -245,7 +344,9 @@ func TestAWSCCNaming(t *testing.T) {
 	}
 	types := map[string]string{"awscc_s3_bucket": "AWS::S3::Bucket", "awscc_ec2_security_group": "AWS::EC2::SecurityGroup",
 		"awscc_kms_key": "AWS::KMS::Key", "awscc_rds_db_instance": "AWS::RDS::DBInstance", "awscc_iam_role": "AWS::IAM::Role",
-		"awscc_ec2_vpc": "AWS::EC2::VPC", "awscc_dynamodb_global_table": "AWS::DynamoDB::GlobalTable", "aws_s3_bucket_versioning": "AWS::S3::Bucket"}
+		"awscc_ec2_vpc": "AWS::EC2::VPC", "awscc_dynamodb_global_table": "AWS::DynamoDB::GlobalTable", "aws_s3_bucket_versioning": "AWS::S3::Bucket",
+		"aws_vpc_security_group_ingress_rule": "AWS::EC2::SecurityGroupIngress", "aws_vpc_security_group_egress_rule": "AWS::EC2::SecurityGroupEgress",
+		"awscc_ec2_security_group_ingress": "AWS::EC2::SecurityGroupIngress"}
 	for in, want := range types {
 		if got, ok := CloudFormationType(in); !ok || got != want {
 			t.Errorf("CloudFormationType(%s) = %s, %v; want %s", in, got, ok, want)

@@ -7,7 +7,11 @@
 #   servers). SSH, RDP and database ports open to the internet are the most
 #   exploited cloud misconfiguration. Checked on the SecurityGroupIngress
 #   entries of AWS::EC2::SecurityGroup and on standalone
-#   AWS::EC2::SecurityGroupIngress resources. A rule for all protocols
+#   AWS::EC2::SecurityGroupIngress resources (a Terraform
+#   aws_security_group_rule, aws_vpc_security_group_ingress_rule or
+#   awscc_ec2_security_group_ingress is one, with its own address; a
+#   Terraform rule with several CIDR blocks has them as a list, CidrIp[1]).
+#   A rule for all protocols
 #   (IpProtocol -1), for a protocol other than TCP and UDP (ICMP has no
 #   ports that could be allowed), or without a port range opens every port
 #   and fails.
@@ -70,11 +74,31 @@ deny contains f if {
 	f := lib.undecided(r, base, sprintf("Ingress rule %s of security group %s is not known statically, so it cannot be checked for public access here.", [base, r.address]))
 }
 
-deny contains f if {
+# sources[[r, base, key, path]] is every source range of an ingress rule
+# that can be open to anywhere: key is CidrIp or CidrIpv6, path where its
+# value is. A CloudFormation rule has one string; a Terraform
+# aws_security_group_rule with several cidr_blocks has a list, one path
+# per element (CidrIp[1]).
+sources contains [r, base, key, path] if {
 	some [r, base] in entries
 	not entry_unknown(r, base)
-	some key, cidr in anywhere
+	some key, _ in anywhere
 	path := join(base, key)
+	not is_array(lib.value(r, path))
+}
+
+sources contains [r, base, key, sprintf("%s[%d]", [p, i])] if {
+	some [r, base] in entries
+	not entry_unknown(r, base)
+	some key, _ in anywhere
+	p := join(base, key)
+	not lib.unknown(r, p)
+	some i, _ in lib.value(r, p)
+}
+
+deny contains f if {
+	some [r, base, key, path] in sources
+	cidr := anywhere[key]
 	not lib.unknown(r, path)
 	lib.value(r, path) == cidr
 	ports_verdict(r, base) == "open"
@@ -82,10 +106,8 @@ deny contains f if {
 }
 
 deny contains f if {
-	some [r, base] in entries
-	not entry_unknown(r, base)
-	some key, cidr in anywhere
-	path := join(base, key)
+	some [r, base, key, path] in sources
+	cidr := anywhere[key]
 	not lib.unknown(r, path)
 	lib.value(r, path) == cidr
 	ports_verdict(r, base) == "unknown"
@@ -93,10 +115,7 @@ deny contains f if {
 }
 
 deny contains f if {
-	some [r, base] in entries
-	not entry_unknown(r, base)
-	some key, _ in anywhere
-	path := join(base, key)
+	some [r, base, _, path] in sources
 	lib.unknown(r, path)
 	ports_verdict(r, base) != "allowed"
 	f := lib.undecided(r, path, sprintf("%s has a source range that is not known statically, so it cannot be checked for public access here.", [subject(r, base)]))

@@ -99,3 +99,36 @@ test_unknown_ingress_list_is_undecided if {
 	f := only(rule.deny) with input as {"resources": [r]}
 	f.status == "unknown"
 }
+
+# A Terraform aws_security_group_rule is a standalone ingress with the
+# address the user wrote; several cidr_blocks are a list.
+tf_rule(props, unknown) := {"address": "aws_security_group_rule.ssh", "type": "AWS::EC2::SecurityGroupIngress", "source_type": "aws_security_group_rule", "properties": object.union({"GroupId": "${aws_security_group.web.id}", "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22}, props), "unknown_paths": unknown, "references": {"GroupId": {"address": "aws_security_group.web", "type": "AWS::EC2::SecurityGroup", "attribute": "id"}}}
+
+test_terraform_rule_with_several_cidrs_fails_at_the_open_one if {
+	f := only(rule.deny) with input as {"resources": [tf_rule({"CidrIp": ["10.0.0.0/8", "0.0.0.0/0"], "CidrIpv6": "2001:db8::/32"}, [])]}
+	f.status == "fail"
+	f.resource == "aws_security_group_rule.ssh"
+	f.path == "CidrIp[1]"
+	f.message == "Security group ingress aws_security_group_rule.ssh allows ingress from 0.0.0.0/0 to tcp port 22; only ports [80, 443] may be open to the internet."
+}
+
+test_terraform_rule_ipv6_anywhere_fails if {
+	fs := rule.deny with input as {"resources": [tf_rule({"CidrIpv6": ["2001:db8::/32", "::/0"], "CidrIp": "0.0.0.0/0"}, [])]}
+	{f.path | some f in fs; f.status == "fail"} == {"CidrIp", "CidrIpv6[1]"}
+}
+
+test_terraform_rule_with_private_cidrs_passes if {
+	count(rule.deny) == 0 with input as {"resources": [tf_rule({"CidrIp": ["10.0.0.0/8", "192.168.0.0/16"]}, [])]}
+}
+
+test_terraform_rule_unknown_cidr_element_is_undecided if {
+	f := only(rule.deny) with input as {"resources": [tf_rule({"CidrIp": ["10.0.0.0/8", null]}, [{"path": "CidrIp[1]", "reason": "var.office_cidr has no value"}])]}
+	f.status == "unknown"
+	f.path == "CidrIp[1]"
+}
+
+test_terraform_rule_unknown_cidr_list_is_undecided if {
+	f := only(rule.deny) with input as {"resources": [tf_rule({"CidrIp": null}, [{"path": "CidrIp", "reason": "var.cidrs has no value"}])]}
+	f.status == "unknown"
+	f.path == "CidrIp"
+}

@@ -65,3 +65,14 @@ resource "aws_security_group_rule" "named" {
   to_port           = var.rules["https-443-tcp"][1]
   protocol          = var.rules["https-443-tcp"][2]
 }
+
+# Several private networks in one rule (a list in the model) pass.
+resource "aws_security_group_rule" "office" {
+  type              = "ingress"
+  security_group_id = aws_security_group.bastion.id
+  protocol          = "tcp"
+  from_port         = 22
+  to_port           = 22
+  cidr_blocks       = ["203.0.113.0/24", "198.51.100.0/24"]
+  ipv6_cidr_blocks  = ["2001:db8::/32"]
+}

@@ -24,3 +24,12 @@ resource "awscc_ec2_security_group" "web" {
     },
   ]
 }
+
+# The standalone CloudFormation resource, by name: the finding names it.
+resource "awscc_ec2_security_group_ingress" "ssh" {
+  group_id    = awscc_ec2_security_group.web.id
+  ip_protocol = "tcp"
+  from_port   = 22
+  to_port     = 22
+  cidr_ipv_6  = "::/0" # expect: sg-no-public-ingress awscc_ec2_security_group_ingress.ssh
+}

@@ -20,3 +20,11 @@ resource "awscc_ec2_security_group" "web" {
     },
   ]
 }
+
+resource "awscc_ec2_security_group_ingress" "https" {
+  group_id    = awscc_ec2_security_group.web.id
+  ip_protocol = "tcp"
+  from_port   = 443
+  to_port     = 443
+  cidr_ip     = "0.0.0.0/0"
+}
