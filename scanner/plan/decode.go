@@ -28,6 +28,15 @@ const (
 // that says what to do.
 type rawPlan tfjson.Plan
 
+// rawDoc adds the top-level fields of Terraform 1.8+ that tfjson does not
+// know (yet) to rawPlan; they decode in the same pass.
+type rawDoc struct {
+	rawPlan
+	// Errored is true when planning failed part-way: the plan is
+	// incomplete and must not be checked as if it were the whole change.
+	Errored bool `json:"errored"`
+}
+
 // decode checks the limits, decodes src strictly and validates the format
 // version. Errors are *model.Error with the line and column where known.
 func decode(x *lineIndex) (*tfjson.Plan, error) {
@@ -49,15 +58,18 @@ func decode(x *lineIndex) (*tfjson.Plan, error) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(src))
 	dec.UseNumber()
-	var rp rawPlan
-	if err := dec.Decode(&rp); err != nil {
+	var doc rawDoc
+	if err := dec.Decode(&doc); err != nil {
 		return nil, decodeError(x, err)
 	}
 	if rest := firstNonSpace(src[dec.InputOffset():]); rest >= 0 {
 		p := x.pos(int(dec.InputOffset()) + rest)
 		return nil, model.Errorf(x.file, p.Line, p.Column, "unexpected data after the plan's JSON object")
 	}
-	plan := (*tfjson.Plan)(&rp)
+	if doc.Errored {
+		return nil, model.Errorf(x.file, 0, 0, "the plan is incomplete: terraform plan failed part-way (\"errored\": true), so it does not hold every change; fix the errors terraform plan reported and run it again")
+	}
+	plan := (*tfjson.Plan)(&doc.rawPlan)
 	if err := checkVersion(x.file, plan); err != nil {
 		return nil, err
 	}

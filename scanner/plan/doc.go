@@ -14,6 +14,12 @@
 // value is, exactly, another resource's attribute (kms_master_key_id =
 // aws_kms_key.data.arn), it is recorded in Refs instead: a rule that only
 // needs to know what the value points at decides on it without an unknown.
+// An expression over such a value (sse_algorithm = aws_kms_key.k.key_id !=
+// "" ? "aws:kms" : "AES256") is unknown, not a reference. The plan's
+// configuration section lists only an expression's references, so
+// [LoadWithConfig] reads the .tf source to tell the two apart; [Load],
+// without it, takes a reference only for an attribute that holds an
+// identifier of another resource (a key id or ARN, a group id, a bucket).
 //
 // # Sensitive values
 //
@@ -34,6 +40,11 @@
 //
 // A plan has no source ranges of the .tf files; every resource points at
 // its resource_changes entry in the plan JSON (Range) and at the entry's
-// address (NameRange), so a finding still has a file:line. Mapping to the
-// .tf lines of the configuration is a later step.
+// address (NameRange), so a finding still has a file:line. [LoadWithConfig]
+// points the resources the configuration has at their .tf lines instead.
+//
+// # Incomplete plans
+//
+// A plan Terraform wrote after planning failed part-way ("errored": true)
+// is refused: it does not hold every change.
 package plan

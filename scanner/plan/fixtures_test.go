@@ -17,7 +17,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
-var fixtures = []string{"create", "update", "tags", "replace", "delete", "drift", "unknown", "module"}
+var fixtures = []string{"create", "update", "tags", "replace", "delete", "drift", "unknown", "module", "expr"}
 
 // TestFixturesDecodeStrictly checks the fixtures are what Terraform writes:
 // terraform-json decodes and validates them, and with unknown fields

@@ -40,7 +40,7 @@ func bigPlan(n int) []byte {
 			"type": "aws_s3_bucket", "name": name, "provider_name": "registry.terraform.io/hashicorp/aws",
 			"change": obj{
 				"actions": []any{"update"}, "before": before, "after": after,
-				"after_unknown": obj{"arn": true, "kms": true}, "before_sensitive": obj{}, "after_sensitive": obj{},
+				"after_unknown": obj{"arn": true, "kms_key_id": true}, "before_sensitive": obj{}, "after_sensitive": obj{},
 			},
 		})
 		c, _ := calls[mod].(obj)
@@ -53,8 +53,8 @@ func bigPlan(n int) []byte {
 			"address": "aws_s3_bucket." + name, "mode": "managed", "type": "aws_s3_bucket", "name": name,
 			"provider_config_key": "aws",
 			"expressions": obj{
-				"bucket": obj{"constant_value": name},
-				"kms":    obj{"references": []any{"aws_kms_key.k.arn", "aws_kms_key.k"}},
+				"bucket":     obj{"constant_value": name},
+				"kms_key_id": obj{"references": []any{"aws_kms_key.k.arn", "aws_kms_key.k"}},
 			},
 		})
 	}

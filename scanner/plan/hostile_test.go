@@ -100,10 +100,10 @@ func TestManyResourceChanges(t *testing.T) {
 	if last.Address != "module.m49.aws_s3_bucket.b4999" || last.Module != "module.m49" || last.Region != "eu-west-1" {
 		t.Errorf("last resource %s in %q region %q", last.Address, last.Module, last.Region)
 	}
-	if got := last.Change.ChangedPaths; strings.Join(got, ",") != "arn,kms,tags.n,tags.owner,versioning[0].enabled" {
+	if got := last.Change.ChangedPaths; strings.Join(got, ",") != "arn,kms_key_id,tags.n,tags.owner,versioning[0].enabled" {
 		t.Errorf("changed paths %q", got)
 	}
-	if ref := last.Refs["kms"]; ref.Address != "module.m49.aws_kms_key.k" || ref.Attribute != "arn" {
+	if ref := last.Refs["kms_key_id"]; ref.Address != "module.m49.aws_kms_key.k" || ref.Attribute != "arn" {
 		t.Errorf("ref %+v", ref)
 	}
 	lines := bytes.Split(src, []byte("\n"))

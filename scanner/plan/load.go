@@ -30,8 +30,20 @@ type Plan struct {
 
 // Load decodes a plan written by `terraform show -json PLANFILE`. file
 // names it in errors and origins. Errors are *model.Error, with the line
-// and column of JSON syntax errors.
+// and column of JSON syntax errors. Without the configuration's source,
+// what a value known only after apply is computed from is judged from the
+// plan alone (see [builder.reference]); [LoadWithConfig] reads the .tf
+// files as well.
 func Load(file string, src []byte) (*Plan, error) {
+	b, err := newBuilder(file, src)
+	if err != nil {
+		return nil, err
+	}
+	return b.build()
+}
+
+// newBuilder decodes a plan and indexes its configuration section.
+func newBuilder(file string, src []byte) (*builder, error) {
 	x := newLineIndex(file, src)
 	tp, err := decode(x)
 	if err != nil {
@@ -39,6 +51,8 @@ func Load(file string, src []byte) (*Plan, error) {
 	}
 	b := &builder{
 		file: file,
+		x:    x,
+		tp:   tp,
 		plan: &Plan{File: file, FormatVersion: tp.FormatVersion, TerraformVersion: tp.TerraformVersion},
 		cfg:  indexConfig(tp.Config),
 	}
@@ -53,12 +67,18 @@ func Load(file string, src []byte) (*Plan, error) {
 			b.rv.instances[rc.Address] = true
 		}
 	}
+	return b, nil
+}
+
+// build turns the decoded plan into the Plan.
+func (b *builder) build() (*Plan, error) {
+	tp, file := b.tp, b.file
 	var regionNotes []string
 	b.regions, regionNotes = b.cfg.regions(tp.Variables)
 	b.plan.Region = b.regions["aws"]
 	b.plan.Notes = append(b.plan.Notes, regionNotes...)
 
-	changeSpans, driftSpans := locateEntries(x)
+	changeSpans, driftSpans := locateEntries(b.x)
 	byAddr := map[string]int{}
 	for i, rc := range tp.ResourceChanges {
 		if rc == nil {
@@ -97,10 +117,15 @@ func Load(file string, src []byte) (*Plan, error) {
 // builder holds what building the resources of one plan shares.
 type builder struct {
 	file    string
+	x       *lineIndex
+	tp      *tfjson.Plan
 	plan    *Plan
 	cfg     *configIndex
 	rv      *resolver
 	regions map[string]string
+	// source holds the resources the HCL evaluator loaded from the
+	// configuration's .tf files, by address; nil without them.
+	source map[string]*tfmap.Resource
 }
 
 func (b *builder) notef(format string, args ...any) {
@@ -222,7 +247,7 @@ func (b *builder) unknowns(r *tfmap.Resource, conf *tfjson.ConfigResource, steps
 			if !set[path] {
 				return // only part of the value is unknown: not the reference itself
 			}
-			if ref, ok := b.rv.resolve(d.References, sc, 0); ok {
+			if ref, ok := b.reference(r.Address, path, d.References, sc); ok {
 				if r.Refs == nil {
 					r.Refs = map[string]tfmap.Ref{}
 				}

@@ -1,8 +1,10 @@
 package plan
 
 import (
+	"slices"
 	"strings"
 
+	"github.com/stackgate/stackgate/policies/model"
 	"github.com/stackgate/stackgate/scanner/tfmap"
 )
 
@@ -25,15 +27,15 @@ type resolver struct {
 }
 
 // resolve reports the resource attribute an expression with these
-// references stands for. The plan's configuration keeps only the list of
-// references, not the expression, so this is a judgement: the value is
-// taken to be the reference when it names exactly one resource (and
-// nothing else but each.key, each.value or count.index to pick the
-// instance). A module input variable is followed to the expression the
-// calling module passes. A value built from a resource attribute by a
-// template or function with no other input also passes this test; rules
-// only use a reference to learn what kind of thing a value points at, for
-// which such a value is no worse a guide.
+// references would stand for if it were a reference. The plan's
+// configuration keeps only the list of references, not the expression, so
+// this is only the first half of a judgement: the references name exactly
+// one resource (and nothing else but each.key, each.value or count.index
+// to pick the instance). A module input variable is followed to the
+// expression the calling module passes. A conditional or a function over
+// that one resource's attributes passes this test as well; the second
+// half ([builder.reference]) is the .tf source, or else the property the
+// value is for.
 func (rv *resolver) resolve(refs []string, sc refScope, hops int) (tfmap.Ref, bool) {
 	if hops > maxVarHops {
 		return tfmap.Ref{}, false
@@ -133,4 +135,103 @@ func describeRefs(refs []string) string {
 		}
 	}
 	return strings.Join(keep, ", ")
+}
+
+// reference decides whether the value at path of the resource at addr,
+// known only after apply and computed from refs (the plan configuration's
+// references list), is a reference to another resource that rules may
+// decide on, or a value that is unknown until apply.
+//
+// With the configuration's source, the HCL evaluator's judgement on the
+// expression decides (it records a reference only for a bare reference,
+// an index or splat of one selecting the instance, or such a reference
+// passed through a local, a module input or output, or the branch of a
+// conditional whose condition is known; never for an operator, a
+// function that transforms the value, or a template with literal text).
+// Its target is taken when the plan has that instance, else the plan's
+// own (which knows instance keys the evaluator may not); a target only
+// the evaluator finds (a data source, a local) is kept. When the source
+// has no judgement at path (the resource or the path is not there, or
+// the path is a literal list or object of references that the plan holds
+// as one unknown value), the plan alone judges.
+//
+// From the plan alone, the references list cannot tell
+// aws_kms_key.k.key_id from aws_kms_key.k.key_id != "" ? "aws:kms" :
+// "AES256". A reference is then taken for the value only where the
+// attribute holds an identifier of another resource (see refBearing):
+// there a conditional or function over one resource's attribute is still
+// a guide to what the value points at, while for an enum-like attribute
+// (sse_algorithm) the value is some function of the reference, not the
+// reference.
+func (b *builder) reference(addr, path string, refs []string, sc refScope) (tfmap.Ref, bool) {
+	planRef, planOK := b.rv.resolve(refs, sc, 0)
+	if src := b.source[addr]; src != nil {
+		if ref, isRef := src.Refs[path]; isRef {
+			if b.rv.instances[ref.Address] || !planOK {
+				return ref, true
+			}
+			return planRef, true
+		}
+		if judges(src, path) {
+			return tfmap.Ref{}, false
+		}
+	}
+	if !planOK || !refBearing(path) {
+		return tfmap.Ref{}, false
+	}
+	return planRef, true
+}
+
+// judges reports whether the evaluated configuration resource src says
+// what the value at path is, when it records no reference there: it
+// reaches path (a value or an unknown) and records no reference below it
+// (vpc_security_group_ids = [aws_security_group.web.id] has one at
+// vpc_security_group_ids[0], while the plan has the whole list unknown).
+func judges(src *tfmap.Resource, path string) bool {
+	for p := range src.Refs {
+		if strings.HasPrefix(p, path+"[") || strings.HasPrefix(p, path+".") {
+			return false
+		}
+	}
+	if _, ok := src.Unknown[path]; ok {
+		return true
+	}
+	_, ok := model.Lookup(src.Attrs, path)
+	return ok
+}
+
+// refBearingNames and refBearingSuffixes declare the provider attributes
+// that hold an identifier of another resource (a KMS key id or ARN, a
+// security group id, a subnet id, a bucket name, a role), by the name of
+// the attribute a path ends in. Only for these does a value computed from
+// one other resource stand for that resource when the .tf source is not
+// there to show the expression. The AWS provider names identifiers with
+// these suffixes (kms_master_key_id, kms_key_id, security_group_id,
+// vpc_security_group_ids, launch_template[0].id, policy_arn, ...); the
+// names are the few that carry none. Enum-like and free-form attributes
+// (sse_algorithm, status, protocol, description, tags) are not listed:
+// there a value over an unknown is unknown.
+var (
+	refBearingNames    = []string{"id", "arn", "bucket", "role", "security_groups"}
+	refBearingSuffixes = []string{"_id", "_ids", "_arn", "_arns"}
+)
+
+// refBearing reports whether path ends in an attribute that holds an
+// identifier of another resource (list indexes are skipped:
+// vpc_security_group_ids[0] is an element of vpc_security_group_ids).
+func refBearing(path string) bool {
+	segs := model.SplitPath(path)
+	name := ""
+	for i := len(segs) - 1; i >= 0 && name == ""; i-- {
+		name, _ = segs[i].(string)
+	}
+	if slices.Contains(refBearingNames, name) {
+		return true
+	}
+	for _, suf := range refBearingSuffixes {
+		if strings.HasSuffix(name, suf) {
+			return true
+		}
+	}
+	return false
 }
