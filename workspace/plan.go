@@ -40,7 +40,7 @@ func (w *Workspace) LoadPlan(ctx context.Context, file string, src []byte, opts 
 		return l, err
 	}
 	dir := opts.Dir
-	if dir == "" && terraform.IsModuleDir(filepath.Dir(file)) {
+	if dir == "" && terraform.IsModuleDir(nil, filepath.Dir(file)) {
 		dir = filepath.Dir(file)
 	}
 	if dir != "" {
@@ -48,7 +48,7 @@ func (w *Workspace) LoadPlan(ctx context.Context, file string, src []byte, opts 
 		if tfOpts.Env == nil {
 			tfOpts.Env = os.Environ()
 		}
-		mod, err := terraform.Load(dir, tfOpts)
+		mod, err := terraform.Load(ctx, dir, tfOpts)
 		if err != nil {
 			return l, err
 		}
