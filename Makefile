@@ -31,9 +31,20 @@ bench: ## engine and scan benchmarks
 bench-peers: ## stackgate vs tfsec and trivy on the real-world corpus (scripts/corpus.sh first)
 	scripts/bench-peers.sh
 
-fuzz: ## run each fuzz target for FUZZTIME (default 30s)
-	$(GO) test -run='^$$' -fuzz=FuzzLoad -fuzztime=$(or $(FUZZTIME),30s) ./scanner/cfn
-	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(or $(FUZZTIME),30s) ./config
+# fuzz finds the targets itself (every func FuzzX in a tracked or new
+# _test.go file), so a new one is run without editing this file. go test
+# -fuzz takes one target per run, anchored so FuzzLoad does not also
+# match FuzzLoadX.
+fuzz: ## run every fuzz target in the repository for FUZZTIME each (default 30s)
+	@set -e; \
+	files=$$(git ls-files -co --exclude-standard -- '*_test.go' | xargs grep -l '^func Fuzz' | sort); \
+	[ -n "$$files" ] || { echo "no fuzz targets found" >&2; exit 1; }; \
+	for f in $$files; do \
+	  for t in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "$$f"); do \
+	    echo "fuzz: $$t in ./$$(dirname "$$f") for $(or $(FUZZTIME),30s)"; \
+	    $(GO) test -run='^$$' -fuzz="^$$t\$$" -fuzztime=$(or $(FUZZTIME),30s) "./$$(dirname "$$f")"; \
+	  done; \
+	done
 
 rules-doc: build ## print the rule catalogue as Markdown (for the README)
 	./$(BIN) rules --format markdown
