@@ -4,16 +4,17 @@
 package scanner
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
+
+	"github.com/stackgate/stackgate/scanner/vfs"
 )
 
 // Kind is the kind of source a file holds.
@@ -45,6 +46,9 @@ type DiscoverOptions struct {
 	Exclude []string
 	// NoGitignore turns off .gitignore handling.
 	NoGitignore bool
+	// FS is the view of files discovery reads (nil: the disk). With an
+	// editor's overlay, a buffer not yet saved is found too.
+	FS vfs.FS
 }
 
 // skipDirs are never descended into: VCS metadata and tool caches.
@@ -74,10 +78,13 @@ func Discover(roots []string, opts DiscoverOptions) ([]Candidate, error) {
 			out = append(out, c)
 		}
 	}
+	if opts.FS == nil {
+		opts.FS = vfs.OS(DefaultMaxFileBytes)
+	}
 	for _, root := range roots {
-		st, err := os.Stat(root)
+		st, err := opts.FS.Stat(root)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", root, unwrapPathError(err))
+			return nil, fmt.Errorf("%s: %w", root, vfs.WithoutPath(err))
 		}
 		if !st.IsDir() {
 			add(Candidate{Path: filepath.Clean(root), Explicit: true})
@@ -91,7 +98,7 @@ func Discover(roots []string, opts DiscoverOptions) ([]Candidate, error) {
 	for d := range tfDirs {
 		dirs = append(dirs, d)
 	}
-	for _, d := range terraformRoots(dirs) {
+	for _, d := range terraformRoots(opts.FS, dirs) {
 		out = append(out, Candidate{Path: d, Kind: KindTerraform})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
@@ -103,39 +110,53 @@ func isTerraformFile(p string) bool {
 	return strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".tf.json")
 }
 
+// walk visits the files under root in lexical order, as filepath.WalkDir
+// does, through the FS view. Symbolic links to directories are not
+// followed (a link cycle cannot loop); linked files are candidates, read
+// through the link as the tools that deploy them do.
 func walk(root string, opts DiscoverOptions, add func(Candidate)) error {
 	var patterns []gitignore.Pattern
 	matcher := gitignore.NewMatcher(nil)
-	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return fmt.Errorf("%s: %w", p, unwrapPathError(err))
-		}
-		rel, _ := filepath.Rel(root, p)
+	var visit func(dir string) error
+	visit = func(dir string) error {
+		rel, _ := filepath.Rel(root, dir)
 		segs := splitPath(rel)
-		if d.IsDir() {
-			if p != root && (skipDirs[d.Name()] || excluded(opts.Exclude, root, p) || (len(segs) > 0 && matcher.Match(segs, true))) {
-				return filepath.SkipDir
+		if !opts.NoGitignore {
+			if ps := readGitignore(opts.FS, filepath.Join(dir, ".gitignore"), segs); len(ps) > 0 {
+				patterns = append(patterns, ps...)
+				matcher = gitignore.NewMatcher(patterns)
 			}
-			if !opts.NoGitignore {
-				if ps := readGitignore(filepath.Join(p, ".gitignore"), segs); len(ps) > 0 {
-					patterns = append(patterns, ps...)
-					matcher = gitignore.NewMatcher(patterns)
+		}
+		entries, err := opts.FS.ReadDir(dir)
+		if err != nil {
+			return fmt.Errorf("%s: %w", dir, vfs.WithoutPath(err))
+		}
+		for _, e := range entries {
+			p := filepath.Join(dir, e.Name())
+			segs := append(slices.Clip(segs), e.Name())
+			if e.IsDir() {
+				if skipDirs[e.Name()] || excluded(opts.Exclude, root, p) || matcher.Match(segs, true) {
+					continue
 				}
+				if err := visit(p); err != nil {
+					return err
+				}
+				continue
 			}
-			return nil
+			if !(templateExts[strings.ToLower(filepath.Ext(p))] || isTerraformFile(p)) || excluded(opts.Exclude, root, p) || matcher.Match(segs, false) {
+				continue
+			}
+			add(Candidate{Path: p})
 		}
-		if !(templateExts[strings.ToLower(filepath.Ext(p))] || isTerraformFile(p)) || excluded(opts.Exclude, root, p) || matcher.Match(segs, false) {
-			return nil
-		}
-		add(Candidate{Path: p})
 		return nil
-	})
+	}
+	return visit(root)
 }
 
 // readGitignore parses a .gitignore file; patterns are scoped to its
 // directory (domain), as git scopes them.
-func readGitignore(file string, domain []string) []gitignore.Pattern {
-	data, err := os.ReadFile(file)
+func readGitignore(fsys vfs.FS, file string, domain []string) []gitignore.Pattern {
+	data, err := fsys.ReadFile(file)
 	if err != nil {
 		return nil
 	}
@@ -178,13 +199,4 @@ func splitPath(rel string) []string {
 		return nil
 	}
 	return strings.Split(filepath.ToSlash(rel), "/")
-}
-
-// unwrapPathError drops the path from an fs error: callers print it once.
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

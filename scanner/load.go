@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"sync/atomic"
 
 	"github.com/stackgate/stackgate/internal/parallel"
@@ -14,6 +13,7 @@ import (
 	"github.com/stackgate/stackgate/scanner/cfn"
 	"github.com/stackgate/stackgate/scanner/suppress"
 	"github.com/stackgate/stackgate/scanner/terraform"
+	"github.com/stackgate/stackgate/scanner/vfs"
 )
 
 // DefaultMaxFileBytes bounds the size of a source file; larger files are
@@ -28,6 +28,9 @@ type LoadOptions struct {
 	Workers int
 	// Progress, if set, is called after each file with the count so far.
 	Progress func(done, total int)
+	// FS is the view of files the loaders read (nil: the disk). The
+	// Terraform loader uses it too unless its own options set one.
+	FS vfs.FS
 }
 
 // Loaded is one loaded source file.
@@ -64,7 +67,7 @@ func Load(ctx context.Context, cands []Candidate, opts LoadOptions) []Loaded {
 		if err := ctx.Err(); err != nil {
 			out[i] = Loaded{File: cands[i].Path, Err: err}
 		} else {
-			out[i] = loadOne(cands[i], opts)
+			out[i] = loadOne(ctx, cands[i], opts)
 		}
 		if opts.Progress != nil {
 			opts.Progress(int(done.Add(1)), len(cands))
@@ -73,27 +76,31 @@ func Load(ctx context.Context, cands []Candidate, opts LoadOptions) []Loaded {
 	return out
 }
 
-func loadOne(c Candidate, opts LoadOptions) Loaded {
+func loadOne(ctx context.Context, c Candidate, opts LoadOptions) Loaded {
 	l := Loaded{File: c.Path}
 	if c.Kind == KindTerraform {
-		return loadTerraform(c, opts)
+		return loadTerraform(ctx, c, opts)
 	}
 	limit := opts.CloudFormation.MaxBytes
 	if limit <= 0 {
 		limit = DefaultMaxFileBytes
 	}
-	st, err := os.Stat(c.Path)
+	fsys := opts.FS
+	if fsys == nil {
+		fsys = vfs.OS(limit)
+	}
+	st, err := fsys.Stat(c.Path)
 	if err != nil {
-		l.Err = fmt.Errorf("%s: %w", c.Path, unwrapPathError(err))
+		l.Err = fmt.Errorf("%s: %w", c.Path, vfs.WithoutPath(err))
 		return l
 	}
 	if st.Size() > limit {
 		l.Err = model.Errorf(c.Path, 0, 0, "file is %d bytes, over the %d byte limit for a template (CloudFormation itself accepts at most 1 MB)", st.Size(), limit)
 		return l
 	}
-	src, err := os.ReadFile(c.Path)
+	src, err := fsys.ReadFile(c.Path)
 	if err != nil {
-		l.Err = fmt.Errorf("%s: %w", c.Path, unwrapPathError(err))
+		l.Err = fmt.Errorf("%s: %w", c.Path, vfs.WithoutPath(err))
 		return l
 	}
 	l.Sources = map[string][]byte{c.Path: src}

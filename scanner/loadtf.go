@@ -15,16 +15,19 @@ import (
 
 // loadTerraform evaluates a Terraform root module (with its local and
 // downloaded modules) and maps its resources into the model.
-func loadTerraform(c Candidate, opts LoadOptions) Loaded {
+func loadTerraform(ctx context.Context, c Candidate, opts LoadOptions) Loaded {
 	l := Loaded{File: c.Path, Kind: KindTerraform}
 	tfOpts := opts.Terraform
 	if tfOpts.Env == nil {
 		tfOpts.Env = os.Environ()
 	}
+	if tfOpts.FS == nil {
+		tfOpts.FS = opts.FS
+	}
 	// TODO: pass scanner.Load's context through loadOne, so that a
 	// cancelled scan stops inside a module too; until then a cancelled
 	// scan stops between files.
-	mod, err := terraform.Load(context.TODO(), c.Path, tfOpts)
+	mod, err := terraform.Load(ctx, c.Path, tfOpts)
 	if err != nil {
 		l.Err = err
 		return l

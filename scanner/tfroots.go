@@ -6,6 +6,7 @@ import (
 
 	"github.com/stackgate/stackgate/internal/parallel"
 	"github.com/stackgate/stackgate/scanner/terraform"
+	"github.com/stackgate/stackgate/scanner/vfs"
 )
 
 // terraformRoots picks the root modules among directories holding .tf
@@ -16,10 +17,10 @@ import (
 //
 // The directories are read in parallel; the files parsed here stay in the
 // Terraform loader's parse cache, so the load that follows reuses them.
-func terraformRoots(dirs []string) []string {
+func terraformRoots(fsys vfs.FS, dirs []string) []string {
 	sources := make([][]string, len(dirs))
 	parallel.For(len(dirs), 0, func(i int) {
-		sources[i] = terraform.LocalModuleSources(nil, dirs[i])
+		sources[i] = terraform.LocalModuleSources(fsys, dirs[i])
 	})
 	called := map[string]bool{}
 	for i, dir := range dirs {

@@ -2,10 +2,13 @@ package workspace
 
 import (
 	"context"
+	"maps"
+	"path/filepath"
 
 	"github.com/stackgate/stackgate/scanner"
 	"github.com/stackgate/stackgate/scanner/cfn"
 	"github.com/stackgate/stackgate/scanner/terraform"
+	"github.com/stackgate/stackgate/scanner/vfs"
 )
 
 // LoadOptions say how sources are found and evaluated.
@@ -24,6 +27,20 @@ type LoadOptions struct {
 	Workers int
 	// Progress, if set, is called after each loaded file.
 	Progress func(done, total int)
+	// Overlay holds file contents that replace or add to the files on
+	// disk, by path: an editor's unsaved buffers. Discovery, templates,
+	// Terraform configuration, variables files, modules and what file
+	// functions read all see them.
+	Overlay map[string][]byte
+}
+
+// fs is the view of files the options describe.
+func (o LoadOptions) fs() vfs.FS {
+	disk := vfs.OS(scanner.DefaultMaxFileBytes)
+	if len(o.Overlay) == 0 {
+		return disk
+	}
+	return vfs.WithOverlay(disk, o.Overlay)
 }
 
 // LoadPaths finds the templates and Terraform root modules under paths
@@ -32,9 +49,13 @@ type LoadOptions struct {
 // unit with Err set, so that one broken file does not hide the others; the
 // error returned is for paths that cannot be walked at all.
 func (w *Workspace) LoadPaths(ctx context.Context, paths []string, opts LoadOptions) ([]scanner.Loaded, error) {
+	fsys := opts.fs()
 	excludes := append(append([]string(nil), opts.Exclude...), w.Excludes...)
-	cands, err := scanner.Discover(paths, scanner.DiscoverOptions{Exclude: excludes, NoGitignore: opts.NoGitignore})
+	cands, err := scanner.Discover(paths, scanner.DiscoverOptions{Exclude: excludes, NoGitignore: opts.NoGitignore, FS: fsys})
 	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	return scanner.Load(ctx, cands, scanner.LoadOptions{
@@ -42,5 +63,22 @@ func (w *Workspace) LoadPaths(ctx context.Context, paths []string, opts LoadOpti
 		Terraform:      opts.Terraform,
 		Workers:        opts.Workers,
 		Progress:       opts.Progress,
+		FS:             fsys,
 	}), nil
+}
+
+// LoadBytes loads one file from its content (name says where it is, for
+// messages, for the environment and, for Terraform, for the module it
+// belongs to: the rest of that module comes from disk or opts.Overlay).
+// The content need not be saved anywhere.
+func (w *Workspace) LoadBytes(ctx context.Context, name string, src []byte, opts LoadOptions) ([]scanner.Loaded, error) {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return nil, err
+	}
+	overlay := make(map[string][]byte, len(opts.Overlay)+1)
+	maps.Copy(overlay, opts.Overlay)
+	overlay[abs] = src
+	opts.Overlay = overlay
+	return w.LoadPaths(ctx, []string{name}, opts)
 }

@@ -2,20 +2,19 @@ package conformance
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/stackgate/stackgate/policies"
 	"github.com/stackgate/stackgate/policies/model"
+	"github.com/stackgate/stackgate/scanner"
 	"github.com/stackgate/stackgate/scanner/cfn"
-	"github.com/stackgate/stackgate/scanner/plan"
-	"github.com/stackgate/stackgate/scanner/terraform"
-	"github.com/stackgate/stackgate/scanner/tfmap"
+	"github.com/stackgate/stackgate/workspace"
 )
 
 var fixture = filepath.Join("..", "..", "testdata", "conformance")
@@ -27,68 +26,83 @@ const (
 	formAWSCC
 )
 
-// loader loads one form of the fixture into model resources.
-type loader struct {
-	name string
-	form int
-	load func(t *testing.T) []model.Resource
+// checker checks one form of the fixture through the front door, as the
+// CLI does, and returns every decided finding.
+type checker struct {
+	name  string
+	form  int
+	check func(t *testing.T, ws *workspace.Workspace) []model.Finding
 }
 
-func loadCloudFormation(t *testing.T) []model.Resource {
-	file := filepath.Join(fixture, "cloudformation", "template.yaml")
-	src, err := os.ReadFile(file)
+func run(t *testing.T, ws *workspace.Workspace, units []scanner.Loaded, c model.Context) []model.Finding {
+	t.Helper()
+	res, err := ws.Check(context.Background(), units, workspace.CheckOptions{Layer: model.RuleLayerCI, Context: c})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tpl, err := cfn.Load(file, src, cfn.Options{})
-	if err != nil {
-		t.Fatal(err)
+	if len(res.Errors) > 0 {
+		t.Fatalf("errors: %v", res.Errors)
 	}
-	return tpl.Resources
+	for _, n := range res.Notes {
+		t.Logf("note: %s", n)
+	}
+	return res.Findings
 }
 
-// loadTerraform evaluates one of the Terraform forms and maps it.
-func loadTerraform(dir string) func(t *testing.T) []model.Resource {
-	return func(t *testing.T) []model.Resource {
-		mod, err := terraform.Load(t.Context(), filepath.Join(fixture, dir), terraform.Options{})
+// checkCloudFormation checks each template in the region deploy.yaml says
+// its stack is deployed to (a stack's region is chosen at deployment).
+func checkCloudFormation(t *testing.T, ws *workspace.Workspace) []model.Finding {
+	var regions map[string]string
+	readYAML(t, filepath.Join("cloudformation", "deploy.yaml"), &regions)
+	var all []model.Finding
+	for _, name := range slices.Sorted(maps.Keys(regions)) {
+		file := filepath.Join(fixture, "cloudformation", name)
+		units, err := ws.LoadPaths(context.Background(), []string{file}, workspace.LoadOptions{CloudFormation: cfn.Options{Region: regions[name]}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		rs, notes := tfmap.Map(mod.Resources, model.LayerTerraform)
-		for _, n := range notes {
-			t.Logf("note: %s", n)
+		all = append(all, run(t, ws, units, model.Context{Region: regions[name]})...)
+	}
+	return all
+}
+
+// checkTerraform evaluates one of the Terraform forms as `stackgate scan`.
+func checkTerraform(dir string) func(t *testing.T, ws *workspace.Workspace) []model.Finding {
+	return func(t *testing.T, ws *workspace.Workspace) []model.Finding {
+		units, err := ws.LoadPaths(context.Background(), []string{filepath.Join(fixture, dir)}, workspace.LoadOptions{})
+		if err != nil {
+			t.Fatal(err)
 		}
-		return rs
+		return run(t, ws, units, model.Context{})
 	}
 }
 
-// loadPlan loads the genuine plan of the aws form, with the configuration's
-// source ranges, as `stackgate plan` does.
-func loadPlan(t *testing.T) []model.Resource {
+// checkPlan checks the genuine plan of the aws form with its configuration,
+// as `stackgate plan --dir terraform-aws` does.
+func checkPlan(t *testing.T, ws *workspace.Workspace) []model.Finding {
 	file := filepath.Join(fixture, "plan", "plan.json")
 	src, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := plan.Load(file, src)
+	unit, err := ws.LoadPlan(context.Background(), file, src, workspace.PlanOptions{Dir: filepath.Join(fixture, "terraform-aws")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range p.Resources {
+	for _, r := range unit.Resources {
 		if r.Change == nil || r.Change.Action != model.ActionCreate {
 			t.Errorf("%s: the fixture plan creates everything, got %+v", r.Address, r.Change)
 		}
 	}
-	rs, _ := tfmap.Map(p.Resources, model.LayerPlan)
-	return rs
+	return run(t, ws, []scanner.Loaded{unit}, model.Context{})
 }
 
-// loaders lists every form.
-var loaders = []loader{
-	{"cloudformation", formCloudFormation, loadCloudFormation},
-	{"terraform-aws", formAWS, loadTerraform("terraform-aws")},
-	{"terraform-awscc", formAWSCC, loadTerraform("terraform-awscc")},
-	{"plan", formAWS, loadPlan},
+// checkers lists every form.
+var checkers = []checker{
+	{"cloudformation", formCloudFormation, checkCloudFormation},
+	{"terraform-aws", formAWS, checkTerraform("terraform-aws")},
+	{"terraform-awscc", formAWSCC, checkTerraform("terraform-awscc")},
+	{"plan", formAWS, checkPlan},
 }
 
 func readYAML(t *testing.T, name string, v any) {
@@ -102,63 +116,54 @@ func readYAML(t *testing.T, name string, v any) {
 	}
 }
 
-func TestSameFindingsInEveryForm(t *testing.T) {
+// status is a finding's status, or "waived" when a suppression covers it.
+func status(f model.Finding) string {
+	if f.Waived != nil {
+		return "waived"
+	}
+	return f.Status
+}
+
+func TestSameVerdictInEveryForm(t *testing.T) {
 	var names map[string][]string
 	readYAML(t, "names.yaml", &names)
-	var expected [][2]string
+	var expected [][3]string
 	readYAML(t, "expected.yaml", &expected)
 	want := make([]string, len(expected))
 	for i, e := range expected {
-		want[i] = e[0] + " " + e[1]
+		want[i] = e[0] + " " + e[1] + " " + e[2]
 	}
-	sort.Strings(want)
+	slices.Sort(want)
 
-	engine, err := policies.New()
+	ws, err := workspace.Open(workspace.Options{ConfigFile: filepath.Join(fixture, "stackgate.yaml")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, l := range loaders {
-		t.Run(l.name, func(t *testing.T) {
+	for _, c := range checkers {
+		t.Run(c.name, func(t *testing.T) {
 			key := map[string]string{}
 			for k, cols := range names {
-				key[cols[l.form]] = k
-			}
-			resources := l.load(t)
-			findings, err := engine.Evaluate(context.Background(), &model.Document{Resources: resources})
-			if err != nil {
-				t.Fatal(err)
+				key[cols[c.form]] = k
 			}
 			var got []string
-			for _, f := range findings {
+			for _, f := range c.check(t, ws) {
 				k, ok := key[f.Resource]
 				if !ok {
 					k = "unnamed:" + f.Resource
 				}
-				got = append(got, f.Rule+" "+k)
-				if f.Status != model.StatusFail {
-					t.Errorf("%s %s: status %s; every value in the fixture is known", f.Rule, f.Resource, f.Status)
-				}
+				got = append(got, f.Rule+" "+k+" "+status(f))
 				if f.Line == 0 {
 					t.Errorf("%s %s has no line", f.Rule, f.Resource)
 				}
+				if f.Status == model.StatusUnknown && f.UnknownReason == "" {
+					t.Errorf("%s %s: unknown without a reason: %s", f.Rule, f.Resource, f.Message)
+				}
 			}
-			sort.Strings(got)
-			got = dedupe(got)
+			slices.Sort(got)
+			got = slices.Compact(got)
 			if d := cmp.Diff(want, got); d != "" {
-				t.Errorf("(rule, resource) findings differ from expected.yaml (-want +got):\n%s", d)
+				t.Errorf("(rule, resource, status) findings differ from expected.yaml (-want +got):\n%s", d)
 			}
 		})
 	}
-}
-
-// dedupe drops repeated (rule, resource) pairs: a rule may report several
-// paths of one resource (two public CIDRs), which counts once here.
-func dedupe(s []string) []string {
-	out := s[:0]
-	for i, v := range s {
-		if i == 0 || v != s[i-1] {
-			out = append(out, v)
-		}
-	}
-	return out
 }

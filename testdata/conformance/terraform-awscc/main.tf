@@ -1,5 +1,5 @@
-# Conformance fixture (same infrastructure as ../cloudformation/template.yaml),
-# written with the awscc provider (Cloud Control API).
+# Conformance fixture (same infrastructure as ../cloudformation/template.yaml
+# and replica.yaml), written with the awscc provider (Cloud Control API).
 terraform {
   required_providers {
     awscc = {
@@ -12,19 +12,33 @@ provider "awscc" {
   region = "eu-west-1"
 }
 
+provider "awscc" {
+  alias  = "us"
+  region = "us-east-1"
+}
+
 variable "environment" {
   type    = string
   default = "staging"
 }
 
+locals {
+  tags = [{
+    key   = "data-classification"
+    value = "internal"
+  }]
+}
+
 resource "awscc_kms_key" "data" {
   description         = "data key"
   enable_key_rotation = true
+  tags                = local.tags
 }
 
 resource "awscc_kms_key" "legacy" {
   description         = "legacy key"
   enable_key_rotation = false
+  tags                = local.tags
 }
 
 resource "awscc_s3_bucket" "data" {
@@ -33,7 +47,7 @@ resource "awscc_s3_bucket" "data" {
     server_side_encryption_configuration = [{
       server_side_encryption_by_default = {
         sse_algorithm     = "aws:kms"
-        kms_master_key_id = awscc_kms_key.data.arn
+        kms_master_key_id = awscc_kms_key.data.key_id
       }
     }]
   }
@@ -46,6 +60,7 @@ resource "awscc_s3_bucket" "data" {
     ignore_public_acls      = true
     restrict_public_buckets = true
   }
+  tags = local.tags
 }
 
 resource "awscc_s3_bucket" "logs" {
@@ -58,6 +73,7 @@ resource "awscc_s3_bucket" "logs" {
     }]
   }
   versioning_configuration = {
+    # stackgate:ignore s3-versioning access logs are re-delivered, never edited
     status = "Suspended"
   }
   public_access_block_configuration = {
@@ -66,6 +82,53 @@ resource "awscc_s3_bucket" "logs" {
     ignore_public_acls      = true
     restrict_public_buckets = true
   }
+  tags = [{
+    key   = "data-classification"
+    value = "secret"
+  }]
+}
+
+resource "awscc_s3_bucket" "sandbox" {
+  bucket_name = "conformance-sandbox-${var.environment}"
+  bucket_encryption = {
+    server_side_encryption_configuration = [{
+      server_side_encryption_by_default = {
+        sse_algorithm = awscc_kms_key.data.key_id != "" ? "aws:kms" : "AES256"
+      }
+    }]
+  }
+  versioning_configuration = {
+    status = "Enabled"
+  }
+  public_access_block_configuration = {
+    block_public_acls       = true
+    block_public_policy     = true
+    ignore_public_acls      = true
+    restrict_public_buckets = true
+  }
+  tags = local.tags
+}
+
+resource "awscc_s3_bucket" "replica" {
+  provider    = awscc.us
+  bucket_name = "conformance-replica"
+  bucket_encryption = {
+    server_side_encryption_configuration = [{
+      server_side_encryption_by_default = {
+        sse_algorithm = "aws:kms"
+      }
+    }]
+  }
+  versioning_configuration = {
+    status = "Enabled"
+  }
+  public_access_block_configuration = {
+    block_public_acls       = true
+    block_public_policy     = true
+    ignore_public_acls      = true
+    restrict_public_buckets = true
+  }
+  tags = local.tags
 }
 
 resource "awscc_ec2_security_group" "web" {
@@ -84,6 +147,15 @@ resource "awscc_ec2_security_group" "web" {
       cidr_ip     = "0.0.0.0/0"
     },
   ]
+  tags = local.tags
+}
+
+resource "awscc_ec2_security_group_ingress" "ssh_v6" {
+  group_id    = awscc_ec2_security_group.web.group_id
+  ip_protocol = "tcp"
+  from_port   = 22
+  to_port     = 22
+  cidr_ipv_6  = "::/0"
 }
 
 resource "awscc_ec2_launch_template" "app" {
@@ -94,4 +166,8 @@ resource "awscc_ec2_launch_template" "app" {
       http_tokens = "optional"
     }
   }
+  tag_specifications = [{
+    resource_type = "launch-template"
+    tags          = local.tags
+  }]
 }
