@@ -24,9 +24,6 @@ func loadTerraform(ctx context.Context, c Candidate, opts LoadOptions) Loaded {
 	if tfOpts.FS == nil {
 		tfOpts.FS = opts.FS
 	}
-	// TODO: pass scanner.Load's context through loadOne, so that a
-	// cancelled scan stops inside a module too; until then a cancelled
-	// scan stops between files.
 	mod, err := terraform.Load(ctx, c.Path, tfOpts)
 	if err != nil {
 		l.Err = err

@@ -191,7 +191,7 @@ func (m *modInst) region(rc *resourceConfig) providerRegion {
 	if p, _, _ := strings.Cut(key, "."); !set && (p == "aws" || p == "awscc") {
 		for _, name := range []string{"AWS_DEFAULT_REGION=", "AWS_REGION="} {
 			for _, kv := range m.l.opts.Env {
-				if v, ok := cutPrefix(kv, name); ok && v != "" {
+				if v, ok := strings.CutPrefix(kv, name); ok && v != "" {
 					pr.region = v
 				}
 			}
@@ -240,7 +240,7 @@ func (m *modInst) evalDefaultTags(expr hcl.Expression) *tfmap.DefaultTags {
 	for _, p := range sensitive {
 		// the model has no place for a sensitive value outside the
 		// resource; it stays unknown so it is never printed
-		if k, ok := cutPrefix(p, "tags."); ok {
+		if k, ok := strings.CutPrefix(p, "tags."); ok {
 			unknown["tags."+k] = "default tag " + k + " is sensitive"
 		} else {
 			unknown["tags"] = "default_tags is sensitive"

@@ -106,12 +106,6 @@ func canceled(dir string, err error) error {
 	return fmt.Errorf("%s: loading stopped: %w", dir, err)
 }
 
-// cutPrefix is strings.CutPrefix, kept only until collect.go (another
-// change is editing it) calls strings.CutPrefix.
-//
-// Deprecated: use strings.CutPrefix.
-func cutPrefix(s, p string) (string, bool) { return strings.CutPrefix(s, p) }
-
 // addErr records a problem; past maxErrors the rest are dropped.
 func (l *loader) addErr(err error) {
 	if len(l.errs) >= maxErrors {
