@@ -5,13 +5,16 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 PKGS    := ./...
 
-.PHONY: build test lint vet fmt-check demo bench bench-peers fuzz rules-doc readme clean
+.PHONY: build test check-files lint vet fmt-check demo bench bench-peers fuzz rules-doc readme clean
 
 build: ## build bin/stackgate
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/stackgate
 
 test: vet fmt-check ## the test command CI runs: go vet, gofmt check, go test -race
 	$(GO) test -race -count=1 $(PKGS)
+
+check-files: ## fail on tracked executables and on files over 1 MiB not listed in .ci/large-files
+	scripts/check-tracked-files.sh
 
 lint: vet fmt-check
 
