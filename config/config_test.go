@@ -28,7 +28,7 @@ func mustLoad(t *testing.T, name, dir string) *Config {
 }
 
 func TestForPath(t *testing.T) {
-	repo := filepath.FromSlash("/work/repo")
+	repo := filepath.FromSlash("/repo")
 	if filepath.VolumeName(os.TempDir()) != "" {
 		repo = filepath.Join(filepath.VolumeName(os.TempDir())+`\`, "repo")
 	}

@@ -5,11 +5,17 @@
 #   scripts/corpus.sh [MIRROR_DIR]
 #   bin/stackgate scan corpus/
 #
-# Sources, in order: a local mirror directory holding <owner>+<name>/repo
-# git directories (as this project's tooling fetches them), else GitHub.
+# Each module is cloned from a local mirror when one is given - the
+# MIRROR_DIR argument, else $CORPUS_MIRROR - holding <owner>+<name>/repo git
+# directories; a module missing there, or every module when no mirror is
+# given, comes from GitHub.
 set -euo pipefail
+mirror="${1:-${CORPUS_MIRROR:-}}"
+if [ -n "$mirror" ]; then
+  [ -d "$mirror" ] || { echo "mirror $mirror is not a directory" >&2; exit 2; }
+  mirror="$(cd "$mirror" && pwd)" # before the cd below
+fi
 cd "$(dirname "$0")/.."
-mirror="${1:-/work/.mirror}"
 repos=(
   terraform-aws-modules/terraform-aws-s3-bucket
   terraform-aws-modules/terraform-aws-vpc
@@ -20,8 +26,8 @@ for repo in "${repos[@]}"; do
   name="${repo#*/}"
   dest="corpus/$name"
   [ -d "$dest" ] && { echo "$dest exists"; continue; }
-  src="$mirror/${repo/\//+}/repo"
-  if [ -d "$src" ]; then
+  src="${mirror:+$mirror/${repo/\//+}/repo}"
+  if [ -n "$src" ] && [ -d "$src" ]; then
     git clone --quiet "$src" "$dest"
   else
     git clone --quiet --depth 1 "https://github.com/$repo.git" "$dest"
