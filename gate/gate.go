@@ -89,15 +89,28 @@ func (g *Gate) Rules() []model.Rule {
 	return append(g.Engine.Rules(), WaiverExpiredRule)
 }
 
-// Environment returns the environment a unit is evaluated in.
+// Environment returns the environment a unit is evaluated in: the one
+// --env names; at deployment, the one the target account selects
+// (match.accounts, OUs, tags); in the editor and CI, the one the unit's
+// path selects (match.paths).
 func (g *Gate) Environment(u Unit) (*config.Environment, error) {
 	switch {
 	case g.EnvName != "":
 		return g.Config.Environment(g.EnvName)
-	case u.Path == "" && u.AccountID != "":
-		return g.Config.ForAccount(u.AccountID), nil
+	case u.Layer == model.RuleLayerDeployment || (u.Path == "" && u.AccountID != ""):
+		return g.Config.ForTarget(u.Target()), nil
 	}
 	return g.Config.ForPath(u.Path), nil
+}
+
+// Target is the deployment target a unit names, for environment
+// selection at deployment.
+func (u Unit) Target() config.Target {
+	id := u.AccountID
+	if id == "" {
+		id = u.Context.AccountID
+	}
+	return config.Target{AccountID: id}
 }
 
 // Check evaluates one unit and returns its findings with enforcement,

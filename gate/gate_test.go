@@ -305,3 +305,21 @@ func TestNewRejectsUnknownEnvironment(t *testing.T) {
 		t.Fatalf("New with --env sandbox: %v %+v", err, ng)
 	}
 }
+
+// TestDeploymentSelectsByAccount: at deployment the account selects the
+// environment, even when the unit names a file (a template a STACK hook
+// fetched); in CI the same file's path does.
+func TestDeploymentSelectsByAccount(t *testing.T) {
+	g := newGate(t, time.Now())
+	u := Unit{Path: "app/t.yaml", Context: model.Context{AccountID: "111111111111"}}
+	for layer, want := range map[string]string{model.RuleLayerDeployment: "federal", model.RuleLayerCI: "dev", model.RuleLayerEditor: "dev"} {
+		u.Layer = layer
+		env, err := g.Environment(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if env.Name != want {
+			t.Errorf("layer %s: environment %s, want %s", layer, env.Name, want)
+		}
+	}
+}
