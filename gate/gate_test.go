@@ -28,7 +28,7 @@ environments:
     match: {paths: ["strict/**"]}
     inline_suppressions: false
   prod:
-    match: {paths: ["prod/**"]}
+    match: {paths: ["prod/**"], accounts: ["222222222222"]}
     enforcement: block
     rules:
       immutable-no-in-place-update: {}
@@ -241,7 +241,8 @@ func TestLayersApplied(t *testing.T) {
 		layer string
 		want  int
 	}{{model.RuleLayerEditor, 0}, {model.RuleLayerCI, 1}, {model.RuleLayerDeployment, 1}} {
-		fs, err := g.Check(context.Background(), Unit{Layer: tt.layer, Path: "prod/t.yaml", Resources: []model.Resource{r}})
+		// At deployment the account selects prod; elsewhere the path.
+		fs, err := g.Check(context.Background(), Unit{Layer: tt.layer, Path: "prod/t.yaml", Context: model.Context{AccountID: "222222222222"}, Resources: []model.Resource{r}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -274,7 +275,11 @@ func TestUnknownWording(t *testing.T) {
 		{model.RuleLayerDeployment, "app/t.yaml", []string{"still unknown at deployment, so this rule could not check it"}, false},
 		{model.RuleLayerDeployment, "federal/t.yaml", []string{"still unknown at deployment, and environment federal blocks"}, true},
 	} {
-		fs, err := g.Check(context.Background(), Unit{Layer: tt.layer, Path: tt.path, Resources: []model.Resource{bucket("Param", tt.path, 3, true)}})
+		account := ""
+		if strings.HasPrefix(tt.path, "federal/") {
+			account = "111111111111"
+		}
+		fs, err := g.Check(context.Background(), Unit{Layer: tt.layer, Path: tt.path, Context: model.Context{AccountID: account}, Resources: []model.Resource{bucket("Param", tt.path, 3, true)}})
 		if err != nil {
 			t.Fatal(err)
 		}
