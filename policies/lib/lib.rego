@@ -183,6 +183,7 @@ tags_unknown_path(r) := paths[0] if {
 tag_key_unknown_path(r) := paths[0] if {
 	paths := [p |
 		some list in tag_lists(r)
+		unknown_within(r, list)
 		some i, _ in value(r, list)
 		p := sprintf("%s[%d]", [list, i])
 		unknown(r, concat(".", [p, "Key"]))
@@ -196,6 +197,7 @@ tag_key_unknown_path(r) := paths[0] if {
 tag_specification_unknown_path(r) := paths[0] if {
 	t := tag_info(r)
 	t.form == "specifications"
+	unknown_within(r, t.property)
 	paths := [p |
 		some i, _ in value(r, t.property)
 		p := sprintf("%s[%d]", [t.property, i])

@@ -47,72 +47,74 @@ id := "required-tags"
 
 required := lib.param(id, "tags", {})
 
-candidates contains r if {
-	some r in input.resources
+# checked[i] is what the checks read of the tags of input.resources[i], a
+# taggable resource, worked out once per resource: the path of each
+# required tag's value, and the paths (a list of none or one) of tags not
+# known statically as a whole, of an entry with an unknown key, and of a tag
+# specification with an unknown resource type.
+checked[i] := {
+	"r": r,
+	"paths": {name: path | some name, _ in required; path := lib.tag_path(r, name)},
+	"unknown": [p | p := lib.tags_unknown_path(r)],
+	"unknown_key": [p | p := lib.tag_key_unknown_path(r)],
+	"unknown_specification": [p | p := lib.tag_specification_unknown_path(r)],
+} if {
+	count(required) > 0
+	some i, r in input.resources
 	lib.taggable(r)
 }
 
 deny contains f if {
-	some r in candidates
-	count(required) > 0
-	path := lib.tags_unknown_path(r)
-	f := lib.undecided(r, path, sprintf("The tags of %s are not known statically, so the required tags cannot be checked here.", [r.address]))
+	some c in checked
+	some path in c.unknown
+	f := lib.undecided(c.r, path, sprintf("The tags of %s are not known statically, so the required tags cannot be checked here.", [c.r.address]))
 }
 
 # A required tag is missing: no entry has its key, and no entry has an
 # unknown key (or, for tag specifications, an unknown resource type) that
 # could be it.
 deny contains f if {
-	some r in candidates
-	not lib.tags_unknown_path(r)
+	some c in checked
+	count(c.unknown) == 0
+	count(c.unknown_key) + count(c.unknown_specification) == 0
 	some name, allowed in required
-	not lib.tag_path(r, name)
-	not undecided_entry(r)
-	f := lib.fail(r, lib.tags_missing_path(r), sprintf("%s (%s) has no %s tag%s.", [r.address, r.type, name, allowed_hint(allowed)]))
+	not c.paths[name]
+	f := lib.fail(c.r, lib.tags_missing_path(c.r), sprintf("%s (%s) has no %s tag%s.", [c.r.address, c.r.type, name, allowed_hint(allowed)]))
 }
 
 deny contains f if {
-	some r in candidates
-	not lib.tags_unknown_path(r)
+	some c in checked
+	count(c.unknown) == 0
 	some name, _ in required
-	not lib.tag_path(r, name)
-	path := lib.tag_key_unknown_path(r)
-	f := lib.undecided(r, path, sprintf("A tag key of %s is not known statically, so whether it has the %s tag cannot be checked here.", [r.address, name]))
+	not c.paths[name]
+	some path in c.unknown_key
+	f := lib.undecided(c.r, path, sprintf("A tag key of %s is not known statically, so whether it has the %s tag cannot be checked here.", [c.r.address, name]))
 }
 
 deny contains f if {
-	some r in candidates
-	not lib.tags_unknown_path(r)
+	some c in checked
+	count(c.unknown) == 0
+	count(c.unknown_key) == 0
 	some name, _ in required
-	not lib.tag_path(r, name)
-	not lib.tag_key_unknown_path(r)
-	path := lib.tag_specification_unknown_path(r)
-	f := lib.undecided(r, path, sprintf("The resource type of a tag specification of %s is not known statically, so whether it gives %s the %s tag cannot be checked here.", [r.address, r.address, name]))
+	not c.paths[name]
+	some path in c.unknown_specification
+	f := lib.undecided(c.r, path, sprintf("The resource type of a tag specification of %s is not known statically, so whether it gives %s the %s tag cannot be checked here.", [c.r.address, c.r.address, name]))
 }
 
 deny contains f if {
-	some r in candidates
-	some name, allowed in required
-	path := lib.tag_path(r, name)
-	lib.unknown(r, path)
-	f := lib.undecided(r, path, sprintf("The %s tag of %s is not known statically, so its value cannot be checked here.", [name, r.address]))
+	some c in checked
+	some name, path in c.paths
+	lib.unknown(c.r, path)
+	f := lib.undecided(c.r, path, sprintf("The %s tag of %s is not known statically, so its value cannot be checked here.", [name, c.r.address]))
 }
 
 deny contains f if {
-	some r in candidates
-	some name, allowed in required
-	path := lib.tag_path(r, name)
-	not lib.unknown(r, path)
-	not valid(lib.value(r, path), allowed)
-	f := lib.fail(r, path, sprintf("The %s tag of %s has %s%s.", [name, r.address, value_problem(allowed), allowed_hint(allowed)]))
+	some c in checked
+	some name, path in c.paths
+	not lib.unknown(c.r, path)
+	not valid(lib.value(c.r, path), required[name])
+	f := lib.fail(c.r, path, sprintf("The %s tag of %s has %s%s.", [name, c.r.address, value_problem(required[name]), allowed_hint(required[name])]))
 }
-
-# undecided_entry(r) is true when a tag entry whose key, or a tag
-# specification whose resource type, is not known statically could hold a
-# tag.
-undecided_entry(r) if lib.tag_key_unknown_path(r)
-
-undecided_entry(r) if lib.tag_specification_unknown_path(r)
 
 valid(v, allowed) if {
 	count(allowed) == 0
