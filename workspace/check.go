@@ -97,6 +97,33 @@ func (w *Workspace) Check(ctx context.Context, units []scanner.Loaded, opts Chec
 	return res, nil
 }
 
+// Verdict is the outcome of a check as a whole.
+type Verdict int
+
+// Verdicts, in the order of the CLI's exit codes.
+const (
+	// Pass: everything was checked and nothing blocks.
+	Pass Verdict = iota
+	// Block: a finding blocks.
+	Block
+	// Incomplete: some units could not be checked, so nothing may be
+	// concluded from the findings alone (fail closed).
+	Incomplete
+)
+
+// Verdict is the result's outcome. An incomplete check fails closed,
+// unless allowIncomplete (the user asked to report unparseable files and
+// go on: `--allow-parse-errors`), in which case the findings decide.
+func (r *Result) Verdict(allowIncomplete bool) Verdict {
+	switch {
+	case len(r.Errors) > 0 && !allowIncomplete:
+		return Incomplete
+	case r.Blocking:
+		return Block
+	}
+	return Pass
+}
+
 // UnitOf is the gate's unit for one loaded source in a layer.
 func UnitOf(l scanner.Loaded, layer string, c model.Context) gate.Unit {
 	path := l.EnvPath

@@ -80,10 +80,10 @@ func (c *commonFlags) report(ws *workspace.Workspace, res *workspace.Result, std
 	}); err != nil {
 		return err
 	}
-	if len(res.Errors) > 0 && !allowErrors {
+	switch res.Verdict(allowErrors) {
+	case workspace.Incomplete:
 		return &codeError{code: exitError, err: fmt.Errorf("%d file(s) could not be checked", len(res.Errors))}
-	}
-	if res.Blocking {
+	case workspace.Block:
 		return &codeError{code: exitBlocking}
 	}
 	return nil
