@@ -92,4 +92,3 @@ func (c catalogue) title(f *model.Finding) string {
 	}
 	return f.Rule
 }
-

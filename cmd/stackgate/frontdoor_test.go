@@ -24,9 +24,9 @@ import (
 // verdict is what must be the same wherever a finding is produced.
 type verdict struct {
 	Rule, Resource, Status, File string
-	Line, Column               int
-	Message                    string
-	Blocking                   bool
+	Line, Column                 int
+	Message                      string
+	Blocking                     bool
 }
 
 func verdicts(fs []model.Finding) []verdict {

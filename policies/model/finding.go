@@ -47,13 +47,13 @@ type Finding struct {
 	ResourceType string `json:"resource_type"`
 	// Root is the Terraform root module directory the resource was
 	// evaluated from; empty for CloudFormation and plans.
-	Root        string `json:"root,omitempty"`
-	File        string `json:"file"`
-	Line        int    `json:"line"`
-	Column      int    `json:"column"`
-	EndLine     int    `json:"end_line"`
-	EndColumn   int    `json:"end_column"`
-	Path        string `json:"path"`
+	Root      string `json:"root,omitempty"`
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"end_line"`
+	EndColumn int    `json:"end_column"`
+	Path      string `json:"path"`
 	// Message is the whole text shown to the developer. For a finding
 	// with status unknown it ends with what is unknown and who decides
 	// (worded by the gate, once, for the layer that checked it).
@@ -63,8 +63,8 @@ type Finding struct {
 	// otherwise. It is part of Message too.
 	UnknownReason string `json:"unknown_reason,omitempty"`
 	Remediation   string `json:"remediation"`
-	Environment string `json:"environment"`
-	Enforcement string `json:"enforcement"`
+	Environment   string `json:"environment"`
+	Enforcement   string `json:"enforcement"`
 	// Blocking is true when this finding alone makes the gate fail.
 	Blocking bool `json:"blocking"`
 	// Waived is set when a waiver or an inline suppression covers the
