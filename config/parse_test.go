@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/stackgate/stackgate/internal/golden"
+	"github.com/stackgate/stackgate/internal/suggest"
 
 	"github.com/stackgate/stackgate/policies/model"
 )
@@ -188,8 +189,8 @@ func TestSuggest(t *testing.T) {
 		cands = append(cands, r.ID)
 	}
 	for _, tt := range tests {
-		if got := suggest(tt.word, cands); got != tt.want {
-			t.Errorf("suggest(%q) = %q, want %q", tt.word, got, tt.want)
+		if got := suggest.Closest(tt.word, cands); got != tt.want {
+			t.Errorf("suggest.Closest(%q) = %q, want %q", tt.word, got, tt.want)
 		}
 	}
 }

@@ -18,7 +18,7 @@ func TestInfoCommands(t *testing.T) {
 		{"rules with user policy", []string{"rules", "--policy", "examples/policies"}, 0, []string{"rds-storage-encrypted"}},
 		{"explain", []string{"explain", "sg-no-public-ingress"}, 0, []string{"sg-no-public-ingress — ", "allowed_ports", "Fix (CloudFormation):", "Fix (Terraform):", "Non-compliant Terraform:"}},
 		{"explain waiver-expired", []string{"explain", "waiver-expired"}, 0, []string{"expiry"}},
-		{"explain unknown rule", []string{"explain", "s3-encrypt"}, 2, nil},
+		{"explain unknown rule", []string{"explain", "frobnicate-everything"}, 2, nil},
 		{"version", []string{"version"}, 0, []string{"stackgate "}},
 		{"rego tests", []string{"test", "examples/policies"}, 0, []string{"0 failed"}},
 		{"unknown command", []string{"frobnicate"}, 2, nil},
@@ -33,6 +33,28 @@ func TestInfoCommands(t *testing.T) {
 				if !strings.Contains(stdout, s) {
 					t.Errorf("output lacks %q:\n%s", s, stdout)
 				}
+			}
+		})
+	}
+}
+
+// An unknown rule id names the nearest rule when it looks like a typo,
+// and lists the rules otherwise.
+func TestExplainUnknownRule(t *testing.T) {
+	tests := []struct {
+		arg  string
+		want string
+	}{
+		{"s3-versoning", "unknown rule s3-versoning; did you mean s3-versioning?"},
+		{"waiver-expird", "did you mean waiver-expired?"},
+		{"s3-encryption", "did you mean s3-encryption-kms?"},
+		{"frobnicate-everything", `unknown rule "frobnicate-everything"; rules are: `},
+	}
+	for _, tt := range tests {
+		t.Run(tt.arg, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "explain", tt.arg)
+			if code != exitError || stdout != "" || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want %q", code, stdout, stderr, tt.want)
 			}
 		})
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stackgate/stackgate/gate"
+	"github.com/stackgate/stackgate/internal/suggest"
 	"github.com/stackgate/stackgate/policies"
 	"github.com/stackgate/stackgate/policies/model"
 )
@@ -33,6 +34,9 @@ func newExplainCmd(stdout io.Writer) *cobra.Command {
 				ids := []string{gate.WaiverExpiredRule.ID}
 				for _, r := range e.Rules() {
 					ids = append(ids, r.ID)
+				}
+				if s := suggest.Closest(args[0], ids); s != "" {
+					return usageErr("unknown rule %s; did you mean %s?", args[0], s)
 				}
 				sort.Strings(ids)
 				return usageErr("unknown rule %q; rules are: %s", args[0], strings.Join(ids, ", "))
