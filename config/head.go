@@ -6,6 +6,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/stackgate/stackgate/policies/model"
+	"github.com/stackgate/stackgate/scanner/vfs"
 )
 
 // Head is the part of a config file that is needed before the rules are
@@ -42,7 +43,7 @@ func ParseHead(file string, src []byte) Head {
 func Read(path string) ([]byte, error) {
 	src, err := readLimited(path)
 	if err != nil {
-		return nil, model.Errors{model.Errorf(path, 0, 0, "cannot read config: %v", unwrapPath(err))}
+		return nil, model.Errors{model.Errorf(path, 0, 0, "cannot read config: %v", vfs.WithoutPath(err))}
 	}
 	return src, nil
 }

@@ -1,19 +1,18 @@
 package config
 
 import (
-	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 
 	"github.com/stackgate/stackgate/policies/model"
+	"github.com/stackgate/stackgate/scanner/vfs"
 )
 
 // Load reads and parses the config file at path.
 func Load(path string, rules []RuleSpec) (*Config, error) {
 	src, err := readLimited(path)
 	if err != nil {
-		return nil, model.Errors{model.Errorf(path, 0, 0, "cannot read config: %v", unwrapPath(err))}
+		return nil, model.Errors{model.Errorf(path, 0, 0, "cannot read config: %v", vfs.WithoutPath(err))}
 	}
 	return Parse(path, src, rules)
 }
@@ -48,14 +47,4 @@ func Find(start string) (string, error) {
 		}
 		dir = parent
 	}
-}
-
-// unwrapPath drops the *fs.PathError wrapper, whose text repeats the path
-// the message already starts with.
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stackgate/stackgate/policies/model"
@@ -85,7 +86,27 @@ func TestLoad(t *testing.T) {
 
 	big := filepath.Join(dir, "big.yaml")
 	write(t, big, "version: 1\n#"+strings.Repeat("x", 3*MaxFileSize))
-	if _, err := Load(big, testRules); err == nil || !strings.Contains(err.Error(), "limit of 1048576 bytes") {
+	if _, err := Load(big, testRules); err == nil || !strings.Contains(err.Error(), "over the limit of 1 MiB") {
 		t.Errorf("Load(big) = %v", err)
+	}
+}
+
+// TestLoadRefusesNonRegular: a config that is a FIFO (or a link to a
+// device) is refused at once, never waited on or read without bound.
+func TestLoadRefusesNonRegular(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "stackgate.yaml")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	if _, err := Load(fifo, testRules); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("Load(fifo) = %v", err)
+	}
+	zero := filepath.Join(dir, "zero.yaml")
+	if err := os.Symlink("/dev/zero", zero); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read(zero); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("Read(link to /dev/zero) = %v", err)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -19,6 +18,7 @@ import (
 	"github.com/stackgate/stackgate/internal/yamlerr"
 	"github.com/stackgate/stackgate/internal/yamltag"
 	"github.com/stackgate/stackgate/policies/model"
+	"github.com/stackgate/stackgate/scanner/vfs"
 )
 
 var (
@@ -420,13 +420,9 @@ func listOrNone(names []string) string {
 	return strings.Join(names, ", ")
 }
 
-// readLimited reads at most MaxFileSize+1 bytes, enough for Parse to tell
-// that a file is too big without reading all of it.
+// readLimited reads the config file through the bounded view of the disk:
+// a regular file only (a FIFO or device, also through a symlink, is
+// refused without blocking or reading) and at most MaxFileSize bytes.
 func readLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	return vfs.OS(MaxFileSize).ReadFile(path)
 }
