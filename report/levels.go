@@ -9,9 +9,10 @@ import (
 // are the finding's Blocking flag (the gate's decision), its status and
 // the enforcement of its environment.
 
-// sarifLevel is the SARIF result level: blocking and block-enforced
-// failures are errors, warn is a warning, advise and unknown values (which
-// the deploy-time hook decides) are notes.
+// sarifLevel is the SARIF result level: blocking failures (and waived ones
+// that would block) are errors, warn and failures that do not block are
+// warnings, advise and unknown values (which the deploy-time hook decides)
+// are notes.
 func sarifLevel(f *model.Finding) string {
 	switch {
 	case f.Blocking:
@@ -25,24 +26,28 @@ func sarifLevel(f *model.Finding) string {
 	case model.EnforcementAdvise:
 		return "note"
 	}
-	// block (a waived failure keeps the level it would have) or no
-	// environment, where every rule blocks.
-	return "error"
+	// block, or no environment, where every rule blocks: a waived failure
+	// keeps the level it would have had; a failure that does not block
+	// (waiver-expired) is a warning, never an error.
+	if f.Waived != nil {
+		return "error"
+	}
+	return "warning"
 }
 
 // githubLevel is the workflow command of a GitHub Actions annotation:
-// error for blocking findings, warning for warn and for unknown values,
-// notice for advise.
+// error for blocking findings (and only those), notice for advise, warning
+// for everything else.
 func githubLevel(f *model.Finding) string {
 	switch {
 	case f.Blocking:
 		return "error"
 	case f.Enforcement == model.EnforcementAdvise:
 		return "notice"
-	case f.Status == model.StatusUnknown, f.Enforcement == model.EnforcementWarn:
-		return "warning"
 	}
-	return "error"
+	// warn, unknown values, and a failure that does not block in a
+	// blocking environment (waiver-expired): only blocking is an error.
+	return "warning"
 }
 
 // severityLevel is the SARIF default level of a rule of the given severity,

@@ -189,7 +189,13 @@ func TestLevels(t *testing.T) {
 		{"unknown in block env", model.Finding{Status: "unknown", Enforcement: "block"}, "note", "warning", "warn"},
 		{"unknown set to block", model.Finding{Status: "unknown", Enforcement: "block", Blocking: true}, "error", "error", "block"},
 		{"unknown in advise env", model.Finding{Status: "unknown", Enforcement: "advise"}, "note", "notice", "advise"},
-		{"waived in block env", model.Finding{Status: "fail", Enforcement: "block", Waived: &model.Waiver{}}, "error", "error", "block"},
+		{"waived in block env", model.Finding{Status: "fail", Enforcement: "block", Waived: &model.Waiver{}}, "error", "warning", "waived"},
+		// waiver-expired is a failure the gate reports without blocking:
+		// no format may present it as blocking.
+		{"waiver-expired in block env", model.Finding{Rule: "waiver-expired", Status: "fail", Enforcement: "block"}, "warning", "warning", "warn"},
+		{"non-blocking fail without environment", model.Finding{Rule: "s3-versioning", Status: "fail"}, "warning", "warning", "warn"},
+		{"blocking without environment", model.Finding{Rule: "s3-versioning", Status: "fail", Blocking: true}, "error", "error", "block"},
+		{"odd enforcement never reads block", model.Finding{Status: "fail", Enforcement: "block\x1b"}, "warning", "warning", "warn"},
 	}
 	for _, tt := range tests {
 		if got := sarifLevel(&tt.f); got != tt.sarif {

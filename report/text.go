@@ -217,21 +217,23 @@ func location(f *model.Finding) string {
 	return file
 }
 
-// effect says what the gate does with the finding: "block" when it blocks,
-// otherwise the enforcement that applies ("warn", "advise"). An unknown
-// value in a blocking environment warns unless the environment sets
-// unknown: block, in which case the finding is blocking.
+// effect says what the gate does with the finding. Only a blocking
+// finding reads "block"; any other reads "advise" in an advise environment
+// and "warn" elsewhere, including a blocking environment (or none), where
+// a finding that does not block is reported without failing the run: an
+// unknown value the environment does not block on, a waiver-expired
+// notice. A waived finding reads "waived". The rule does not matter: the
+// decision is f.Blocking.
 func effect(f *model.Finding) string {
 	switch {
 	case f.Blocking:
 		return model.EnforcementBlock
-	case f.Enforcement == model.EnforcementBlock || f.Enforcement == "":
-		if f.Status == model.StatusUnknown {
-			return model.EnforcementWarn
-		}
-		return clean(f.Enforcement)
+	case f.Waived != nil:
+		return "waived"
+	case f.Enforcement == model.EnforcementAdvise:
+		return model.EnforcementAdvise
 	}
-	return clean(f.Enforcement)
+	return model.EnforcementWarn
 }
 
 // resourceLine names the resource, its type and the property path.

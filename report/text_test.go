@@ -21,3 +21,32 @@ func TestTextPrintsRelatedLocations(t *testing.T) {
 		t.Errorf("no related location in:\n%s", out)
 	}
 }
+
+// A finding that does not block never reads "(block)", whatever its rule
+// and the environment's enforcement: waiver-expired in a blocking
+// environment is reported, not enforced.
+func TestTextEffectLabel(t *testing.T) {
+	tests := []struct {
+		name string
+		f    model.Finding
+		want string
+	}{
+		{"waiver-expired", model.Finding{Rule: "waiver-expired", Severity: model.SeverityLow, Status: model.StatusFail, Enforcement: model.EnforcementBlock}, "(warn)"},
+		{"blocking", model.Finding{Rule: "s3-versioning", Severity: model.SeverityMedium, Status: model.StatusFail, Enforcement: model.EnforcementBlock, Blocking: true}, "(block)"},
+		{"unknown in block env", model.Finding{Rule: "s3-encryption-kms", Severity: model.SeverityHigh, Status: model.StatusUnknown, Enforcement: model.EnforcementBlock}, "(warn)"},
+		{"advise", model.Finding{Rule: "s3-versioning", Severity: model.SeverityMedium, Status: model.StatusFail, Enforcement: model.EnforcementAdvise}, "(advise)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.f.File, tt.f.Line, tt.f.Resource = "a.yaml", 3, "Bucket"
+			out := string(render(t, "text", &Result{Findings: []model.Finding{tt.f}}, Options{}))
+			head, _, _ := strings.Cut(out, "\n")
+			if !strings.HasSuffix(head, tt.want) {
+				t.Errorf("header %q, want it to end in %q", head, tt.want)
+			}
+			if !tt.f.Blocking && strings.Contains(out, "(block)") {
+				t.Errorf("a finding that does not block reads as blocking:\n%s", out)
+			}
+		})
+	}
+}
