@@ -59,6 +59,10 @@ type Result struct {
 	Notes []string
 	// Source returns a file's content for the text excerpts; may be nil.
 	Source func(file string) ([]byte, error)
+	// WorkDir is the directory relative file names are relative to (the
+	// working directory when empty). SARIF names every file relative to
+	// it, absolute ones included.
+	WorkDir string
 }
 
 // Options tune the text format; other formats ignore them.

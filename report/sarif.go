@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/url"
+	"os"
 	"path"
 	"strings"
 
@@ -64,9 +65,13 @@ func (sarifFormat) format(w io.Writer, res *Result, _ Options) error {
 			addRule(&model.Rule{ID: f.Rule, Title: f.Title, Severity: f.Severity})
 		}
 	}
+	dir := res.WorkDir
+	if dir == "" {
+		dir, _ = os.Getwd()
+	}
 	for i := range res.Findings {
 		f := &res.Findings[i]
-		run.AddResult(sarifResult(f, index[f.Rule]))
+		run.AddResult(sarifResult(f, index[f.Rule], dir))
 	}
 
 	inv := sarif.NewInvocation()
@@ -210,14 +215,15 @@ func fence(code, syntax string) string {
 	return f + syntax + "\n" + code + "\n" + f
 }
 
-// sarifResult is the result object of one finding.
-func sarifResult(f *model.Finding, ruleIndex int) *sarif.Result {
+// sarifResult is the result object of one finding; dir is the directory
+// relative file names are relative to.
+func sarifResult(f *model.Finding, ruleIndex int, dir string) *sarif.Result {
 	r := sarif.NewRuleResult(f.Rule).WithRuleIndex(ruleIndex).WithLevel(sarifLevel(f))
 	r.Message = sarif.NewTextMessage(f.Message)
 
 	loc := sarif.NewLocation()
 	if f.File != "" {
-		loc.PhysicalLocation = physicalLocation(f)
+		loc.PhysicalLocation = physicalLocation(f, dir)
 	}
 	if f.Resource != "" {
 		ll := sarif.NewLogicalLocation()
@@ -240,7 +246,7 @@ func sarifResult(f *model.Finding, ruleIndex int) *sarif.Result {
 		if rel.File == "" {
 			continue
 		}
-		phys := physicalLocation(&model.Finding{File: rel.File, Line: rel.Line, Column: rel.Column, EndLine: rel.EndLine, EndColumn: rel.EndColumn})
+		phys := physicalLocation(&model.Finding{File: rel.File, Line: rel.Line, Column: rel.Column, EndLine: rel.EndLine, EndColumn: rel.EndColumn}, dir)
 		rl := sarif.NewLocation().WithPhysicalLocation(phys)
 		rl.ID = i + 1
 		rl.Message = sarif.NewTextMessage(rel.Message)
@@ -269,7 +275,7 @@ func sarifResult(f *model.Finding, ruleIndex int) *sarif.Result {
 		r.Suppressions = append(r.Suppressions, s)
 	}
 
-	r.PartialFingerprints = map[string]string{fingerprintKey: fingerprint(f)}
+	r.PartialFingerprints = map[string]string{fingerprintKey: fingerprint(f, dir)}
 
 	props := sarif.NewPropertyBag()
 	for k, v := range map[string]any{
@@ -290,9 +296,9 @@ func sarifResult(f *model.Finding, ruleIndex int) *sarif.Result {
 
 // physicalLocation is the file and region of a finding (or of a related
 // location given as one).
-func physicalLocation(f *model.Finding) *sarif.PhysicalLocation {
+func physicalLocation(f *model.Finding, dir string) *sarif.PhysicalLocation {
 	phys := sarif.NewPhysicalLocation()
-	uri, relative := artifactURI(f.File)
+	uri, relative := artifactURI(f.File, dir)
 	al := sarif.NewArtifactLocation().WithURI(uri)
 	if relative {
 		al.URIBaseID = ptr(srcRoot)
@@ -324,29 +330,96 @@ func sarifRegion(f *model.Finding) *sarif.Region {
 	return reg
 }
 
-// artifactURI turns a file name into a URI reference with forward slashes.
-// Relative names stay relative (to %SRCROOT%), which keeps fingerprints and
-// alert paths the same on every machine; absolute names become file URIs.
-func artifactURI(file string) (uri string, relative bool) {
-	p := strings.ReplaceAll(file, `\`, "/")
-	drive := len(p) >= 2 && p[1] == ':' && (p[0]|0x20 >= 'a' && p[0]|0x20 <= 'z')
-	if strings.HasPrefix(p, "/") || drive {
-		if drive {
-			p = "/" + p
+// artifactURI turns a file name into a URI reference with forward
+// slashes, relative to %SRCROOT%, the directory stackgate ran in (dir), so
+// that alert paths and fingerprints are the same on every machine and no
+// absolute path of the build machine leaks into the log. An absolute name
+// is made relative to dir, with ".." segments when it is outside; only a
+// name that has no relative form (another Windows drive, or no dir) stays
+// an absolute file URI.
+func artifactURI(file, dir string) (uri string, relative bool) {
+	p, relative := sarifPath(file, dir)
+	if !relative {
+		if !strings.HasPrefix(p, "/") {
+			p = "/" + p // C:/x -> /C:/x
 		}
-		u := url.URL{Scheme: "file", Path: path.Clean(p)}
+		u := url.URL{Scheme: "file", Path: p}
 		return u.String(), false
 	}
-	p = path.Clean(p)
 	u := url.URL{Path: p}
 	return u.String(), true
 }
 
+// sarifPath is file as a clean slash-separated path relative to dir, and
+// whether it is relative; see artifactURI.
+func sarifPath(file, dir string) (string, bool) {
+	if file == "" {
+		return "", true
+	}
+	p := path.Clean(strings.ReplaceAll(file, `\`, "/"))
+	if !isAbsPath(p) {
+		return p, true
+	}
+	d := path.Clean(strings.ReplaceAll(dir, `\`, "/"))
+	if dir == "" || !isAbsPath(d) {
+		return p, false
+	}
+	if rel, ok := relPath(d, p); ok {
+		return rel, true
+	}
+	return p, false
+}
+
+// isAbsPath reports an absolute slash path: /x or a Windows drive C:/x.
+func isAbsPath(p string) bool {
+	return strings.HasPrefix(p, "/") || hasDrive(p)
+}
+
+func hasDrive(p string) bool {
+	return len(p) >= 2 && p[1] == ':' && (p[0]|0x20 >= 'a' && p[0]|0x20 <= 'z')
+}
+
+// relPath is target relative to base, both clean absolute slash paths; not
+// ok when they are on different Windows drives.
+func relPath(base, target string) (string, bool) {
+	if hasDrive(base) != hasDrive(target) || hasDrive(base) && base[0]|0x20 != target[0]|0x20 {
+		return "", false
+	}
+	split := func(p string) []string {
+		if hasDrive(p) {
+			p = p[2:]
+		}
+		var out []string
+		for _, s := range strings.Split(p, "/") {
+			if s != "" {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	b, t := split(base), split(target)
+	n := 0
+	for n < len(b) && n < len(t) && b[n] == t[n] {
+		n++
+	}
+	parts := make([]string, 0, len(b)-n+len(t)-n)
+	for range b[n:] {
+		parts = append(parts, "..")
+	}
+	parts = append(parts, t[n:]...)
+	if len(parts) == 0 {
+		return ".", true
+	}
+	return strings.Join(parts, "/"), true
+}
+
 // fingerprint identifies a finding across runs independently of its line:
-// the rule, the resource, the file and the property path.
-func fingerprint(f *model.Finding) string {
+// the rule, the resource, the file (as the log names it, relative to dir)
+// and the property path.
+func fingerprint(f *model.Finding, dir string) string {
+	file, _ := sarifPath(f.File, dir)
 	h := sha256.New()
-	for _, s := range []string{f.Rule, f.Resource, strings.ReplaceAll(f.File, `\`, "/"), f.Path} {
+	for _, s := range []string{f.Rule, f.Resource, file, f.Path} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}

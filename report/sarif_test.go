@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/stackgate/stackgate/policies/model"
 )
 
 // sarifSchemaID is the id of the official OASIS schema in
@@ -207,32 +208,69 @@ func TestFingerprintStableAcrossLineMoves(t *testing.T) {
 	f := loadCase(t, "mixed").Findings[0]
 	moved := f
 	moved.Line, moved.EndLine = f.Line+10, f.EndLine+10
-	if fingerprint(&f) != fingerprint(&moved) {
+	if fingerprint(&f, "/r") != fingerprint(&moved, "/r") {
 		t.Error("fingerprint changed when the finding moved down")
 	}
 	other := f
 	other.Resource = "OtherBucket"
-	if fingerprint(&f) == fingerprint(&other) {
+	if fingerprint(&f, "/r") == fingerprint(&other, "/r") {
 		t.Error("fingerprint did not change with the resource")
 	}
 }
 
 func TestArtifactURI(t *testing.T) {
 	tests := []struct {
-		file, uri string
-		relative  bool
+		file, dir, uri string
+		relative       bool
 	}{
-		{"envs/prod/bucket.yaml", "envs/prod/bucket.yaml", true},
-		{"./envs//prod/../prod/bucket.yaml", "envs/prod/bucket.yaml", true},
-		{`envs\prod\bucket.yaml`, "envs/prod/bucket.yaml", true},
-		{"envs/my stack/template #1.yaml", "envs/my%20stack/template%20%231.yaml", true},
-		{"/home/ci/repo/main.tf", "file:///home/ci/repo/main.tf", false},
-		{`C:\repo\main.tf`, "file:///C:/repo/main.tf", false},
+		{"envs/prod/bucket.yaml", "/home/ci/repo", "envs/prod/bucket.yaml", true},
+		{"./envs//prod/../prod/bucket.yaml", "/home/ci/repo", "envs/prod/bucket.yaml", true},
+		{`envs\prod\bucket.yaml`, `C:\repo`, "envs/prod/bucket.yaml", true},
+		{"envs/my stack/template #1.yaml", "/r", "envs/my%20stack/template%20%231.yaml", true},
+		{"../shared/main.tf", "/home/ci/repo", "../shared/main.tf", true},
+		// Absolute names are made relative to the working directory: no
+		// file:///abs/path from the build machine in the log.
+		{"/home/ci/repo/main.tf", "/home/ci/repo", "main.tf", true},
+		{"/home/ci/repo/envs/prod/main.tf", "/home/ci/repo/", "envs/prod/main.tf", true},
+		{"/home/ci/shared/main.tf", "/home/ci/repo", "../shared/main.tf", true},
+		{"/home/ci/repo2/main.tf", "/home/ci/repo", "../repo2/main.tf", true},
+		{"/main.tf", "/", "main.tf", true},
+		{`C:\repo\main.tf`, `C:\repo`, "main.tf", true},
+		{`c:\repo\envs\main.tf`, `C:\repo`, "envs/main.tf", true},
+		// Only a name with no relative form stays absolute.
+		{`D:\other\main.tf`, `C:\repo`, "file:///D:/other/main.tf", false},
+		{"/home/ci/repo/main.tf", "", "file:///home/ci/repo/main.tf", false},
 	}
 	for _, tt := range tests {
-		uri, rel := artifactURI(tt.file)
+		uri, rel := artifactURI(tt.file, tt.dir)
 		if uri != tt.uri || rel != tt.relative {
-			t.Errorf("artifactURI(%q) = %q, %v; want %q, %v", tt.file, uri, rel, tt.uri, tt.relative)
+			t.Errorf("artifactURI(%q, %q) = %q, %v; want %q, %v", tt.file, tt.dir, uri, rel, tt.uri, tt.relative)
 		}
+	}
+}
+
+// A scan given absolute paths writes the same SARIF as one given relative
+// ones: every artifact location is relative to %SRCROOT%, and the
+// fingerprints agree.
+func TestSARIFAbsolutePathsAreRelative(t *testing.T) {
+	const dir = "/home/ci/repo"
+	relRes := loadCase(t, "mixed")
+	relRes.WorkDir = dir
+	absRes := loadCase(t, "mixed")
+	absRes.WorkDir = dir
+	for i := range absRes.Findings {
+		f := &absRes.Findings[i]
+		f.File = dir + "/" + f.File
+		f.Related = append([]model.Location(nil), f.Related...)
+		for j := range f.Related {
+			f.Related[j].File = dir + "/" + f.Related[j].File
+		}
+	}
+	got := string(render(t, "sarif", absRes, Options{}))
+	if strings.Contains(got, "file://") || strings.Contains(got, dir) {
+		t.Errorf("absolute path in the SARIF log:\n%s", got)
+	}
+	if want := string(render(t, "sarif", relRes, Options{})); got != want {
+		t.Errorf("SARIF of absolute paths differs from that of relative ones")
 	}
 }

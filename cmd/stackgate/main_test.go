@@ -223,3 +223,19 @@ func TestScanPlanFileByName(t *testing.T) {
 		t.Errorf("directory scan: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// SARIF names files relative to the working directory even when the scan
+// was given absolute paths: no file:///abs/path of the build machine.
+func TestScanSARIFAbsolutePathIsRelative(t *testing.T) {
+	abs := filepath.Join(repoRoot, "testdata", "cfn", "s3-versioning", "fail.yaml")
+	code, stdout, stderr := runCLI(t, "scan", "--format", "sarif", abs)
+	if code != 1 {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	if strings.Contains(stdout, "file://") || strings.Contains(stdout, repoRoot) {
+		t.Errorf("absolute path in SARIF:\n%s", stdout)
+	}
+	if !strings.Contains(stdout, `"uri": "testdata/cfn/s3-versioning/fail.yaml"`) || !strings.Contains(stdout, `"uriBaseId": "%SRCROOT%"`) {
+		t.Errorf("no relative %%SRCROOT%% location:\n%s", stdout)
+	}
+}
