@@ -1,8 +1,13 @@
 package terraform
 
 import (
+	"errors"
+	"io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
+
+	"github.com/stackgate/stackgate/scanner/vfs"
 )
 
 // callState is a module call of a module instance, expanded once.
@@ -48,8 +53,8 @@ func (m *modInst) expandCall(call *moduleCall) *callState {
 		l.note("%s: source %s is a registry or remote module that is not in .terraform/modules (run terraform init); not scanned", addr, call.source)
 	}
 	if cs.unresolved == "" {
-		if st, err := l.fs.Stat(abs); err != nil || !st.IsDir() {
-			l.addErr(errAt(call.sourceRng, "module %q: source directory %s does not exist", call.name, display))
+		if err := m.checkSourceDir(call, display, abs); err != nil {
+			l.addErr(err)
 			cs.unresolved = addr + " could not be loaded"
 		}
 	}
@@ -93,4 +98,33 @@ func (m *modInst) expandCall(call *moduleCall) *callState {
 		cs.insts = append(cs.insts, child)
 	}
 	return cs
+}
+
+// checkSourceDir checks that a module call's source is a directory that
+// can be read and holds configuration files. What is wrong is reported at
+// the call's source attribute, where the user wrote the path (the
+// directory itself may be anywhere, outside the scanned tree or nowhere),
+// never at the directory. A directory already loaded needs no check.
+func (m *modInst) checkSourceDir(call *moduleCall, display, abs string) error {
+	l := m.l
+	if _, seen := l.configs[abs]; seen {
+		return nil
+	}
+	st, err := l.fs.Stat(abs)
+	switch {
+	case err != nil && errors.Is(err, fs.ErrNotExist):
+		return errAt(call.sourceRng, "module %q: source directory %s does not exist", call.name, display)
+	case err != nil:
+		return errAt(call.sourceRng, "module %q: cannot read source directory %s: %v", call.name, display, vfs.WithoutPath(err))
+	case !st.IsDir():
+		return errAt(call.sourceRng, "module %q: source %s is a file, not a module directory", call.name, display)
+	}
+	names, err := l.fileNames(abs)
+	if err != nil {
+		return errAt(call.sourceRng, "module %q: cannot read source directory %s: %v", call.name, display, vfs.WithoutPath(err))
+	}
+	if !slices.ContainsFunc(names, isConfigFile) {
+		return errAt(call.sourceRng, "module %q: source directory %s holds no Terraform configuration files (*.tf, *.tf.json)", call.name, display)
+	}
+	return nil
 }
