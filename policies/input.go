@@ -99,6 +99,7 @@ func resourceTerm(r *model.Resource) *ast.Term {
 			ast.Item(ast.StringTerm("reason"), ast.StringTerm(c.Reason)),
 			ast.Item(ast.StringTerm("drifted"), ast.BooleanTerm(c.Drifted)),
 			ast.Item(ast.StringTerm("drifted_paths"), stringsTerm(c.DriftedPaths)),
+			ast.Item(ast.StringTerm("drift_unknown"), ast.StringTerm(c.DriftUnknown)),
 		)))
 	}
 	if l := r.Lifecycle; l != nil {

@@ -174,6 +174,12 @@ type Change struct {
 	Drifted bool `json:"drifted"`
 	// DriftedPaths lists the drifted property paths the code sets.
 	DriftedPaths []string `json:"drifted_paths,omitempty"`
+	// DriftUnknown says why the layer could not find out whether the
+	// resource drifted (drift detection failed, ran out of time, was
+	// turned off); empty when drift was checked or is not the layer's to
+	// know. Drifted is then false: a resource not checked is never
+	// reported as drifted, and no-drift reports it as unknown.
+	DriftUnknown string `json:"drift_unknown,omitempty"`
 }
 
 // Lifecycle holds Terraform lifecycle meta-arguments (and their

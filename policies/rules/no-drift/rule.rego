@@ -35,6 +35,19 @@ deny contains f if {
 	f := lib.fail(r, counted[0], sprintf("%s has drifted from its code (%s) and would be %s; reconcile the drift before changing it.", [r.address, describe(counted), past(r.change.action)]))
 }
 
+# A layer that could not find out whether the resource drifted (the
+# deployment hook when drift detection failed or ran out of time) says why
+# in drift_unknown: the rule cannot decide, and the environment's unknown
+# setting does.
+deny contains f if {
+	some r in input.resources
+	not r.change.drifted
+	r.change.action in changing
+	reason := object.get(r.change, "drift_unknown", "")
+	reason != ""
+	f := lib.undecided(r, "", sprintf("Whether %s has drifted from its code could not be checked (%s), and it would be %s.", [r.address, trim_suffix(reason, "."), past(r.change.action)]))
+}
+
 # set_in_code(r, p): the code sets the value at p (an unknown value is set,
 # only not known yet).
 set_in_code(r, p) if lib.value(r, p) != null

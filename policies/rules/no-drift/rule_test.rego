@@ -42,3 +42,16 @@ test_update_without_drift_passes if {
 test_no_change_info_passes if {
 	count(rule.deny) == 0 with input as {"resources": [{"address": "b", "type": "AWS::S3::Bucket", "properties": {}, "unknown_paths": [], "references": {}}]}
 }
+
+test_drift_not_checked_is_unknown if {
+	r := object.union(res("update", false, []), {"change": {"action": "update", "changed_paths": ["BucketName"], "drifted": false, "drifted_paths": [], "drift_unknown": "drift detection failed: throttled"}})
+	f := only(rule.deny) with input as {"resources": [r]}
+	f.status == "unknown"
+	f.path == ""
+	f.message == "Whether aws_s3_bucket.logs has drifted from its code could not be checked (drift detection failed: throttled), and it would be updated."
+}
+
+test_drift_not_checked_on_create_passes if {
+	r := object.union(res("create", false, []), {"change": {"action": "create", "drifted": false, "drift_unknown": "offline"}})
+	count(rule.deny) == 0 with input as {"resources": [r]}
+}
