@@ -82,6 +82,10 @@ func (l *loader) eval(n *yaml.Node, sc *scope) *value {
 		}
 		return v
 	case yaml.MappingNode:
+		if t := mapGet(n, "Fn::Transform"); t != nil {
+			// A macro call beside other keys replaces the whole mapping.
+			return l.transformVal(n, t)
+		}
 		v := &value{kind: vMap, node: n, fields: make([]field, 0, len(n.Content)/2)}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i].Value

@@ -54,11 +54,9 @@ func (l *loader) call(fn string, n, arg *yaml.Node, sc *scope) *value {
 		}
 		return l.fail(n, "Fn::ImportValue takes the name of an export, not %s", valueKind(v))
 	case "Fn::Transform":
-		name := "a macro"
-		if nm := mapGet(arg, "Name"); nm != nil && nm.Kind == yaml.ScalarNode {
-			name = "macro " + nm.Value
-		}
-		return unknownVal(n, "Fn::Transform ("+name+") is expanded at deploy time")
+		return l.transformVal(n, arg)
+	case "Fn::GetStackOutput":
+		return l.getStackOutput(n, arg, sc)
 	case "Fn::Length":
 		v := l.eval(arg, sc)
 		switch v.kind {
@@ -82,11 +80,11 @@ func (l *loader) call(fn string, n, arg *yaml.Node, sc *scope) *value {
 		if v.kind != vMap && v.kind != vList {
 			return l.fail(n, "Fn::ToJsonString takes a mapping or a list, not %s", valueKind(v))
 		}
-		b, err := json.Marshal(v.plain())
-		if err != nil {
+		var b strings.Builder
+		if err := writeJSON(&b, v); err != nil {
 			return l.fail(n, "Fn::ToJsonString: %v", err)
 		}
-		return scalarVal(n, string(b))
+		return scalarVal(n, b.String())
 	case "Condition":
 		// Only reachable inside conditions, where it yields a boolean.
 		if arg.Kind != yaml.ScalarNode {
@@ -100,7 +98,7 @@ func (l *loader) call(fn string, n, arg *yaml.Node, sc *scope) *value {
 		return triValue(n, l.evalCond(n, sc))
 	}
 	if strings.HasPrefix(fn, "!Rain::") {
-		return l.fail(n, "%s", rainDirective(fn))
+		return l.rainVal(n, fn)
 	}
 	if strings.HasPrefix(fn, "!") {
 		return l.fail(n, "unknown tag %s: not a CloudFormation intrinsic function", fn)
@@ -141,6 +139,11 @@ func (l *loader) refName(name string, n *yaml.Node, sc *scope) *value {
 			return l.fail(n, "conditions cannot refer to resource %s; only parameters, pseudo parameters and mappings", name)
 		}
 		return l.refVal(n, name, "")
+	}
+	if !sc.inCondition {
+		if v := l.generated(n, name, "Ref"); v != nil {
+			return v
+		}
 	}
 	return l.fail(n, "Ref to %s, which is not a parameter or resource of this template", name)
 }
@@ -207,6 +210,9 @@ func (l *loader) getAtt(n, arg *yaml.Node, sc *scope) *value {
 		return l.fail(n, "conditions cannot refer to resource %s; only parameters, pseudo parameters and mappings", id)
 	}
 	if _, ok := l.types[id]; !ok {
+		if v := l.generated(n, id, "Fn::GetAtt"); v != nil {
+			return v
+		}
 		return l.fail(n, "Fn::GetAtt refers to %s, which is not a resource of this template", id)
 	}
 	return l.refVal(n, id, attr)
@@ -350,7 +356,11 @@ func (l *loader) findInMap(n, arg *yaml.Node, sc *scope) *value {
 	}
 	var keys [3]string
 	for i := range keys {
-		s, u := l.knownString(l.eval(args[i], sc), n, "a key of Fn::FindInMap")
+		v := l.eval(args[i], sc)
+		if v.ref != nil {
+			return unknownVal(n, "Fn::FindInMap key "+v.s.(string)+" is known only at deploy time")
+		}
+		s, u := l.knownString(v, n, "a key of Fn::FindInMap")
 		if u != nil {
 			return u
 		}
@@ -364,6 +374,9 @@ func (l *loader) findInMap(n, arg *yaml.Node, sc *scope) *value {
 	}
 	m := mapGet(l.mappings, keys[0])
 	if m == nil {
+		if l.mappingsIncluded != "" {
+			return unknownVal(n, "Fn::FindInMap: mapping "+keys[0]+" may come from "+l.mappingsIncluded)
+		}
 		return l.fail(n, "Fn::FindInMap: mapping %s is not defined in Mappings", keys[0])
 	}
 	v := mapGet(mapGet(m, keys[1]), keys[2])
@@ -376,8 +389,55 @@ func (l *loader) findInMap(n, arg *yaml.Node, sc *scope) *value {
 	return repoint(l.eval(v, sc), n)
 }
 
-// rainDirective explains a rain (github.com/aws-cloudformation/rain) tag:
-// such a template is not CloudFormation until `rain pkg` has processed it.
-func rainDirective(tag string) string {
-	return tag + " is a rain directive: this template becomes CloudFormation only after `rain pkg`; scan the packaged template (rain pkg -o packaged.yaml), or exclude this file"
+// writeJSON writes a fully known value as compact JSON, keeping the keys of
+// mappings in template order, as Fn::ToJsonString does.
+func writeJSON(b *strings.Builder, v *value) error {
+	switch v.kind {
+	case vList:
+		b.WriteByte('[')
+		first := true
+		for _, it := range v.items {
+			if it.kind == vNoValue {
+				continue
+			}
+			if !first {
+				b.WriteByte(',')
+			}
+			first = false
+			if err := writeJSON(b, it); err != nil {
+				return err
+			}
+		}
+		b.WriteByte(']')
+		return nil
+	case vMap:
+		b.WriteByte('{')
+		first := true
+		for _, f := range v.fields {
+			if f.val.kind == vNoValue {
+				continue
+			}
+			if !first {
+				b.WriteByte(',')
+			}
+			first = false
+			k, err := json.Marshal(f.key)
+			if err != nil {
+				return err
+			}
+			b.Write(k)
+			b.WriteByte(':')
+			if err := writeJSON(b, f.val); err != nil {
+				return err
+			}
+		}
+		b.WriteByte('}')
+		return nil
+	}
+	x, err := json.Marshal(v.plain())
+	if err != nil {
+		return err
+	}
+	b.Write(x)
+	return nil
 }

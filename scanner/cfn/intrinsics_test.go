@@ -60,7 +60,7 @@ Resources:
 		{"ImportValue unknown name", "!ImportValue {Fn::Sub: '${Unset}-Arn'}", nil, "Fn::ImportValue is resolved at deploy time (export name unknown: parameter Unset has no value and no Default)", nil},
 		{"Transform", "{Fn::Transform: {Name: AWS::Include, Parameters: {Location: s3://b/k}}}", nil, "Fn::Transform (macro AWS::Include) is expanded at deploy time", nil},
 		{"Length", "!Length [a, b, c]", int64(3), "", nil},
-		{"ToJsonString", "!ToJsonString {b: [1, true], a: x}", `{"a":"x","b":[1,true]}`, "", nil},
+		{"ToJsonString", "!ToJsonString {b: [1, true], a: x}", `{"b":[1,true],"a":"x"}`, "", nil},
 		{"FindInMap default", "!FindInMap [Sizes, dev, Memory, {DefaultValue: 128}]", int64(128), "", nil},
 		{"IAM Condition key is not a function", "{Condition: {Bool: {aws:SecureTransport: false}}}", map[string]any{"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": false}}}, "", nil},
 		{"YAML types kept", "[true, 5432, '5432', 1.5, ~, .inf]", []any{true, int64(5432), "5432", 1.5, nil, ".inf"}, "", nil},

@@ -45,12 +45,26 @@ type loader struct {
 	mappings *yaml.Node
 	// types maps every logical id (after Fn::ForEach expansion) to its
 	// resource type, for references.
-	types  map[string]string
-	errs   ErrorList
-	notes  []string
-	values int  // values produced so far
-	budget int  // values allowed: the template's own plus maxValues of expansion
-	fatal  bool // stop evaluating: too many errors or values
+	types map[string]string
+	errs  ErrorList
+	notes []string
+	noted map[string]bool // notes already recorded
+	// What runs on the template before CloudFormation reads it: the SAM
+	// transform, other macros, rain directives. openers says what may
+	// add names the template does not declare (see generated).
+	sam     bool
+	macros  []string
+	rain    bool
+	openers []string
+	// mappingsIncluded and condsIncluded say which Fn::Transform adds to
+	// the Mappings or Conditions section ("" for none).
+	mappingsIncluded, condsIncluded string
+	// condPatterns are the names of conditions a Fn::ForEach loop with an
+	// unknown collection declares.
+	condPatterns []condPattern
+	values       int  // values produced so far
+	budget       int  // values allowed: the template's own plus maxValues of expansion
+	fatal        bool // stop evaluating: too many errors or values
 }
 
 // entry is one resource declaration, after Fn::ForEach expansion.
@@ -72,12 +86,21 @@ func Load(file string, src []byte, opts Options) (*Template, error) {
 	l := &loader{src: s, opts: opts, types: map[string]string{}, budget: maxValues + len(src)/2}
 	root := s.root
 
+	if l.rain = hasRain(root); l.rain {
+		l.opened("rain directives (such as !Rain::Module) add to the template when `rain pkg` runs; scan the `rain pkg` output to settle it")
+	}
 	l.transforms(mapGet(root, "Transform"))
+	l.sections(root)
 	if m := mapGet(root, "Mappings"); !isNull(m) {
 		if m.Kind != yaml.MappingNode {
 			l.errorf(m, "Mappings must be a mapping, not %s", kindName(m))
 		} else {
 			l.mappings = m
+			for i := 0; i+1 < len(m.Content); i += 2 {
+				if m.Content[i].Value == "Fn::Transform" {
+					l.mappingsIncluded = l.sectionTransform("Mappings", m.Content[i], m.Content[i+1])
+				}
+			}
 		}
 	}
 	l.loadParams(mapGet(root, "Parameters"))
@@ -137,13 +160,16 @@ func (l *loader) transforms(n *yaml.Node) {
 			}
 		}
 		switch name {
-		case "AWS::Serverless-2016-10-31":
+		case samTransform:
+			l.sam = true
 			l.note("Transform AWS::Serverless-2016-10-31: AWS::Serverless resources are checked as declared, not as the resources SAM expands them to")
 		case "AWS::LanguageExtensions":
 			l.note("Transform AWS::LanguageExtensions: Fn::ForEach, Fn::Length, Fn::ToJsonString and Fn::FindInMap defaults are evaluated where their arguments are known")
 		case "":
 			l.errorf(t, "Transform must name a transform or macro")
 		default:
+			l.macros = append(l.macros, name)
+			l.opened("the template's Transform " + name + " is a macro that may add it at deploy time")
 			l.note("Transform %s is a macro that runs at deploy time and may change the template; resources are checked as declared", name)
 		}
 	}
@@ -157,6 +183,10 @@ func (l *loader) collect(sec *yaml.Node, bindings map[string]string, depth int) 
 		k, decl := sec.Content[i], sec.Content[i+1]
 		if len(k.Value) > len("Fn::ForEach::") && k.Value[:len("Fn::ForEach::")] == "Fn::ForEach::" {
 			out = append(out, l.forEach(k, decl, bindings, depth)...)
+			continue
+		}
+		if k.Value == "Fn::Transform" {
+			l.sectionTransform("Resources", k, decl)
 			continue
 		}
 		if e, ok := l.declare(k.Value, k, decl, bindings); ok {
@@ -173,16 +203,24 @@ func (l *loader) declare(id string, key, decl *yaml.Node, bindings map[string]st
 		return entry{}, false
 	}
 	typ := mapGet(decl, "Type")
+	if t := mapGet(decl, "Fn::Transform"); t != nil && typ == nil {
+		name := macroName(t)
+		l.noteAt(key, "resource %s is made by Fn::Transform (%s) at deploy time; it is not checked", id, name)
+		l.opened("Fn::Transform (" + name + ") in resource " + id + " may add it at deploy time")
+		return entry{}, false
+	}
 	if typ == nil || isNull(typ) {
 		l.errorf(key, "resource %s has no Type", id)
 		return entry{}, false
 	}
+	directive := ""
 	if strings.HasPrefix(typ.Tag, "!Rain::") {
-		l.errorf(typ, "resource %s: %s", id, rainDirective(typ.Tag))
-		return entry{}, false
+		directive = typ.Tag
+	} else if typ.Kind == yaml.MappingNode && len(typ.Content) == 2 && strings.HasPrefix(typ.Content[0].Value, "Rain::") {
+		directive = "!" + typ.Content[0].Value
 	}
-	if typ.Kind == yaml.MappingNode && len(typ.Content) == 2 && strings.HasPrefix(typ.Content[0].Value, "Rain::") {
-		l.errorf(typ, "resource %s: %s", id, rainDirective("Rain::"+strings.TrimPrefix(typ.Content[0].Value, "Rain::")))
+	if directive != "" {
+		l.noteAt(typ, "resource %s is %s, a rain directive that `rain pkg` expands: the resources it makes are not checked here; scan the `rain pkg` output to settle it", id, directive)
 		return entry{}, false
 	}
 	if typ.Kind != yaml.ScalarNode || typ.Value == "" || (typ.Tag != "" && typ.ShortTag() != yamltag.Str) {

@@ -39,6 +39,10 @@ func (l *loader) loadParams(sec *yaml.Node) {
 	for i := 0; i+1 < len(sec.Content); i += 2 {
 		k, decl := sec.Content[i], sec.Content[i+1]
 		name := k.Value
+		if name == "Fn::Transform" {
+			l.sectionTransform("Parameters", k, decl)
+			continue
+		}
 		if decl.Kind != yaml.MappingNode {
 			l.errorf(decl, "parameter %s must be a mapping with at least a Type, not %s", name, kindName(decl))
 			continue

@@ -30,6 +30,11 @@ func (l *loader) sub(n, arg *yaml.Node, sc *scope) *value {
 		}
 	}
 	if tmpl.Kind != yaml.ScalarNode {
+		// A function that yields the string at deploy time (Fn::Transform,
+		// a rain directive) leaves the result unknown.
+		if v := l.eval(tmpl, sc); v.kind == vUnknown {
+			return unknownVal(n, v.reason)
+		}
 		return l.fail(n, "the template of Fn::Sub must be a string, not %s", kindName(tmpl))
 	}
 	s := tmpl.Value
@@ -92,6 +97,18 @@ func (l *loader) subVar(name string, vars *yaml.Node, n *yaml.Node, sc *scope) *
 	if i := strings.IndexByte(name, '.'); i > 0 && !sc.inCondition {
 		if _, ok := l.types[name[:i]]; ok {
 			return l.refVal(n, name[:i], name[i+1:])
+		}
+	}
+	if strings.HasPrefix(name, "Rain::") {
+		return l.rainVal(n, "!"+name)
+	}
+	if !sc.inCondition {
+		id := name
+		if i := strings.IndexByte(name, '.'); i > 0 {
+			id = name[:i]
+		}
+		if v := l.generated(n, id, "Fn::Sub ${"+name+"}"); v != nil {
+			return v
 		}
 	}
 	return l.fail(n, "Fn::Sub refers to ${%s}, which is not a parameter, resource, attribute or variable", name)
