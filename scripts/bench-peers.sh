@@ -1,49 +1,76 @@
 #!/usr/bin/env bash
-# Times stackgate against tfsec and trivy on the real-world corpus, in the
-# same run on the same machine, and prints the ratios:
+# The peer benchmark: stackgate against opa and conftest (running stackgate's
+# own Rego rules over the same rule input), trivy config, tfsec, tflint and a
+# parse floor, on generated Terraform, CloudFormation and plans at several
+# sizes and on a real corpus, in interleaved rounds, all in one run. It
+# writes bench/RESULTS.md (see bench/README.md).
 #
-#   scripts/corpus.sh            # once: places the modules in corpus/
-#   scripts/bench-peers.sh [ROUNDS]
+#   scripts/bench-peers.sh [harness flags]     # e.g. -rounds 3
+#   BENCH_CORPUS=dir scripts/bench-peers.sh    # dir: checkouts of real modules and templates
+#   make bench-peers                           # the same, ROUNDS=n BENCH_CORPUS=dir
 #
-# The peers are found on PATH or in $(go env GOPATH)/bin; install them with
-#   go install github.com/aquasecurity/tfsec/cmd/tfsec@v1.28.14
-#   (trivy: in a scratch module, go get -tool github.com/aquasecurity/trivy/cmd/trivy@v0.74.0,
-#    then GOEXPERIMENT=jsonv2 go install github.com/aquasecurity/trivy/cmd/trivy)
-# A missing peer is skipped. Rounds interleave the tools so that machine
-# load affects them alike; the median of each is reported.
+# Peers are built once from the Go module proxy into the cache
+# ($BENCH_CACHE, default $XDG_CACHE_HOME/stackgate-bench), never into the
+# repository. A peer that cannot be built is reported in RESULTS.md as
+# "not available: <reason>"; the run goes on without it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rounds="${1:-5}"
-[ -d corpus ] || { echo "no corpus/: run scripts/corpus.sh first" >&2; exit 2; }
-go build -o bin/stackgate ./cmd/stackgate
-gobin="$(go env GOPATH)/bin"
-find_tool() { command -v "$1" 2>/dev/null || { [ -x "$gobin/$1" ] && echo "$gobin/$1"; } || true; }
-tfsec="$(find_tool tfsec)"
-trivy="$(find_tool trivy)"
 
-declare -A cmds=(
-  [stackgate]="bin/stackgate scan corpus/ --format json"
-)
-[ -n "$tfsec" ] && cmds[tfsec]="$tfsec corpus/ --format json --soft-fail --no-color"
-[ -n "$trivy" ] && cmds[trivy]="$trivy config --skip-check-update --quiet --format json corpus/"
+# ---- pinned peer versions (the only place they are named) ----
+TRIVY_VERSION="${TRIVY_VERSION:-v0.74.0}"       # github.com/aquasecurity/trivy (built with GOEXPERIMENT=jsonv2)
+TFSEC_VERSION="${TFSEC_VERSION:-v1.28.14}"      # github.com/aquasecurity/tfsec
+TFLINT_VERSION="${TFLINT_VERSION:-v0.64.0}"     # github.com/terraform-linters/tflint
+CONFTEST_VERSION="${CONFTEST_VERSION:-v0.71.1}" # github.com/open-policy-agent/conftest
+# opa: the version stackgate itself is built with (go.mod), so the engine is the same
+OPA_VERSION="${OPA_VERSION:-$(go list -m -f '{{.Version}}' github.com/open-policy-agent/opa)}"
+# ----------------------------------------------------------------
 
-declare -A times
-for ((r = 1; r <= rounds; r++)); do
-  for tool in "${!cmds[@]}"; do
-    start=$(date +%s.%N)
-    ${cmds[$tool]} >/dev/null 2>&1 || true # findings make the tools exit non-zero
-    end=$(date +%s.%N)
-    times[$tool]+="$(echo "$end - $start" | bc) "
-  done
-done
+cache="${BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/stackgate-bench}"
+mkdir -p "$cache/bin" "$cache/log"
+cache="$(cd "$cache" && pwd)"
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-sg=$(echo "${times[stackgate]}" | median)
-printf '%-10s %8s  %s\n' tool median ratio
-printf '%-10s %7.2fs  %s\n' stackgate "$sg" "1.0"
-for tool in tfsec trivy; do
-  [ -n "${times[$tool]:-}" ] || { echo "$tool: not installed, skipped"; continue; }
-  t=$(echo "${times[$tool]}" | median)
-  printf '%-10s %7.2fs  stackgate is %.1fx faster\n' "$tool" "$t" "$(echo "$t / $sg" | bc -l)"
-done
-echo "(${rounds} rounds; corpus: $(find corpus -name '*.tf' | wc -l) .tf files; $(nproc) cores)"
+command -v /usr/bin/time >/dev/null 2>&1 || [ -x /usr/bin/time ] || {
+  echo "bench-peers: /usr/bin/time is missing; installing the Debian package time" >&2
+  { apt-get install -y time || { apt-get update && apt-get install -y time; }; } >"$cache/log/apt-time.log" 2>&1 ||
+    { echo "bench-peers: could not install time (see $cache/log/apt-time.log)" >&2; exit 2; }
+}
+
+# stackgate and the benchmark's own programs, from this tree.
+version="$(git describe --tags --always --dirty 2>/dev/null || echo dev)"
+go build -trimpath -ldflags "-s -w -X main.version=$version" -o "$cache/bin/stackgate" ./cmd/stackgate
+for p in gen parsefloor harness; do go build -trimpath -o "$cache/bin/$p" "./bench/$p"; done
+
+# install NAME PACKAGE VERSION [ENV...]: go install into the cache once,
+# keyed by version. Writes one line of the tools file: name, version, path
+# or "", reason when not available.
+tools="$cache/tools.tsv"
+: >"$tools"
+install() {
+  local name=$1 pkg=$2 ver=$3
+  shift 3
+  local bin="$cache/bin/$name-$ver" log="$cache/log/$name-$ver.log"
+  if [ ! -x "$bin" ]; then
+    echo "bench-peers: building $name $ver (once; logged in $log)" >&2
+    local tmp
+    tmp="$(mktemp -d)"
+    if env GOBIN="$tmp" "$@" go install -trimpath -ldflags='-s -w' "$pkg@$ver" >"$log" 2>&1; then
+      mv "$tmp/$(basename "$pkg")" "$bin"
+    else
+      local reason
+      reason="$(grep -v '^go: downloading' "$log" | tail -n 3 | tr '\n\t' '  ' | cut -c1-200)"
+      printf '%s\t%s\t\t%s\n' "$name" "$ver" "go install $pkg@$ver failed: ${reason:-see $log}" >>"$tools"
+      rm -rf "$tmp"
+      return 0
+    fi
+    rm -rf "$tmp"
+  fi
+  printf '%s\t%s\t%s\t\n' "$name" "$ver" "$bin" >>"$tools"
+}
+install opa github.com/open-policy-agent/opa "$OPA_VERSION"
+install conftest github.com/open-policy-agent/conftest "$CONFTEST_VERSION"
+install tfsec github.com/aquasecurity/tfsec/cmd/tfsec "$TFSEC_VERSION"
+install tflint github.com/terraform-linters/tflint "$TFLINT_VERSION"
+install trivy github.com/aquasecurity/trivy/cmd/trivy "$TRIVY_VERSION" GOEXPERIMENT=jsonv2
+
+exec "$cache/bin/harness" -cache "$cache" -tools "$tools" -corpus "${BENCH_CORPUS:-}" \
+  -command "${BENCH_COMMAND:-scripts/bench-peers.sh $*}" "$@"
