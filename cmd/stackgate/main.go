@@ -110,7 +110,7 @@ Exit codes: 0 no blocking finding, 1 blocking findings, 2 usage, config or parse
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newScanCmd(stdout, stderr), newPlanCmd(stdout, stderr), newInspectCmd(stdout, stderr), newRulesCmd(stdout), newExplainCmd(stdout), newTestCmd(stdout), newVersionCmd(stdout))
+	root.AddCommand(newScanCmd(stdout, stderr), newPlanCmd(stdout, stderr), newInspectCmd(stdout, stderr), newRulesCmd(stdout), newExplainCmd(stdout), newTestCmd(stdout), newVersionCmd(stdout), newLSPCmd(stdout, stderr))
 	return root
 }
 
