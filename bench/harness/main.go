@@ -89,6 +89,7 @@ func main() {
 		fatalf("harness is started by scripts/bench-peers.sh (needs -cache and -tools)")
 	}
 	started := time.Now()
+	loadStart = loadAvg()
 	bin := filepath.Join(*flagCache, "bin")
 	tools := readTools(*flagTools, bin)
 
@@ -161,7 +162,7 @@ func readTools(file, bin string) []tool {
 	b, err := os.ReadFile(file)
 	must(err)
 	ts := []tool{
-		{Name: "stackgate", Version: strings.TrimSpace(output(filepath.Join(bin, "stackgate"), "version")), Path: filepath.Join(bin, "stackgate")},
+		{Name: "stackgate", Version: strings.TrimPrefix(strings.TrimSpace(output(filepath.Join(bin, "stackgate"), "version")), "stackgate "), Path: filepath.Join(bin, "stackgate")},
 		{Name: "parsefloor", Version: "bench/parsefloor", Path: filepath.Join(bin, "parsefloor")},
 	}
 	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
@@ -184,6 +185,19 @@ func output(name string, args ...string) string {
 		return ""
 	}
 	return string(out)
+}
+
+var loadStart string
+
+// loadAvg is the 1, 5 and 15 minute load average: a run on a machine
+// that other work keeps busy has wall times far above its CPU times.
+func loadAvg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 // ---- inputs ----

@@ -62,6 +62,7 @@ func writeResults(tools []tool, inputs []*input, results []*result, started time
 	p("- command: `%s`\n", strings.TrimSpace(*flagCommand))
 	p("- machine: %d cores (nproc), %s, %s memory, %s/%s\n", runtime.NumCPU(), cpuModel(), memTotal(), runtime.GOOS, runtime.GOARCH)
 	p("- Go: %s; stackgate %s (tree %s)\n", goVersion, toolVersion(tools, "stackgate"), rev)
+	p("- load average (1, 5, 15 min) at the start: %s; at the end: %s (on a busy machine wall times exceed CPU times; compare the CPU ratios then)\n", loadStart, loadAvg())
 	p("- rounds: %d, interleaved (a tool whose first run on an input took over %s ran once there); timings by `/usr/bin/time -v` of the whole process\n\n", *flagRounds, *flagSlow)
 
 	p("## Tools\n\n| tool | version | how it runs |\n|---|---|---|\n")
@@ -99,7 +100,7 @@ func writeResults(tools []tool, inputs []*input, results []*result, started time
 
 	p("\n## Results per input\n\n")
 	p("Wall and CPU (user+sys) time: median (min–max) over the rounds; peak RSS: median. ")
-	p("*stackgate vs* is this tool's median wall time divided by stackgate's: above 1× stackgate is that many times faster; ")
+	p("*stackgate vs* is this tool's median wall time divided by stackgate's (in brackets the same for CPU time): above 1× stackgate is that many times faster; ")
 	p("for the parse floor it is stackgate's time over the floor's (how far stackgate is from only parsing).\n")
 	for _, in := range inputs {
 		p("\n### %s\n\n%s\n\n", in.Name, in.Desc)
@@ -127,13 +128,23 @@ func writeResults(tools []tool, inputs []*input, results []*result, started time
 			}
 			w, c, m := r.wall(), r.cpu(), r.rss()
 			vs := ""
+			sgc := 0.0
+			if s := find(results, "stackgate", in.Name); s != nil && len(s.ok()) > 0 {
+				sgc = s.cpu().med
+			}
+			cpuRatio := func(x float64) string {
+				if x <= 0 || sgc <= 0 || x > 1e6 {
+					return ""
+				}
+				return " (CPU " + ratio(x) + ")"
+			}
 			switch {
 			case r.Tool == "stackgate":
 				vs = "1×"
 			case sg > 0 && r.Tool == "parsefloor":
-				vs = "stackgate " + ratio(sg/w.med) + " the floor"
+				vs = "stackgate " + ratio(sg/w.med) + " the floor" + cpuRatio(sgc/c.med)
 			case sg > 0:
-				vs = ratio(w.med / sg)
+				vs = ratio(w.med/sg) + cpuRatio(c.med/sgc)
 			}
 			note := r.Note
 			if len(ok) < len(r.Runs) {
