@@ -11,7 +11,8 @@ import (
 )
 
 // githubFormat writes GitHub Actions workflow commands, one line per
-// finding, which the runner turns into annotations on the pull request:
+// error, finding and note, which the runner turns into annotations on the
+// pull request:
 //
 //	::error file=F,line=L,col=C,endLine=E,endColumn=EC,title=RULE::message
 //
@@ -24,6 +25,11 @@ import (
 // a decision already reviewed, and re-annotating it on every pull request
 // trains people to ignore annotations. Columns are given only for a range
 // on one line; GitHub does not use columns across lines.
+//
+// Errors of the run (files that could not be checked, broken
+// suppressions) come first, as error annotations at their file and line
+// titled "stackgate error": they mean the findings are incomplete. Notes
+// come last, as notice annotations without a file.
 type githubFormat struct{}
 
 func (githubFormat) name() string { return "github" }
@@ -40,12 +46,39 @@ func (githubFormat) format(w io.Writer, res *Result, _ Options) error {
 	slices.SortStableFunc(fs, func(a, b *model.Finding) int {
 		return model.SeverityRank(b.Severity) - model.SeverityRank(a.Severity)
 	})
+	var lines []string
+	for _, e := range res.Errors {
+		lines = append(lines, githubErrorCommand(e))
+	}
 	for _, f := range fs {
-		if _, err := io.WriteString(w, githubCommand(f)+"\n"); err != nil {
+		lines = append(lines, githubCommand(f))
+	}
+	for _, n := range res.Notes {
+		lines = append(lines, "::notice title=stackgate::"+escapeData(n))
+	}
+	for _, l := range lines {
+		if _, err := io.WriteString(w, l+"\n"); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// githubErrorCommand renders an error of the run (a file that could not
+// be checked, a broken suppression) as an error annotation at its place.
+func githubErrorCommand(e Error) string {
+	var props []string
+	if e.File != "" {
+		props = append(props, "file="+escapeProperty(strings.ReplaceAll(e.File, `\`, "/")))
+		if e.Line > 0 {
+			props = append(props, "line="+strconv.Itoa(e.Line))
+			if e.Column > 0 {
+				props = append(props, "col="+strconv.Itoa(e.Column))
+			}
+		}
+	}
+	props = append(props, "title=stackgate error")
+	return "::error " + strings.Join(props, ",") + "::" + escapeData(e.Message)
 }
 
 // githubCommand renders one finding as a workflow command.

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/google/go-cmp/cmp"
 	"strconv"
 	"strings"
 	"testing"
@@ -64,8 +65,11 @@ func TestGitHubOutput(t *testing.T) {
 	res := loadCase(t, "mixed")
 	out := string(render(t, "github", res, Options{}))
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-	if want := res.Summary.Findings - res.Summary.Waived; len(lines) != want {
-		t.Fatalf("%d lines, want one per finding not waived (%d):\n%s", len(lines), want, out)
+	if want := res.Summary.Findings - res.Summary.Waived + len(res.Notes); len(lines) != want {
+		t.Fatalf("%d lines, want one per finding not waived and per note (%d):\n%s", len(lines), want, out)
+	}
+	if last := lines[len(lines)-1]; last != "::notice title=stackgate::"+res.Notes[0] {
+		t.Errorf("the note is not the last annotation: %q", last)
 	}
 	last := 5
 	for _, l := range lines {
@@ -87,5 +91,33 @@ func TestGitHubOutput(t *testing.T) {
 	}
 	if strings.Contains(out, "LogsBucket") || strings.Contains(out, "SiteBucket") {
 		t.Error("waived findings were annotated")
+	}
+}
+
+// Errors of the run are error annotations at their place, first (GitHub
+// shows only the first few of each kind), with the message escaped as
+// the Actions toolkit does; notes are notices.
+func TestGitHubErrorsAndNotes(t *testing.T) {
+	res := loadCase(t, "errors")
+	out := string(render(t, "github", res, Options{}))
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	want := []string{
+		"::error file=envs/prod/bucket.yaml,line=5,col=5,title=stackgate error::stackgate:ignore s3-versioning has no reason; write why after the rule id",
+		"::error file=envs/staging/broken.yaml,line=3,col=12,title=stackgate error::mapping values are not allowed in this context",
+		"::error file=envs/staging/huge.json,title=stackgate error::file is 20000000 bytes, over the 16777216 byte limit for a template",
+		"::error file=modules/odd%2C name%3A1/main.tf,line=2,col=1,title=stackgate error::100%25 broken%0Asecond line \x1b[31mred",
+		"::error title=stackgate error::evaluating rules: context deadline exceeded",
+	}
+	if len(lines) < len(want)+2 {
+		t.Fatalf("%d lines:\n%s", len(lines), out)
+	}
+	if diff := cmp.Diff(want, lines[:len(want)]); diff != "" {
+		t.Errorf("error annotations (-want +got):\n%s", diff)
+	}
+	if !strings.HasPrefix(lines[len(want)], "::error file=envs/prod/bucket.yaml,line=16") {
+		t.Errorf("the finding does not follow the errors: %q", lines[len(want)])
+	}
+	if got := lines[len(lines)-1]; got != "::notice title=stackgate::"+res.Notes[0] {
+		t.Errorf("last line %q, want the note", got)
 	}
 }

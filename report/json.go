@@ -7,7 +7,7 @@ import (
 	"github.com/stackgate/stackgate/policies/model"
 )
 
-// jsonFormat writes {"version":1,"findings":[...],"summary":{...}}. The
+// jsonFormat writes {"version":1,"findings":[...],"summary":{...},"errors":[...]}. The
 // shape is public interface, described in json.md; findings keep the JSON
 // tags of model.Finding, in struct order.
 type jsonFormat struct{}
@@ -22,8 +22,11 @@ type jsonReport struct {
 	Version  int             `json:"version"`
 	Findings []model.Finding `json:"findings"`
 	Summary  jsonSummary     `json:"summary"`
+	// Errors are the files that could not be checked and the broken
+	// suppressions, each {file, line, column, message}; always an array.
+	Errors []Error `json:"errors"`
 	// Notes say what was not checked and why (a module not installed,
-	// files that could not be checked, findings a filter hides).
+	// findings a filter hides).
 	Notes []string `json:"notes,omitempty"`
 }
 
@@ -51,7 +54,11 @@ func (jsonFormat) format(w io.Writer, res *Result, _ Options) error {
 			BySeverity:   map[string]int{},
 			Environments: s.Environments,
 		},
-		Notes: res.Notes,
+		Errors: res.Errors,
+		Notes:  res.Notes,
+	}
+	if doc.Errors == nil {
+		doc.Errors = []Error{}
 	}
 	if doc.Findings == nil {
 		doc.Findings = []model.Finding{}

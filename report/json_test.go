@@ -25,6 +25,12 @@ type jsonDoc struct {
 		BySeverity   map[string]int `json:"by_severity"`
 		Environments []string       `json:"environments"`
 	} `json:"summary"`
+	Errors []struct {
+		File    string `json:"file"`
+		Line    int    `json:"line"`
+		Column  int    `json:"column"`
+		Message string `json:"message"`
+	} `json:"errors"`
 	Notes []string `json:"notes"`
 }
 
@@ -80,6 +86,17 @@ func TestJSONShape(t *testing.T) {
 			}
 			if !bytes.Contains(out, []byte(`"findings": [`)) || doc.Findings == nil {
 				t.Error("findings is not an array")
+			}
+			if !bytes.Contains(out, []byte(`"errors": [`)) || doc.Errors == nil {
+				t.Error("errors is not an array")
+			}
+			if len(doc.Errors) != len(res.Errors) {
+				t.Errorf("%d errors, want %d", len(doc.Errors), len(res.Errors))
+			}
+			for i, e := range doc.Errors {
+				if r := res.Errors[i]; e.File != r.File || e.Line != r.Line || e.Column != r.Column || e.Message != r.Message {
+					t.Errorf("error %d: %+v, want %+v", i, e, r)
+				}
 			}
 			if doc.Summary.Environments == nil {
 				t.Error("environments is null, want an array")

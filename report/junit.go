@@ -18,6 +18,10 @@ import (
 // the file attribute, Jenkins the classname). A resource with several
 // findings of one rule (two open ports) is one test case listing them all.
 //
+// A file with errors (it could not be checked, or an inline suppression in
+// it is broken) has an "errors" test case with an <error> listing them, so
+// a run that stopped at a parse error is never green.
+//
 // Outcome of a test case, chosen so the test view agrees with the exit code:
 //   - a <failure> when any of its findings blocks, with the message as the
 //     failure message and the resource, location, message and fix as body;
@@ -27,9 +31,10 @@ import (
 //   - <skipped> when all its findings are waived, with who waived them,
 //     until when and why as the skip message.
 //
-// A report without findings holds one passing "scan" test case in a
-// "stackgate" suite, because several CI systems treat a report without
-// any test case as an error.
+// A report without findings or errors holds one passing "scan" test case
+// in a "stackgate" suite, because several CI systems treat a report
+// without any test case as an error; the same test case carries the notes
+// in its <system-out> when there are any.
 type junitFormat struct{}
 
 func (junitFormat) name() string { return "junit" }
@@ -59,11 +64,20 @@ type junitCase struct {
 	File      string        `xml:"file,attr,omitempty"`
 	Line      int           `xml:"line,attr,omitempty"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	Error     *junitError   `xml:"error,omitempty"`
 	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 	SystemOut *junitText    `xml:"system-out,omitempty"`
 }
 
 type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Body    string `xml:",cdata"`
+}
+
+// junitError is an <error>: the test could not run (the file could not be
+// checked, or a suppression in it is broken).
+type junitError struct {
 	Message string `xml:"message,attr"`
 	Type    string `xml:"type,attr"`
 	Body    string `xml:",cdata"`
@@ -84,14 +98,20 @@ func (junitFormat) format(w io.Writer, res *Result, _ Options) error {
 	if doc.Name == "" {
 		doc.Name = "stackgate"
 	}
-	for _, g := range groupCases(res.Findings) {
-		if len(doc.Suites) == 0 || doc.Suites[len(doc.Suites)-1].Name != g.file {
-			doc.Suites = append(doc.Suites, junitSuite{Name: g.file})
+	suite := func(name string) *junitSuite {
+		for i := range doc.Suites {
+			if doc.Suites[i].Name == name {
+				return &doc.Suites[i]
+			}
 		}
-		s := &doc.Suites[len(doc.Suites)-1]
-		c := junitTestCase(g)
+		doc.Suites = append(doc.Suites, junitSuite{Name: name})
+		return &doc.Suites[len(doc.Suites)-1]
+	}
+	add := func(s *junitSuite, c junitCase) {
 		s.Tests++
 		switch {
+		case c.Error != nil:
+			s.Errors++
 		case c.Failure != nil:
 			s.Failures++
 		case c.Skipped != nil:
@@ -99,16 +119,35 @@ func (junitFormat) format(w io.Writer, res *Result, _ Options) error {
 		}
 		s.Cases = append(s.Cases, c)
 	}
+	// A file with errors comes first in its suite, as an "errors" test
+	// case with an <error>: its findings, if any, are incomplete.
+	for _, g := range groupErrors(res.Errors, doc.Name) {
+		add(suite(g.file), junitErrorCase(g))
+	}
+	for _, g := range groupCases(res.Findings) {
+		add(suite(g.file), junitTestCase(g))
+	}
+	// The "scan" test case says what the run saw when no other does: no
+	// findings, or notes (the loaders' remarks on what was not checked).
+	var out []string
 	if len(doc.Suites) == 0 {
-		doc.Suites = []junitSuite{{Name: doc.Name, Tests: 1, Cases: []junitCase{{
-			Name:      "scan",
-			Classname: doc.Name,
-			SystemOut: &junitText{fmt.Sprintf("No findings. Scanned %s, %s.", plural(res.Summary.Files, "file"), plural(res.Summary.Resources, "resource"))},
-		}}}}
+		out = append(out, fmt.Sprintf("No findings. Scanned %s, %s.", plural(res.Summary.Files, "file"), plural(res.Summary.Resources, "resource")))
+	}
+	if len(res.Notes) > 0 {
+		var b strings.Builder
+		b.WriteString("Notes:")
+		for _, n := range res.Notes {
+			b.WriteString("\n  - " + indentRest(n, "    "))
+		}
+		out = append(out, b.String())
+	}
+	if len(out) > 0 {
+		add(suite(doc.Name), junitCase{Name: "scan", Classname: doc.Name, SystemOut: &junitText{xmlText(strings.Join(out, "\n\n"))}})
 	}
 	for _, s := range doc.Suites {
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
+		doc.Errors += s.Errors
 		doc.Skipped += s.Skipped
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
@@ -121,6 +160,45 @@ func (junitFormat) format(w io.Writer, res *Result, _ Options) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// errorGroup is the errors of one file.
+type errorGroup struct {
+	file   string
+	errors []Error
+}
+
+// groupErrors groups errors by file in the order of each file's first
+// error; errors of no file go to the suite named tool.
+func groupErrors(errs []Error, tool string) []*errorGroup {
+	var groups []*errorGroup
+	index := map[string]*errorGroup{}
+	for _, e := range errs {
+		file := e.File
+		if file == "" {
+			file = tool
+		}
+		g := index[file]
+		if g == nil {
+			g = &errorGroup{file: file}
+			index[file] = g
+			groups = append(groups, g)
+		}
+		g.errors = append(g.errors, e)
+	}
+	return groups
+}
+
+// junitErrorCase renders the errors of one file as a test case in error.
+func junitErrorCase(g *errorGroup) junitCase {
+	first := g.errors[0]
+	c := junitCase{Name: "errors", Classname: g.file, File: first.File, Line: first.Line}
+	var b strings.Builder
+	for _, e := range g.errors {
+		b.WriteString(e.String() + "\n")
+	}
+	c.Error = &junitError{Message: xmlText(first.Message), Type: "error", Body: xmlText(b.String())}
+	return c
 }
 
 // caseGroup is the findings of one resource and rule in one file.

@@ -54,6 +54,15 @@ type Result struct {
 	// text, and other formats take titles from it when a finding has none.
 	Rules   []model.Rule
 	Summary Summary
+	// Errors are what stopped a file from being checked (a parse or
+	// evaluation error) or made part of it not apply (a broken inline
+	// suppression). A report with errors is incomplete: every format
+	// says so.
+	Errors []Error
+	// ErrorsAllowed is set when the errors do not fail the run
+	// (--allow-parse-errors): they are reported, the findings decide
+	// the exit code. Otherwise a run with errors fails (exit 2).
+	ErrorsAllowed bool
 	// Notes are non-fatal notes from the loaders ("skipped x.json: not a
 	// CloudFormation template").
 	Notes []string
@@ -63,6 +72,32 @@ type Result struct {
 	// working directory when empty). SARIF names every file relative to
 	// it, absolute ones included.
 	WorkDir string
+}
+
+// Error is one error of a run, at a place in a file when known.
+type Error struct {
+	// File the error is in, as given on the command line; "" when the
+	// error is of no one file.
+	File string `json:"file"`
+	// Line and Column, 1-based; 0 when unknown.
+	Line   int `json:"line"`
+	Column int `json:"column"`
+	// Message says what is wrong, without the location.
+	Message string `json:"message"`
+}
+
+// String is "file:line:column: message" with the parts known, safe to
+// print (see clean).
+func (e Error) String() string {
+	if e.File == "" {
+		return clean(e.Message)
+	}
+	return location(&model.Finding{File: e.File, Line: e.Line, Column: e.Column}) + ": " + clean(e.Message)
+}
+
+// failed reports whether the run fails because of its errors (exit 2).
+func (r *Result) failed() bool {
+	return len(r.Errors) > 0 && !r.ErrorsAllowed
 }
 
 // Options tune the text format; other formats ignore them.

@@ -18,10 +18,12 @@ import (
 // testCase is the shape of testdata/cases/<name>.json: a finding set as a
 // scan would produce it, with what the lead fills in.
 type testCase struct {
-	Files     int             `json:"files"`
-	Resources int             `json:"resources"`
-	Notes     []string        `json:"notes"`
-	Findings  []model.Finding `json:"findings"`
+	Files         int             `json:"files"`
+	Resources     int             `json:"resources"`
+	Errors        []Error         `json:"errors"`
+	ErrorsAllowed bool            `json:"errors_allowed"`
+	Notes         []string        `json:"notes"`
+	Findings      []model.Finding `json:"findings"`
 }
 
 // loadCase builds the Result of a case, with the rule catalogue of
@@ -33,11 +35,13 @@ func loadCase(t *testing.T, name string) *Result {
 	var rules []model.Rule
 	decodeStrict(t, filepath.Join("testdata", "rules.json"), &rules)
 	res := &Result{
-		Tool:     "stackgate",
-		Version:  "0.1.0",
-		Findings: c.Findings,
-		Rules:    rules,
-		Notes:    c.Notes,
+		Tool:          "stackgate",
+		Version:       "0.1.0",
+		Findings:      c.Findings,
+		Rules:         rules,
+		Notes:         c.Notes,
+		Errors:        c.Errors,
+		ErrorsAllowed: c.ErrorsAllowed,
 		Source: func(file string) ([]byte, error) {
 			return os.ReadFile(filepath.Join("testdata", "src", filepath.FromSlash(file)))
 		},
@@ -78,7 +82,7 @@ func checkGolden(t *testing.T, name string, got []byte) {
 }
 
 // cases are the finding sets under testdata/cases.
-var cases = []string{"mixed", "empty", "minified"}
+var cases = []string{"mixed", "empty", "minified", "errors"}
 
 func TestGolden(t *testing.T) {
 	for _, name := range cases {

@@ -74,8 +74,24 @@ func (sarifFormat) format(w io.Writer, res *Result, _ Options) error {
 		run.AddResult(sarifResult(f, index[f.Rule], dir))
 	}
 
+	// executionSuccessful is false exactly when the run fails because of
+	// its errors (exit 2); blocking findings (exit 1) are a successful
+	// execution that found results. Each error is an error-level
+	// notification at its file and line, also when --allow-parse-errors
+	// lets the run pass: SARIF consumers read an error notification as
+	// "the results may be incomplete", which they are.
 	inv := sarif.NewInvocation()
-	inv.ExecutionSuccessful = ptr(true)
+	inv.ExecutionSuccessful = ptr(!res.failed())
+	for _, e := range res.Errors {
+		note := sarif.NewNotification()
+		note.Level = sarif.LevelError
+		note.Message = sarif.NewTextMessage(e.Message)
+		if e.File != "" {
+			phys := physicalLocation(&model.Finding{File: e.File, Line: e.Line, Column: e.Column}, dir)
+			note.Locations = append(note.Locations, sarif.NewLocation().WithPhysicalLocation(phys))
+		}
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, note)
+	}
 	for _, n := range res.Notes {
 		note := sarif.NewNotification()
 		note.Level = sarif.LevelNote

@@ -274,3 +274,83 @@ func TestSARIFAbsolutePathsAreRelative(t *testing.T) {
 		t.Errorf("SARIF of absolute paths differs from that of relative ones")
 	}
 }
+
+// Errors are error-level tool execution notifications at their file and
+// line; executionSuccessful is false exactly when they fail the run (exit
+// 2), and stays true when the user allowed them (the notifications still
+// say the results may be incomplete).
+func TestSARIFErrors(t *testing.T) {
+	type notification struct {
+		Level   string `json:"level"`
+		Message struct {
+			Text string `json:"text"`
+		} `json:"message"`
+		Locations []struct {
+			PhysicalLocation struct {
+				ArtifactLocation struct {
+					URI       string `json:"uri"`
+					URIBaseID string `json:"uriBaseId"`
+				} `json:"artifactLocation"`
+				Region *struct {
+					StartLine   int `json:"startLine"`
+					StartColumn int `json:"startColumn"`
+				} `json:"region"`
+			} `json:"physicalLocation"`
+		} `json:"locations"`
+	}
+	var log struct {
+		Runs []struct {
+			Invocations []struct {
+				ExecutionSuccessful bool           `json:"executionSuccessful"`
+				Notifications       []notification `json:"toolExecutionNotifications"`
+			} `json:"invocations"`
+		} `json:"runs"`
+	}
+	for _, allowed := range []bool{false, true} {
+		res := loadCase(t, "errors")
+		res.ErrorsAllowed = allowed
+		if err := json.Unmarshal(render(t, "sarif", res, Options{}), &log); err != nil {
+			t.Fatal(err)
+		}
+		inv := log.Runs[0].Invocations[0]
+		if inv.ExecutionSuccessful != allowed {
+			t.Errorf("allowed %v: executionSuccessful %v", allowed, inv.ExecutionSuccessful)
+		}
+		if len(inv.Notifications) != len(res.Errors)+len(res.Notes) {
+			t.Fatalf("%d notifications, want %d errors and %d notes", len(inv.Notifications), len(res.Errors), len(res.Notes))
+		}
+		for i, e := range res.Errors {
+			n := inv.Notifications[i]
+			if n.Level != "error" || n.Message.Text != e.Message {
+				t.Errorf("notification %d: %s %q, want error %q", i, n.Level, n.Message.Text, e.Message)
+			}
+			if e.File == "" {
+				if len(n.Locations) != 0 {
+					t.Errorf("notification %d: locations %+v for an error of no file", i, n.Locations)
+				}
+				continue
+			}
+			if len(n.Locations) != 1 {
+				t.Fatalf("notification %d: %d locations", i, len(n.Locations))
+			}
+			pl := n.Locations[0].PhysicalLocation
+			if pl.ArtifactLocation.URIBaseID != "%SRCROOT%" || strings.Contains(pl.ArtifactLocation.URI, "file:") {
+				t.Errorf("notification %d: artifact %+v", i, pl.ArtifactLocation)
+			}
+			if e.Line > 0 && (pl.Region == nil || pl.Region.StartLine != e.Line || pl.Region.StartColumn != e.Column) {
+				t.Errorf("notification %d: region %+v, want %d:%d", i, pl.Region, e.Line, e.Column)
+			}
+		}
+		if n := inv.Notifications[len(res.Errors)]; n.Level != "note" {
+			t.Errorf("the note is a %s", n.Level)
+		}
+	}
+	// Without errors the execution succeeded, blocking findings or not.
+	res := loadCase(t, "mixed")
+	if err := json.Unmarshal(render(t, "sarif", res, Options{}), &log); err != nil {
+		t.Fatal(err)
+	}
+	if !log.Runs[0].Invocations[0].ExecutionSuccessful {
+		t.Error("a run with findings and no errors is not successful")
+	}
+}

@@ -17,8 +17,11 @@ import (
 // fix. Waived findings follow in a compact "Waived" section, one entry
 // each with who waived it, until when and why: reviewers need to see what
 // is being let through and which waivers are about to expire, but not
-// twenty lines per waived finding. Loader notes and a one-line summary end
-// the report.
+// twenty lines per waived finding. Errors (files that could not be
+// checked, broken suppressions, each file:line:column: message), loader
+// notes and a one-line summary end the report; the summary says when
+// errors make the check incomplete, so "No findings" is never read as
+// "all clear".
 //
 // The text shows only what the finding carries and the source lines it
 // points at; never a property value from elsewhere.
@@ -51,6 +54,13 @@ func (textFormat) format(w io.Writer, res *Result, opts Options) error {
 		t.printf("%s\n", t.st.paint(sgrBold, fmt.Sprintf("Waived (%d):", len(waived))))
 		for _, f := range waived {
 			t.waived(f)
+		}
+		t.printf("\n")
+	}
+	if len(res.Errors) > 0 {
+		t.printf("%s\n", t.st.paint(sgrRed, fmt.Sprintf("Errors (%d):", len(res.Errors))))
+		for _, e := range res.Errors {
+			t.printf("  %s\n", indentRest(e.String(), "    "))
 		}
 		t.printf("\n")
 	}
@@ -199,6 +209,9 @@ func (t *textWriter) summary() {
 		b.WriteString(strings.Join(parts, ", ") + ".")
 	}
 	fmt.Fprintf(&b, " Scanned %s, %s.", plural(s.Files, "file"), plural(s.Resources, "resource"))
+	if n := len(t.res.Errors); n > 0 {
+		b.WriteString(" " + t.st.paint(sgrRed, plural(n, "error")+": the check is incomplete."))
+	}
 	t.printf("%s\n", b.String())
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/stackgate/stackgate/gate"
 	"github.com/stackgate/stackgate/internal/parallel"
@@ -64,7 +65,7 @@ func (w *Workspace) Check(ctx context.Context, units []scanner.Loaded, opts Chec
 		res.Notes = append(res.Notes, l.Notes...)
 		switch {
 		case l.Err != nil:
-			res.Errors = append(res.Errors, l.Err)
+			res.Errors = append(res.Errors, inFile(l.File, l.Err))
 		case !l.Skipped:
 			todo = append(todo, l)
 			for f, b := range l.Sources {
@@ -79,9 +80,8 @@ func (w *Workspace) Check(ctx context.Context, units []scanner.Loaded, opts Chec
 	errs := make([]error, len(todo))
 	parallel.For(len(todo), opts.Workers, func(i int) {
 		found[i], errs[i] = g.Check(ctx, UnitOf(todo[i], opts.Layer, opts.Context))
-		var me *model.Error
-		if errs[i] != nil && !errors.As(errs[i], &me) {
-			errs[i] = errorIn(todo[i].File, errs[i])
+		if errs[i] != nil {
+			errs[i] = inFile(todo[i].File, errs[i])
 		}
 	})
 	for i := range todo {
@@ -147,6 +147,10 @@ type ReportOptions struct {
 	// critical; "" shows all). It is a display filter: the report says
 	// when it hides blocking findings, and Result.Blocking is unchanged.
 	MinSeverity string
+	// AllowErrors says the errors do not fail the run (the caller's
+	// Verdict(true)): the report lists them all the same, and SARIF
+	// then records a successful execution.
+	AllowErrors bool
 }
 
 // Report is the renderable form of a result.
@@ -167,9 +171,10 @@ func (w *Workspace) Report(res *Result, opts ReportOptions) *report.Result {
 	if hiddenBlocking > 0 {
 		out.Notes = append(out.Notes, fmt.Sprintf("%d blocking finding(s) below severity %s are not shown; they still block (show them with --severity low)", hiddenBlocking, opts.MinSeverity))
 	}
-	if len(res.Errors) > 0 {
-		out.Notes = append(out.Notes, fmt.Sprintf("%d file(s) could not be checked; see the errors on stderr", len(res.Errors)))
+	for _, e := range res.Errors {
+		out.Errors = append(out.Errors, ReportErrors(e)...)
 	}
+	out.ErrorsAllowed = opts.AllowErrors
 	out.Summary = report.Summarize(out.Findings)
 	out.Summary.Blocking += hiddenBlocking
 	out.Summary.Files, out.Summary.Resources = res.Files, res.Resources
@@ -194,5 +199,65 @@ func environments(fs []model.Finding) []string {
 		}
 	}
 	slices.Sort(out)
+	return out
+}
+
+// fileError is an error of a unit, with the unit's file: the error itself
+// may not name it (a read error, an evaluation error).
+type fileError struct {
+	file string
+	err  error
+}
+
+func (e *fileError) Error() string { return errorIn(e.file, e.err).Error() }
+func (e *fileError) Unwrap() error { return e.err }
+
+// inFile attaches the unit's file to err.
+func inFile(file string, err error) error {
+	if err == nil || file == "" {
+		return err
+	}
+	return &fileError{file: file, err: err}
+}
+
+// ReportErrors is err as the report lists it: one report.Error per
+// *model.Error inside (a list of them, errors.Join'ed problems), each
+// with its own file, line and column; any other error with the file of
+// the unit it came from only.
+func ReportErrors(err error) []report.Error {
+	var out []report.Error
+	var walk func(file string, err error)
+	walk = func(file string, err error) {
+		switch e := err.(type) {
+		case nil:
+			return
+		case *fileError:
+			walk(e.file, e.err)
+			return
+		case *model.Error:
+			re := report.Error{File: e.File, Line: e.Line, Column: e.Column, Message: e.Message}
+			if re.File == "" {
+				re.File = file
+			}
+			out = append(out, re)
+			return
+		case interface{ Unwrap() []error }:
+			for _, x := range e.Unwrap() {
+				walk(file, x)
+			}
+			return
+		}
+		var me *model.Error
+		if errors.As(err, &me) {
+			walk(file, me)
+			return
+		}
+		msg := err.Error()
+		if file != "" {
+			msg = strings.TrimPrefix(msg, file+": ")
+		}
+		out = append(out, report.Error{File: file, Message: msg})
+	}
+	walk("", err)
 	return out
 }

@@ -69,20 +69,28 @@ func (c *commonFlags) open(start string) (*workspace.Workspace, error) {
 // 2 when units could not be checked (unless allowErrors), 1 when the gate
 // blocks, whatever the display filters hide.
 func (c *commonFlags) report(ws *workspace.Workspace, res *workspace.Result, stdout, stderr io.Writer, allowErrors bool) error {
-	// Errors go to stderr before the report, and the report says that some
-	// files were not checked, so "No findings" is never read as "all clear".
-	for _, e := range res.Errors {
-		fmt.Fprintln(stderr, "error:", e)
-	}
-	rep := ws.Report(res, workspace.ReportOptions{Tool: "stackgate", Version: versionString(), MinSeverity: c.severity})
+	// The errors are in the report, in every format, so that "No
+	// findings" is never read as "all clear". They also go to stderr,
+	// after the report, unless the report itself went to a terminal:
+	// there they would be shown twice, while a report written to a file,
+	// a pipe or a CI log in a machine format (SARIF, JSON) leaves the
+	// person reading the job's console with nothing but the exit code.
+	rep := ws.Report(res, workspace.ReportOptions{Tool: "stackgate", Version: versionString(), MinSeverity: c.severity, AllowErrors: allowErrors})
+	onTerminal := false
 	if err := c.writeOutput(stdout, func(w io.Writer, tty bool) error {
+		onTerminal = tty
 		return report.Write(w, c.format, rep, report.Options{Color: c.useColor(tty)})
 	}); err != nil {
 		return err
 	}
+	if !onTerminal {
+		for _, e := range rep.Errors {
+			fmt.Fprintln(stderr, "error:", e)
+		}
+	}
 	switch res.Verdict(allowErrors) {
 	case workspace.Incomplete:
-		return &codeError{code: exitError, err: fmt.Errorf("%d file(s) could not be checked", len(res.Errors))}
+		return &codeError{code: exitError, err: fmt.Errorf("%d error(s): the check is incomplete", len(rep.Errors))}
 	case workspace.Block:
 		return &codeError{code: exitBlocking}
 	}

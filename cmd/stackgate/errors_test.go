@@ -1,0 +1,87 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stackgate/stackgate/internal/golden"
+)
+
+// TestScanErrorsGolden pins a run with a file that cannot be parsed in
+// every format: the error reaches the report itself (file and line), not
+// only stderr, so no format reads as "all clear".
+func TestScanErrorsGolden(t *testing.T) {
+	version = "test"
+	for _, format := range []string{"text", "json", "sarif", "junit", "github"} {
+		t.Run(format, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "scan", "--color", "never", "--format", format, "testdata/cli/malformed/", "testdata/cli/compliant/")
+			if code != exitError {
+				t.Fatalf("exit %d, want 2; stderr:\n%s", code, stderr)
+			}
+			if !strings.Contains(stdout, "broken.yaml") {
+				t.Errorf("the report does not name the broken file:\n%s", stdout)
+			}
+			// The report went to a buffer, not a terminal: stderr lists
+			// the error too, once, for the job's console.
+			if n := strings.Count(stderr, "testdata/cli/malformed/broken.yaml:6"); n != 1 {
+				t.Errorf("stderr names the error %d times:\n%s", n, stderr)
+			}
+			golden.Check(t, filepath.Join(repoRoot, "cmd", "stackgate", "testdata", "golden", "errors."+format), []byte(stdout))
+		})
+	}
+}
+
+// What each format says of a run with errors, with and without
+// --allow-parse-errors (which changes the exit code and SARIF's
+// executionSuccessful, never whether the errors are reported).
+func TestScanErrorsInEveryFormat(t *testing.T) {
+	tests := []struct {
+		format string
+		allow  bool
+		code   int
+		has    []string
+	}{
+		{"text", false, 2, []string{"Errors (1):\n  testdata/cli/malformed/broken.yaml:6: invalid YAML", "1 error: the check is incomplete."}},
+		{"text", true, 0, []string{"Errors (1):", "1 error: the check is incomplete."}},
+		{"json", false, 2, []string{`"errors": [`, `"file": "testdata/cli/malformed/broken.yaml"`, `"line": 6`}},
+		{"sarif", false, 2, []string{`"executionSuccessful": false`, `"level": "error"`, `"uri": "testdata/cli/malformed/broken.yaml"`}},
+		{"sarif", true, 0, []string{`"executionSuccessful": true`, `"level": "error"`}},
+		{"junit", false, 2, []string{`errors="1"`, `<error message="invalid YAML`}},
+		{"junit", true, 0, []string{`errors="1"`}},
+		{"github", false, 2, []string{"::error file=testdata/cli/malformed/broken.yaml,line=6,title=stackgate error::invalid YAML"}},
+	}
+	for _, tt := range tests {
+		name := tt.format
+		if tt.allow {
+			name += "/allowed"
+		}
+		t.Run(name, func(t *testing.T) {
+			args := []string{"scan", "--color", "never", "--format", tt.format, "testdata/cli/malformed/", "testdata/cli/compliant/"}
+			if tt.allow {
+				args = append(args, "--allow-parse-errors")
+			}
+			code, stdout, stderr := runCLI(t, args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, tt.code, stderr)
+			}
+			for _, s := range tt.has {
+				if !strings.Contains(stdout, s) {
+					t.Errorf("report lacks %q:\n%s", s, stdout)
+				}
+			}
+			if strings.Contains(stdout, "see the errors on stderr") {
+				t.Errorf("the report sends the reader to stderr:\n%s", stdout)
+			}
+		})
+	}
+	// The JSON errors array is always there, empty when nothing failed.
+	_, stdout, _ := runCLI(t, "scan", "--format", "json", "testdata/cli/compliant/")
+	var doc struct {
+		Errors []any `json:"errors"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil || doc.Errors == nil || len(doc.Errors) != 0 {
+		t.Errorf("errors %v (%v), want []", doc.Errors, err)
+	}
+}
