@@ -5,7 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"testing"
+
+	"github.com/stackgate/stackgate/internal/benchgen"
 )
 
 // realisticTemplate builds a 48-resource template: the VPC and security
@@ -48,4 +51,37 @@ func BenchmarkLoad(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkLoadLarge loads a generated template of 110,000 S3 buckets
+// (about 15 MB, under DefaultMaxBytes). Besides time and allocations it
+// reports the peak heap in use during one Load and the heap its result
+// keeps, in MB and as a multiple of the input size.
+//
+//	go test -run='^$' -bench=LoadLarge -benchtime=1x ./scanner/cfn/
+func BenchmarkLoadLarge(b *testing.B) {
+	const n = 110000
+	src := benchgen.Template(n)
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	var peak, kept uint64
+	for b.Loop() {
+		var tpl *Template
+		var err error
+		pk, kp := benchgen.PeakHeap(func() {
+			if tpl, err = Load("big.yaml", src, Options{}); err != nil {
+				b.Fatal(err)
+			}
+		})
+		if len(tpl.Resources) != n {
+			b.Fatalf("%d resources, want %d", len(tpl.Resources), n)
+		}
+		runtime.KeepAlive(tpl)
+		peak, kept = max(peak, pk), max(kept, kp)
+	}
+	in := float64(len(src))
+	b.ReportMetric(in/1e6, "input-MB")
+	b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
+	b.ReportMetric(float64(peak)/in, "peak/input")
+	b.ReportMetric(float64(kept)/in, "kept/input")
 }

@@ -1,6 +1,12 @@
 package plan
 
-import "testing"
+import (
+	"fmt"
+	"runtime"
+	"testing"
+
+	"github.com/stackgate/stackgate/internal/benchgen"
+)
 
 // BenchmarkLoad loads a generated plan with 5,000 resource changes in 50
 // modules (each with changed tags, a changed block and a reference known
@@ -25,5 +31,50 @@ func BenchmarkLoadFixture(b *testing.B) {
 		if _, err := Load(file, src); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkLoadLarge loads plans in the exact shape of the create fixture
+// (a genuine terraform show -json output: planned_values, resource_changes
+// with sensitive and unknown skeletons, configuration, relevant_attributes)
+// with 20,000 and 196,000 resource changes, compact as Terraform writes
+// them (about 1.8 KB a change). Besides time and allocations it reports
+// the peak heap in use during one Load and the heap its result keeps, in
+// MB and as a multiple of the input size. Run the large one alone:
+//
+//	go test -run='^$' -bench=LoadLarge -benchtime=1x ./scanner/plan/
+func BenchmarkLoadLarge(b *testing.B) {
+	_, fixture := readFixture(b, "create")
+	for _, n := range []int{20000, 196000} {
+		b.Run(fmt.Sprintf("%dk-changes", n/1000), func(b *testing.B) {
+			src, err := benchgen.Plan(fixture, n)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(src) > MaxSize {
+				b.Skipf("generated plan is %d bytes, over MaxSize", len(src))
+			}
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			var peak, kept uint64
+			for b.Loop() {
+				var p *Plan
+				pk, kp := benchgen.PeakHeap(func() {
+					if p, err = Load("big.json", src); err != nil {
+						b.Fatal(err)
+					}
+				})
+				if len(p.Resources) != n {
+					b.Fatalf("%d resources, want %d", len(p.Resources), n)
+				}
+				runtime.KeepAlive(p)
+				peak, kept = max(peak, pk), max(kept, kp)
+			}
+			in := float64(len(src))
+			b.ReportMetric(in/1e6, "input-MB")
+			b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
+			b.ReportMetric(float64(peak)/in, "peak/input")
+			b.ReportMetric(float64(kept)/in, "kept/input")
+		})
 	}
 }

@@ -233,3 +233,8 @@ func IsPlan(src []byte) bool {
 	}
 	return false
 }
+
+// unquote decodes the JSON string q into s.
+func unquote(q []byte, s *string) bool {
+	return json.Unmarshal(q, s) == nil
+}

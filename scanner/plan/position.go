@@ -2,7 +2,6 @@ package plan
 
 import (
 	"bytes"
-	"encoding/json"
 	"sort"
 	"unicode/utf8"
 
@@ -14,10 +13,16 @@ type lineIndex struct {
 	file  string
 	src   []byte
 	lines []int // byte offset where each line starts
+	// A cursor: the last offset converted, its line (index into lines)
+	// and column. terraform show -json writes the whole plan on one line,
+	// so counting code points from the line start for every position
+	// would be quadratic in the file size; offsets converted in
+	// increasing order count only the bytes between them.
+	curOff, curLine, curCol int
 }
 
 func newLineIndex(file string, src []byte) *lineIndex {
-	lines := []int{0}
+	lines := make([]int, 1, bytes.Count(src, []byte{'\n'})+1)
 	for i := 0; ; {
 		j := bytes.IndexByte(src[i:], '\n')
 		if j < 0 {
@@ -26,7 +31,7 @@ func newLineIndex(file string, src []byte) *lineIndex {
 		i += j + 1
 		lines = append(lines, i)
 	}
-	return &lineIndex{file: file, src: src, lines: lines}
+	return &lineIndex{file: file, src: src, lines: lines, curCol: 1}
 }
 
 // pos returns the position of byte offset off (clamped to the input).
@@ -34,7 +39,14 @@ func newLineIndex(file string, src []byte) *lineIndex {
 func (x *lineIndex) pos(off int) model.Pos {
 	off = max(0, min(off, len(x.src)))
 	l := sort.Search(len(x.lines), func(i int) bool { return x.lines[i] > off }) - 1
-	return model.Pos{Line: l + 1, Column: utf8.RuneCount(x.src[x.lines[l]:off]) + 1, Byte: off}
+	var col int
+	if l == x.curLine && off >= x.curOff {
+		col = x.curCol + utf8.RuneCount(x.src[x.curOff:off])
+	} else {
+		col = utf8.RuneCount(x.src[x.lines[l]:off]) + 1
+	}
+	x.curOff, x.curLine, x.curCol = off, l, col
+	return model.Pos{Line: l + 1, Column: col, Byte: off}
 }
 
 func (x *lineIndex) rng(start, end int) model.Range {
@@ -49,18 +61,29 @@ type entrySpan struct {
 
 // locateEntries finds the entries of the top-level resource_changes and
 // resource_drift arrays, in order. The plan has already been decoded
-// successfully, so errors here mean nothing is located, never a failure.
+// successfully, so the input is valid JSON; anything unexpected means
+// nothing more is located, never a failure. It scans the bytes in place,
+// allocating nothing but the spans, and converts offsets in increasing
+// order.
 func locateEntries(x *lineIndex) (changes, drift []entrySpan) {
-	dec := json.NewDecoder(bytes.NewReader(x.src))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+	src := x.src
+	i := skipSpace(src, 0)
+	if i >= len(src) || src[i] != '{' {
 		return nil, nil
 	}
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
+	i++
+	for {
+		i = skipSpace(src, i)
+		if i >= len(src) || src[i] != '"' {
 			return changes, drift
 		}
-		key, _ := t.(string)
+		kEnd := skipString(src, i)
+		key := memberName(src[i:kEnd])
+		i = skipSpace(src, kEnd)
+		if i >= len(src) || src[i] != ':' {
+			return changes, drift
+		}
+		i = skipSpace(src, i+1)
 		var dst *[]entrySpan
 		switch key {
 		case "resource_changes":
@@ -68,62 +91,139 @@ func locateEntries(x *lineIndex) (changes, drift []entrySpan) {
 		case "resource_drift":
 			dst = &drift
 		}
-		if dst == nil {
-			var skip json.RawMessage
-			if dec.Decode(&skip) != nil {
-				return changes, drift
+		if dst != nil && i < len(src) && src[i] == '[' {
+			i = skipSpace(src, i+1)
+			for i < len(src) && src[i] != ']' {
+				start := i
+				a, b, ok := addressSpan(src, start)
+				end := skipValue(src, start)
+				sp := entrySpan{}
+				if ok {
+					sp.whole.Start = x.pos(start)
+					sp.address = x.rng(a, b)
+				} else {
+					sp.whole.Start = x.pos(start)
+					sp.address = x.rng(start, start+1)
+				}
+				sp.whole.Filename, sp.whole.End = x.file, x.pos(end)
+				*dst = append(*dst, sp)
+				i = skipSpace(src, end)
+				if i < len(src) && src[i] == ',' {
+					i = skipSpace(src, i+1)
+				}
 			}
-			continue
+			i++ // ]
+		} else {
+			i = skipValue(src, i)
 		}
-		if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+		i = skipSpace(src, i)
+		if i >= len(src) || src[i] != ',' {
 			return changes, drift
 		}
-		for dec.More() {
-			from := int(dec.InputOffset())
-			var raw json.RawMessage
-			if dec.Decode(&raw) != nil {
-				return changes, drift
-			}
-			end := int(dec.InputOffset())
-			start := end - len(raw)
-			if start < from {
-				start = from
-			}
-			sp := entrySpan{whole: x.rng(start, end)}
-			if a, b, ok := addressSpan(raw); ok {
-				sp.address = x.rng(start+a, start+b)
-			} else {
-				sp.address = x.rng(start, start+1)
-			}
-			*dst = append(*dst, sp)
-		}
-		if _, err := dec.Token(); err != nil {
-			return changes, drift
-		}
+		i++
 	}
-	return changes, drift
 }
 
-// addressSpan returns the byte span of the "address" member's value in one
-// JSON object, relative to obj.
-func addressSpan(obj []byte) (int, int, bool) {
-	dec := json.NewDecoder(bytes.NewReader(obj))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+// memberName returns the name of an object member from its quoted form.
+func memberName(q []byte) string {
+	if bytes.IndexByte(q, '\\') < 0 && len(q) >= 2 {
+		return string(q[1 : len(q)-1])
+	}
+	var s string
+	if unquote(q, &s) {
+		return s
+	}
+	return ""
+}
+
+// addressSpan returns the byte span of the "address" member's value of
+// the JSON object at offset obj of src.
+func addressSpan(src []byte, obj int) (int, int, bool) {
+	if obj >= len(src) || src[obj] != '{' {
 		return 0, 0, false
 	}
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
+	i := obj + 1
+	for {
+		i = skipSpace(src, i)
+		if i >= len(src) || src[i] != '"' {
 			return 0, 0, false
 		}
-		var raw json.RawMessage
-		if dec.Decode(&raw) != nil {
+		kEnd := skipString(src, i)
+		key := src[i:kEnd]
+		i = skipSpace(src, kEnd)
+		if i >= len(src) || src[i] != ':' {
 			return 0, 0, false
 		}
-		if t == "address" {
-			end := int(dec.InputOffset())
-			return end - len(raw), end, true
+		i = skipSpace(src, i+1)
+		end := skipValue(src, i)
+		if string(key) == `"address"` || (bytes.IndexByte(key, '\\') >= 0 && memberName(key) == "address") {
+			return i, end, true
+		}
+		i = skipSpace(src, end)
+		if i >= len(src) || src[i] != ',' {
+			return 0, 0, false
+		}
+		i++
+	}
+}
+
+func skipSpace(src []byte, i int) int {
+	for i < len(src) {
+		switch src[i] {
+		case ' ', '\t', '\r', '\n':
+			i++
+		default:
+			return i
 		}
 	}
-	return 0, 0, false
+	return i
+}
+
+// skipString returns the offset after the JSON string starting at i.
+func skipString(src []byte, i int) int {
+	for j := i + 1; j < len(src); j++ {
+		switch src[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return len(src)
+}
+
+// skipValue returns the offset after the JSON value starting at i.
+func skipValue(src []byte, i int) int {
+	if i >= len(src) {
+		return i
+	}
+	switch src[i] {
+	case '"':
+		return skipString(src, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(src); j++ {
+			switch src[j] {
+			case '"':
+				j = skipString(src, j) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return len(src)
+	}
+	j := i
+	for j < len(src) {
+		switch src[j] {
+		case ',', ']', '}', ' ', '\t', '\r', '\n':
+			return j
+		}
+		j++
+	}
+	return j
 }
