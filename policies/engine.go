@@ -176,6 +176,7 @@ func (e *Engine) Evaluate(ctx context.Context, doc *model.Document) ([]model.Fin
 			findings = append(findings, newFinding(rule, obj, byAddress, doc.Environment.Name))
 		}
 	}
+	redactFindings(findings, doc)
 	SortFindings(findings)
 	return findings, nil
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -35,5 +36,39 @@ func TestRedact(t *testing.T) {
 	}
 	if r.Properties["MasterUserPassword"] != "hunter2" || r.Change.Before["MasterUserPassword"] != "old" {
 		t.Error("Redact changed the original")
+	}
+}
+
+func TestSensitiveValues(t *testing.T) {
+	r := Resource{
+		Properties: map[string]any{
+			"Algorithm": "AES256",
+			"Nested":    map[string]any{"List": []any{"s3cr3t-value", int64(22), true}},
+			"Password":  "hunter2",
+			"Plain":     "visible",
+		},
+		Sensitive: []string{"Algorithm", "Nested"},
+		Change:    &Change{Before: map[string]any{"Algorithm": "aws:kms"}},
+	}
+	got := r.SensitiveValues()
+	want := []string{"s3cr3t-value", "aws:kms", "hunter2", "AES256", "22"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("SensitiveValues = %q, want %q", got, want)
+	}
+}
+
+func TestRedactText(t *testing.T) {
+	values := []string{"CANARY-tfvars-8c1f", "AES256", "22", "true"}
+	for _, tc := range []struct{ in, want string }{
+		{"Bucket b encrypts with CANARY-tfvars-8c1f (S3 managed keys).", "Bucket b encrypts with (sensitive value) (S3 managed keys)."},
+		{"lowered canary-tfvars-8c1f and glued xCANARY-TFVARS-8C1Fx", "lowered (sensitive value) and glued x(sensitive value)x"},
+		{"encrypts with AES256; not AES2567 nor xAES256", "encrypts with (sensitive value); not AES2567 nor xAES256"},
+		{"ports [22, 443], SecurityGroupIngress[122]", "ports [(sensitive value), 443], SecurityGroupIngress[122]"},
+		{"it must be true", "it must be (sensitive value)"},
+		{"", ""},
+	} {
+		if got := RedactText(tc.in, values); got != tc.want {
+			t.Errorf("RedactText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }

@@ -24,6 +24,9 @@ type moduleConfig struct {
 	// after a traversal step: the attributes a whole resource object
 	// (for_each = aws_kms_key.this, then each.value.key_id) must offer.
 	attrsRead map[string]bool
+	// sensitiveOutputs names the outputs declared `sensitive = true`:
+	// their values reach the calling module marked sensitive.
+	sensitiveOutputs map[string]bool
 }
 
 type variableConfig struct {
@@ -178,6 +181,17 @@ func decodeModule(display, abs string, files []*parsedFile) (*moduleConfig, []*m
 						continue
 					}
 					m.outputs[b.Labels[0]] = a
+					if sa := c.Attributes["sensitive"]; sa != nil {
+						// Like a variable's, the flag must be a constant bool;
+						// anything else is treated as sensitive (fail safe).
+						sv, d := sa.Expr.Value(nil)
+						if d.HasErrors() || sv.Type() != cty.Bool || !sv.IsKnown() || sv.IsNull() || sv.True() {
+							if m.sensitiveOutputs == nil {
+								m.sensitiveOutputs = map[string]bool{}
+							}
+							m.sensitiveOutputs[b.Labels[0]] = true
+						}
+					}
 				}
 			case "resource", "data":
 				r, diags := decodeResource(b, pf)

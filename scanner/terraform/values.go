@@ -86,7 +86,7 @@ func (m *modInst) computeVariable(decl *variableConfig) (cty.Value, hcl.Range) {
 			}
 			return unknownBecause(decl.typ, noValue), hcl.Range{}
 		}
-		d, diags := decl.def.Value(nil)
+		d, diags := decl.def.Value(m.l.constCtx())
 		if diags.HasErrors() {
 			m.l.addErr(errAt(decl.def.Range(), "variable %q: the default must be a constant value: %s", decl.name, diagMessage(diags[0])))
 			return unknownBecause(decl.typ, noValue), hcl.Range{}
@@ -124,7 +124,13 @@ func (m *modInst) output(name string, rng hcl.Range) cty.Value {
 		m.l.addErr(errAt(rng, "%s has no output named %q", m.addr, name))
 		return unknownBecause(cty.DynamicPseudoType, m.addr+"."+name+" is not declared")
 	}
-	return m.evalOnce(m.outputs, "output."+name, name, attr)
+	v := m.evalOnce(m.outputs, "output."+name, name, attr)
+	if m.cfg.sensitiveOutputs[name] {
+		// A sensitive output is sensitive wherever the caller uses it.
+		v = v.Mark(sensitiveMark{})
+		m.outputs[name] = v
+	}
+	return v
 }
 
 // evalOnce evaluates a local or output expression of this instance and
