@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sync/atomic"
 
@@ -56,6 +55,12 @@ type Loaded struct {
 	// Err is set when the file could not be loaded; the scan then fails
 	// closed (exit 2) for it.
 	Err error
+	// Problems are errors in a file that was loaded and is checked: a
+	// broken inline suppression (a stackgate:ignore without a reason),
+	// which then suppresses nothing. Each is a *model.Error with the
+	// file and line. They fail the run as Err does (exit 2, unless the
+	// user allows errors), but the findings of the file are reported.
+	Problems []error
 }
 
 // Load parses the candidates in parallel. Results are in candidate order,
@@ -95,6 +100,13 @@ func loadOne(ctx context.Context, c Candidate, opts LoadOptions) Loaded {
 		return l
 	}
 	if st.Size() > limit {
+		// A large data file that happens to be YAML or JSON is not a
+		// template: judge it by its head rather than refuse the scan.
+		if head, err := vfs.ReadHead(fsys, c.Path, cfn.DetectWindow); err == nil && !cfn.MayBeTemplate(head) {
+			l.Skipped = true
+			l.Notes = append(l.Notes, fmt.Sprintf("%s: %d bytes, over the %d byte limit for a template, and not a CloudFormation template (judged by its first %d KiB); skipped", c.Path, st.Size(), limit, cfn.DetectWindow>>10))
+			return l
+		}
 		l.Err = model.Errorf(c.Path, 0, 0, "file is %d bytes, over the %d byte limit for a template (CloudFormation itself accepts at most 1 MB)", st.Size(), limit)
 		return l
 	}
@@ -104,6 +116,15 @@ func loadOne(ctx context.Context, c Candidate, opts LoadOptions) Loaded {
 		return l
 	}
 	l.Sources = map[string][]byte{c.Path: src}
+	if text, ok := cfn.DecodeUTF16(src); ok {
+		// The loader reads UTF-8 only; say so rather than pass the file
+		// over as "not a template".
+		l.Skipped = true
+		if c.Explicit || cfn.IsTemplate(text) {
+			l.Notes = append(l.Notes, c.Path+": the file is UTF-16; save it as UTF-8 to have it checked")
+		}
+		return l
+	}
 	if !cfn.IsTemplate(src) {
 		if c.Explicit && isPlanJSON(src) {
 			// Given by name, it is meant to be checked: skipping it would
@@ -125,13 +146,8 @@ func loadOne(ctx context.Context, c Candidate, opts LoadOptions) Loaded {
 	}
 	l.Resources, l.Notes = tpl.Resources, append(l.Notes, tpl.Notes...)
 	sups, problems := suppress.Scan(c.Path, src)
-	if len(problems) > 0 {
-		errs := make([]error, len(problems))
-		for i, p := range problems {
-			errs[i] = p
-		}
-		l.Err = errors.Join(errs...)
-		return l
+	for _, p := range problems {
+		l.Problems = append(l.Problems, p)
 	}
 	l.Suppressions = append(sups, tpl.Suppressions...)
 	return l

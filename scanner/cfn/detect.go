@@ -45,6 +45,26 @@ func IsTemplate(src []byte) bool {
 	return loc != nil && typeRe.Match(src[loc[1]:])
 }
 
+// DetectWindow is how much of the start of a file IsTemplate and
+// MayBeTemplate read.
+const DetectWindow = detectWindow
+
+// MayBeTemplate reports whether head, the start of a file too large to
+// load, may be a CloudFormation template. It errs towards yes, since a
+// template over the limit must be refused, not skipped: it is true when
+// IsTemplate is, when the text declares AWSTemplateFormatVersion anywhere,
+// or when it has a Resources section (at the top level of YAML, anywhere
+// in JSON), whatever follows it. A UTF-16 head is judged by its text.
+func MayBeTemplate(head []byte) bool {
+	if text, ok := DecodeUTF16(head); ok {
+		head = text
+	}
+	if len(head) > detectWindow {
+		head = head[:detectWindow]
+	}
+	return IsTemplate(head) || bytes.Contains(head, []byte("AWSTemplateFormatVersion")) || resourcesRe.Match(head)
+}
+
 // jsonTopLevelKeys returns the keys of a JSON object document, reading
 // past the values without keeping them. ok is false for anything else
 // (YAML, malformed or truncated JSON): the caller then goes by the text.

@@ -70,6 +70,9 @@ func checkUTF8(file string, src []byte) error {
 	if utf8.Valid(src) {
 		return nil
 	}
+	if _, ok := DecodeUTF16(src); ok {
+		return model.Errorf(file, 0, 0, "the file is UTF-16 (it starts with a UTF-16 byte order mark); CloudFormation reads UTF-8: save it as UTF-8 to have it checked")
+	}
 	line, col := 1, 1
 	for i := 0; i < len(src); {
 		r, size := utf8.DecodeRune(src[i:])

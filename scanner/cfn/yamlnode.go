@@ -52,6 +52,11 @@ func parseDoc(file string, src []byte, limit int64) (*source, error) {
 	if err := prescan(file, src); err != nil {
 		return nil, err
 	}
+	if isJSONFile(file) {
+		if err := checkJSON(file, src); err != nil {
+			return nil, err
+		}
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
