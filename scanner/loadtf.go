@@ -2,7 +2,6 @@ package scanner
 
 import (
 	"context"
-	"errors"
 	"maps"
 	"os"
 	"slices"
@@ -38,16 +37,12 @@ func loadTerraform(ctx context.Context, c Candidate, opts LoadOptions) Loaded {
 	l.Resources = resources
 	l.Notes = append(l.Notes, notes...)
 	files := slices.Sorted(maps.Keys(mod.Files))
-	var errs []error
 	for _, f := range files {
 		sups, problems := suppress.Scan(f, mod.Files[f])
 		l.Suppressions = append(l.Suppressions, sups...)
 		for _, p := range problems {
-			errs = append(errs, p)
+			l.Problems = append(l.Problems, p)
 		}
-	}
-	if len(errs) > 0 {
-		l.Err = errors.Join(errs...)
 	}
 	return l
 }

@@ -33,7 +33,9 @@ type Result struct {
 	// Findings of every unit, each unit's sorted, in unit order.
 	Findings []model.Finding
 	// Errors are the units that could not be checked (load or evaluation
-	// errors), with file and line: a run with errors is incomplete.
+	// errors) and the problems of units that were (a broken inline
+	// suppression, which suppresses nothing), with file and line: a run
+	// with errors is incomplete.
 	Errors []error
 	// Notes say what was not evaluated and why.
 	Notes []string
@@ -67,6 +69,9 @@ func (w *Workspace) Check(ctx context.Context, units []scanner.Loaded, opts Chec
 		case l.Err != nil:
 			res.Errors = append(res.Errors, inFile(l.File, l.Err))
 		case !l.Skipped:
+			for _, p := range l.Problems {
+				res.Errors = append(res.Errors, inFile(l.File, p))
+			}
 			todo = append(todo, l)
 			for f, b := range l.Sources {
 				res.Sources[f] = b

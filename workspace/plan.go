@@ -2,7 +2,6 @@ package workspace
 
 import (
 	"context"
-	"errors"
 	"maps"
 	"os"
 	"slices"
@@ -47,8 +46,9 @@ func (w *Workspace) LoadPlan(ctx context.Context, file string, src []byte, opts 
 	l.Sources, l.Notes, l.Resources, l.EnvPath = a.Files, a.Notes, a.Resources, a.EnvPath
 	l.Context.Region = a.Plan.Region
 	// Inline suppressions in the configuration apply to the plan as they
-	// do to a scan of the same files: same source, same decision.
-	var errs []error
+	// do to a scan of the same files: same source, same decision. A
+	// broken one is a problem of the unit (an error in the report that
+	// fails the run) and suppresses nothing; the plan is still checked.
 	for _, f := range slices.Sorted(maps.Keys(a.Files)) {
 		if f == file {
 			continue
@@ -56,8 +56,8 @@ func (w *Workspace) LoadPlan(ctx context.Context, file string, src []byte, opts 
 		sups, problems := suppress.Scan(f, a.Files[f])
 		l.Suppressions = append(l.Suppressions, sups...)
 		for _, p := range problems {
-			errs = append(errs, p)
+			l.Problems = append(l.Problems, p)
 		}
 	}
-	return l, errors.Join(errs...)
+	return l, nil
 }

@@ -2,11 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stackgate/stackgate/internal/golden"
+	"github.com/stackgate/stackgate/policies/model"
 )
 
 // TestScanErrorsGolden pins a run with a file that cannot be parsed in
@@ -83,5 +85,74 @@ func TestScanErrorsInEveryFormat(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(stdout), &doc); err != nil || doc.Errors == nil || len(doc.Errors) != 0 {
 		t.Errorf("errors %v (%v), want []", doc.Errors, err)
+	}
+}
+
+// An inline suppression without a reason is an error of its own, at its
+// line, that fails the run (exit 2) unless --allow-parse-errors; the file
+// is checked all the same, and the broken suppression suppresses nothing,
+// so with the flag its findings decide (here: exit 1).
+func TestBrokenSuppressionIsAnErrorNotAFileLoss(t *testing.T) {
+	tfDir := t.TempDir()
+	tf := "resource \"aws_s3_bucket\" \"cache\" {\n  # stackgate:ignore s3-versioning\n  bucket = \"cache\"\n}\n"
+	if err := os.WriteFile(filepath.Join(tfDir, "main.tf"), []byte(tf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		path  string
+		file  string // the file the error names
+		line  int
+		allow bool
+		code  int
+	}{
+		{"cloudformation", "testdata/cli/suppressed/noreason.yaml", "testdata/cli/suppressed/noreason.yaml", 5, false, exitError},
+		{"cloudformation allowed", "testdata/cli/suppressed/noreason.yaml", "testdata/cli/suppressed/noreason.yaml", 5, true, exitBlocking},
+		{"terraform", tfDir, filepath.Join(tfDir, "main.tf"), 2, false, exitError},
+		{"terraform allowed", tfDir, filepath.Join(tfDir, "main.tf"), 2, true, exitBlocking},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := []string{"scan", "--format", "json", tt.path}
+			if tt.allow {
+				args = append(args, "--allow-parse-errors")
+			}
+			code, stdout, stderr := runCLI(t, args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, tt.code, stderr)
+			}
+			var doc struct {
+				Findings []model.Finding `json:"findings"`
+				Errors   []struct {
+					File    string `json:"file"`
+					Line    int    `json:"line"`
+					Message string `json:"message"`
+				} `json:"errors"`
+				Summary struct {
+					Files int `json:"files"`
+				} `json:"summary"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+				t.Fatalf("%v\n%s", err, stdout)
+			}
+			if len(doc.Errors) != 1 || doc.Errors[0].File != tt.file || doc.Errors[0].Line != tt.line || !strings.Contains(doc.Errors[0].Message, "no reason") {
+				t.Errorf("errors %+v, want one at %s:%d saying there is no reason", doc.Errors, tt.file, tt.line)
+			}
+			if doc.Summary.Files != 1 {
+				t.Errorf("files %d: the file was not checked", doc.Summary.Files)
+			}
+			versioning := false
+			for _, f := range doc.Findings {
+				if f.Rule == "s3-versioning" {
+					versioning = true
+					if f.Waived != nil || !f.Blocking {
+						t.Errorf("the broken suppression applied: %+v", f)
+					}
+				}
+			}
+			if !versioning {
+				t.Errorf("no s3-versioning finding: the file's findings are lost:\n%s", stdout)
+			}
+		})
 	}
 }
