@@ -195,7 +195,9 @@ func (h *Handler) handle(ctx context.Context, req Request) (Response, error) {
 		return Response{}, err
 	}
 	for i := range t.unit.Resources {
-		markSensitive(&t.unit.Resources[i])
+		r := &t.unit.Resources[i]
+		markSensitive(r)
+		r.Sensitive = slices.DeleteFunc(r.Sensitive, func(p string) bool { return slices.Contains(t.shown, p) })
 	}
 
 	doc, _, err := g.Document(workspace.UnitOf(t.unit, model.RuleLayerDeployment, mctx))

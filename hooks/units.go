@@ -49,6 +49,9 @@ type target struct {
 	logical map[string]string
 	// cloudControl is set for a Cloud Control operation.
 	cloudControl *ccTarget
+	// shown are property paths whose values messages show on purpose
+	// (the primary identifier that names a Cloud Control resource).
+	shown []string
 }
 
 // ccTarget names the resource of a Cloud Control operation.
@@ -91,6 +94,9 @@ func resourceTarget(req Request, op string) (*target, error) {
 			id = primaryIdentifier(typ, before)
 		}
 		t.cloudControl = &ccTarget{typeName: typ, identifier: id}
+		if id != "" {
+			t.shown = primaryIdentifiers[typ]
+		}
 		r.Address = cloudControlName(typ, id, d.TargetLogicalID)
 		r.Origin.File = "cloudcontrol/" + typ
 	} else {
