@@ -49,6 +49,9 @@ type Loaded struct {
 	Resources    []model.Resource
 	Suppressions []model.Suppression
 	Notes        []string
+	// Parameters are the parameters a CloudFormation template declares,
+	// sorted (what --param may name).
+	Parameters []string
 	// Skipped is set for files that are not a source stackgate checks (a
 	// YAML file that is not a template). Skipped files are not errors.
 	Skipped bool
@@ -145,6 +148,7 @@ func loadOne(ctx context.Context, c Candidate, opts LoadOptions) Loaded {
 		return l
 	}
 	l.Resources, l.Notes = tpl.Resources, append(l.Notes, tpl.Notes...)
+	l.Parameters = tpl.Parameters
 	sups, problems := suppress.Scan(c.Path, src)
 	for _, p := range problems {
 		l.Problems = append(l.Problems, p)

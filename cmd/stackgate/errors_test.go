@@ -156,3 +156,45 @@ func TestBrokenSuppressionIsAnErrorNotAFileLoss(t *testing.T) {
 		})
 	}
 }
+
+// A --param that names no parameter of any scanned template is a usage
+// error naming it, with the nearest declared name when it looks like a
+// typo; one that some template of the scan declares is fine.
+func TestUnknownParam(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string // on stderr
+	}{
+		{"typo", []string{"--param", "Environmnt=prod", "examples/templates/data-lake.yaml"}, exitError,
+			`--param Environmnt: no scanned template declares a parameter named "Environmnt"; did you mean Environment?`},
+		{"unknown", []string{"--param", "Nope=1", "testdata/cli/compliant/"}, exitError,
+			`--param Nope: no scanned template declares a parameter named "Nope"`},
+		{"second of two unknown", []string{"--param", "Environment=prod", "--param", "RetentionDayz=3", "examples/templates/data-lake.yaml"}, exitError,
+			"did you mean RetentionDays?"},
+		{"declared by one template of several", []string{"--param", "Environment=prod", "examples/"}, exitBlocking, ""},
+		{"declared", []string{"--param", "Environment=prod", "--param", "RetentionDays=30", "examples/templates/data-lake.yaml"}, exitBlocking, ""},
+		// A template that cannot be loaded might declare it: nothing is
+		// concluded, the load error is what is reported.
+		{"template not loaded", []string{"--param", "Nope=1", "--allow-parse-errors", "testdata/cli/malformed/", "testdata/cli/compliant/"}, exitOK, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, append([]string{"scan", "--format", "json"}, tt.args...)...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, tt.code, stderr)
+			}
+			if tt.want != "" {
+				if !strings.Contains(stderr, tt.want) {
+					t.Errorf("stderr lacks %q:\n%s", tt.want, stderr)
+				}
+				if stdout != "" {
+					t.Errorf("a usage error wrote a report:\n%s", stdout)
+				}
+			} else if strings.Contains(stderr, "--param") {
+				t.Errorf("stderr: %s", stderr)
+			}
+		})
+	}
+}

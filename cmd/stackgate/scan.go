@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/stackgate/stackgate/internal/suggest"
 	"github.com/stackgate/stackgate/policies/model"
 	"github.com/stackgate/stackgate/scanner"
 	"github.com/stackgate/stackgate/scanner/cfn"
@@ -132,7 +136,45 @@ func (fl *scanFlags) loadPaths(ctx context.Context, paths []string, stderr io.Wr
 	if err != nil {
 		return nil, nil, &codeError{code: exitError, err: err}
 	}
+	if err := fl.checkParams(units); err != nil {
+		return nil, nil, err
+	}
 	return ws, units, nil
+}
+
+// checkParams makes a --param that names no parameter of any scanned
+// template a usage error, as an unknown --var is: a typo would otherwise
+// leave the parameter at its Default and the check would pass on values
+// the deployment does not use. A parameter one template of several
+// declares is fine. When a template could not be loaded its parameters
+// are unknown, so nothing is concluded (the load error is reported).
+// Parameter files are not checked: one file commonly serves many stacks.
+func (fl *scanFlags) checkParams(units []scanner.Loaded) error {
+	if len(fl.params) == 0 {
+		return nil
+	}
+	declared := map[string]bool{}
+	for _, u := range units {
+		if u.Err != nil && u.Kind != scanner.KindTerraform {
+			return nil
+		}
+		for _, p := range u.Parameters {
+			declared[p] = true
+		}
+	}
+	names := slices.Sorted(maps.Keys(declared))
+	for _, p := range fl.params {
+		name, _, _ := strings.Cut(p, "=")
+		if declared[name] {
+			continue
+		}
+		msg := fmt.Sprintf("--param %s: no scanned template declares a parameter named %q", name, name)
+		if s := suggest.Closest(name, names); s != "" {
+			msg += fmt.Sprintf("; did you mean %s?", s)
+		}
+		return usageErr("%s", msg)
+	}
+	return nil
 }
 
 // cfnParams merges parameter files and --param values (flags win).

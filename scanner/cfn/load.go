@@ -2,6 +2,8 @@ package cfn
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -34,6 +36,9 @@ type Template struct {
 	// Suppressions declared in resources' Metadata (stackgate.ignore), the
 	// form JSON templates, which have no comments, can use.
 	Suppressions []model.Suppression
+	// Parameters are the names of the parameters the template declares,
+	// sorted: what a --param may name.
+	Parameters []string
 }
 
 // loader holds the state of one Load call.
@@ -117,7 +122,7 @@ func Load(file string, src []byte, opts Options) (*Template, error) {
 	entries := l.collect(sec, nil, 0)
 	l.loadConditions(mapGet(root, "Conditions"))
 
-	tpl := &Template{File: file, Resources: make([]model.Resource, 0, len(entries))}
+	tpl := &Template{File: file, Resources: make([]model.Resource, 0, len(entries)), Parameters: slices.Sorted(maps.Keys(l.params))}
 	for _, e := range entries {
 		if l.fatal {
 			break
