@@ -32,11 +32,17 @@ unknown(r, path) if {
 	covers(u.path, path)
 }
 
-# unknown_within(r, path) is true when some value at or below path is unknown.
+# unknown_within(r, path) is true when the value at path is not fully known:
+# some value at or below path is unknown, or a value containing it is (up
+# to the whole Properties, path "", when a macro or Fn::If supplies them).
+# A rule that fails a missing value checks this first, so that an unknown
+# ancestor yields "unknown", never "fail".
 unknown_within(r, path) if {
 	some u in r.unknown_paths
 	covers(path, u.path)
 }
+
+unknown_within(r, path) if unknown(r, path)
 
 covers("", _)
 
