@@ -191,6 +191,8 @@ func (w *Workspace) Report(res *Result, opts ReportOptions) *report.Result {
 		}
 		return os.ReadFile(file)
 	}
+	// excerpts never show a sensitive literal (mask.go)
+	out.Source = maskedSources(sources, out.Source)
 	return out
 }
 

@@ -1,0 +1,72 @@
+package workspace
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestMaskSecrets(t *testing.T) {
+	sources := map[string][]byte{
+		"root/main.tf": []byte(`variable "secret" {
+  sensitive = true
+  default   = "s3cr3t-default"
+}
+variable "heredoc" {
+  sensitive = true
+  default   = <<EOT
+line-one-secret
+EOT
+}
+variable "plain" { default = "visible-default" }
+module "m" {
+  source   = "./m"
+  token    = "s3cr3t-module"
+  secret   = var.secret
+}
+output "o" {
+  value     = "s3cr3t-output"
+  sensitive = true
+}
+`),
+		"root/m/vars.tf.json": []byte(`{"variable": {"token": {"sensitive": true, "default": "s3cr3t-json"}}}`),
+	}
+	for _, tc := range []struct {
+		file, src string
+		hidden    []string
+		shown     []string
+	}{
+		{file: "root/main.tf", src: string(sources["root/main.tf"]),
+			hidden: []string{"s3cr3t-default", "line-one-secret", "s3cr3t-module", "s3cr3t-output"},
+			shown:  []string{"visible-default", "secret   = var.secret", `"./m"`}},
+		{file: "root/m/vars.tf.json", src: string(sources["root/m/vars.tf.json"]), hidden: []string{"s3cr3t-json"}},
+		{file: "root/terraform.tfvars", src: "secret = \"s3cr3t-tfvars\"\nplain = \"visible-tfvars\"\n",
+			hidden: []string{"s3cr3t-tfvars"}, shown: []string{"visible-tfvars"}},
+		{file: "t.yaml", src: "Parameters:\n  P:\n    Type: String\n    NoEcho: true\n    Default: s3cr3t-yaml # note\n  Q:\n    Type: String\n    Default: visible-yaml\n  L:\n    Type: CommaDelimitedList\n    NoEcho: 'true'\n    Default: [\"s3cr3t-a\", s3cr3t-b]\n  B:\n    Type: String\n    NoEcho: true\n    Default: |\n      s3cr3t-block\n      s3cr3t-block2\nResources: {}\n",
+			hidden: []string{"s3cr3t-yaml", "s3cr3t-a", "s3cr3t-b", "s3cr3t-block"}, shown: []string{"visible-yaml", "# note", "Resources: {}"}},
+		{file: "t.json", src: `{"Parameters": {"P": {"Type": "String", "NoEcho": "true", "Default": "s3cr3t-\"json"}}, "Resources": {}}`,
+			hidden: []string{"s3cr3t"}, shown: []string{`"Resources": {}`}},
+		{file: "plan.json", src: `{"format_version":"1.2","terraform_version":"1.11.4","variables":{"v":{"value":"s3cr3t-var"},"w":{"value":"visible-var"}},` +
+			`"resource_changes":[{"address":"a","change":{"after":{"tags":{"k":"s3cr3t-tag","n":"visible-tag"}},"after_sensitive":{"tags":{"k":true}}}}],` +
+			`"configuration":{"root_module":{"variables":{"v":{"sensitive":true},"w":{}}}}}`,
+			hidden: []string{"s3cr3t-var", "s3cr3t-tag"}, shown: []string{"visible-var", "visible-tag"}},
+	} {
+		read := func(f string) ([]byte, error) { return []byte(tc.src), nil }
+		got, err := maskedSources(sources, read)(tc.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range tc.hidden {
+			if strings.Contains(string(got), h) {
+				t.Errorf("%s: %q shown:\n%s", tc.file, h, got)
+			}
+		}
+		for _, s := range tc.shown {
+			if !strings.Contains(string(got), s) {
+				t.Errorf("%s: %q masked:\n%s", tc.file, s, got)
+			}
+		}
+		if strings.Count(string(got), "\n") != strings.Count(tc.src, "\n") || len([]rune(string(got))) != len([]rune(tc.src)) {
+			t.Errorf("%s: masking moved text:\n%s", tc.file, got)
+		}
+	}
+}
