@@ -37,6 +37,10 @@ type rawDoc struct {
 	Errored bool `json:"errored"`
 }
 
+// slowDecodeOnly makes decode use the full decoder only (tests compare
+// the two).
+var slowDecodeOnly = false
+
 // decode checks the limits, decodes src strictly and validates the format
 // version. Errors are *model.Error with the line and column where known.
 func decode(x *lineIndex) (*tfjson.Plan, error) {
@@ -56,20 +60,27 @@ func decode(x *lineIndex) (*tfjson.Plan, error) {
 		p := x.pos(first)
 		return nil, model.Errorf(x.file, p.Line, p.Column, "not a Terraform plan: expected a JSON object (the output of terraform show -json PLANFILE)")
 	}
-	dec := json.NewDecoder(bytes.NewReader(src))
-	dec.UseNumber()
-	var doc rawDoc
-	if err := dec.Decode(&doc); err != nil {
-		return nil, decodeError(x, err)
+	var plan *tfjson.Plan
+	var errored bool
+	if doc, err := fastDecode(src); err == nil && !slowDecodeOnly {
+		plan, errored = doc.plan(), doc.Errored
+	} else {
+		// Decode again the way that reports errors with their place.
+		dec := json.NewDecoder(bytes.NewReader(src))
+		dec.UseNumber()
+		var doc rawDoc
+		if err := dec.Decode(&doc); err != nil {
+			return nil, decodeError(x, err)
+		}
+		if rest := firstNonSpace(src[dec.InputOffset():]); rest >= 0 {
+			p := x.pos(int(dec.InputOffset()) + rest)
+			return nil, model.Errorf(x.file, p.Line, p.Column, "unexpected data after the plan's JSON object")
+		}
+		plan, errored = (*tfjson.Plan)(&doc.rawPlan), doc.Errored
 	}
-	if rest := firstNonSpace(src[dec.InputOffset():]); rest >= 0 {
-		p := x.pos(int(dec.InputOffset()) + rest)
-		return nil, model.Errorf(x.file, p.Line, p.Column, "unexpected data after the plan's JSON object")
-	}
-	if doc.Errored {
+	if errored {
 		return nil, model.Errorf(x.file, 0, 0, "the plan is incomplete: terraform plan failed part-way (\"errored\": true), so it does not hold every change; fix the errors terraform plan reported and run it again")
 	}
-	plan := (*tfjson.Plan)(&doc.rawPlan)
 	if err := checkVersion(x.file, plan); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,287 @@
+package plan
+
+import (
+	"encoding/json"
+	"errors"
+	"sync"
+	"unicode/utf8"
+
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// fastDoc is the plan as decode reads it on the common path: with
+// encoding/json.Unmarshal over the input in place (a json.Decoder would
+// copy the whole input into its buffer first), values decoded by
+// valueParser (numbers as with UseNumber and normalize, repeated keys and
+// short strings shared), and the members the loader never reads
+// (planned_values, prior_state, output_changes, relevant_attributes,
+// checks, deferred changes) checked for their kind but not decoded: on a
+// plan of many resources, planned_values and prior_state alone are about
+// half the input and several times that as decoded trees.
+type fastDoc struct {
+	rawPlan
+	Errored         bool                `json:"errored"`
+	Variables       map[string]*fastVar `json:"variables,omitempty"`
+	ResourceDrift   []*fastChangeEntry  `json:"resource_drift,omitempty"`
+	ResourceChanges []*fastChangeEntry  `json:"resource_changes,omitempty"`
+	PlannedValues   skipped             `json:"planned_values,omitempty"`
+	PriorState      skipped             `json:"prior_state,omitempty"`
+	OutputChanges   skipped             `json:"output_changes,omitempty"`
+	Relevant        skipped             `json:"relevant_attributes,omitempty"`
+	Checks          skipped             `json:"checks,omitempty"`
+	DeferredChanges skipped             `json:"deferred_changes,omitempty"`
+}
+
+type fastVar struct {
+	Value value `json:"value,omitempty"`
+}
+
+type fastChangeEntry struct {
+	tfjson.ResourceChange
+	Change *fastChange `json:"change,omitempty"`
+}
+
+type fastChange struct {
+	tfjson.Change
+	Before          value   `json:"before"`
+	After           value   `json:"after,omitempty"`
+	AfterUnknown    value   `json:"after_unknown,omitempty"`
+	BeforeSensitive value   `json:"before_sensitive,omitempty"`
+	AfterSensitive  value   `json:"after_sensitive,omitempty"`
+	ReplacePaths    value   `json:"replace_paths,omitempty"`
+	BeforeIdentity  skipped `json:"before_identity,omitempty"`
+	AfterIdentity   skipped `json:"after_identity,omitempty"`
+}
+
+// skipped is a member that is not decoded; it records whether it is
+// present and not null. Anything but an object, an array or null is an
+// error, so that decode falls back to the full decoder and reports the
+// same type error it always did.
+type skipped bool
+
+var errKind = errors.New("unexpected kind")
+
+func (s *skipped) UnmarshalJSON(b []byte) error {
+	switch b[0] {
+	case 'n':
+		*s = false
+		return nil
+	case '{', '[':
+		*s = true
+		return nil
+	}
+	return errKind
+}
+
+// value is a JSON value decoded by the shared valueParser.
+type value struct{ v any }
+
+// current is the parser of the decode in progress; fastDecode holds
+// decodeMu while it runs so that the value fields, which cannot carry
+// state of their own, share one parser (and its interned strings).
+var (
+	decodeMu sync.Mutex
+	current  *valueParser
+)
+
+// fastDecode decodes src on the common path; an error means the caller
+// decodes it again with the full decoder, for the error it has always
+// reported.
+func fastDecode(src []byte) (*fastDoc, error) {
+	decodeMu.Lock()
+	defer decodeMu.Unlock()
+	current = newValueParser()
+	defer func() { current = nil }()
+	var doc fastDoc
+	if err := json.Unmarshal(src, &doc); err != nil {
+		return nil, err
+	}
+	return &doc, nil
+}
+
+func (v *value) UnmarshalJSON(b []byte) error {
+	p := current
+	if p == nil {
+		p = newValueParser()
+	}
+	x, _ := p.parse(b, 0)
+	v.v = x
+	return nil
+}
+
+// plan converts the decoded document to the tfjson.Plan the builder
+// reads; the values it holds are those of the document, not copies.
+func (d *fastDoc) plan() *tfjson.Plan {
+	p := (*tfjson.Plan)(&d.rawPlan)
+	if d.Variables != nil {
+		p.Variables = make(map[string]*tfjson.PlanVariable, len(d.Variables))
+		for k, v := range d.Variables {
+			if v == nil {
+				p.Variables[k] = nil
+				continue
+			}
+			p.Variables[k] = &tfjson.PlanVariable{Value: v.Value.v}
+		}
+	}
+	p.ResourceChanges = convertChanges(d.ResourceChanges)
+	p.ResourceDrift = convertChanges(d.ResourceDrift)
+	if d.PlannedValues {
+		p.PlannedValues = &tfjson.StateValues{}
+	}
+	return p
+}
+
+func convertChanges(in []*fastChangeEntry) []*tfjson.ResourceChange {
+	if in == nil {
+		return nil
+	}
+	out := make([]*tfjson.ResourceChange, len(in))
+	for i, e := range in {
+		if e == nil {
+			continue
+		}
+		rc := e.ResourceChange
+		if e.Change != nil {
+			c := e.Change.Change
+			c.Before, c.After = e.Change.Before.v, e.Change.After.v
+			c.AfterUnknown = e.Change.AfterUnknown.v
+			c.BeforeSensitive, c.AfterSensitive = e.Change.BeforeSensitive.v, e.Change.AfterSensitive.v
+			if l, ok := e.Change.ReplacePaths.v.([]any); ok {
+				c.ReplacePaths = l
+			}
+			rc.Change = &c
+		}
+		out[i] = &rc
+		in[i] = nil // let the decoded entry go as soon as the plan is built
+	}
+	return out
+}
+
+// valueParser decodes JSON values that encoding/json has already
+// validated, into the model's value types: objects map[string]any, arrays
+// []any, numbers as normalize makes them (int64 when integral and in
+// range, else float64, else the number's text), strings, bools and nil.
+// Object keys and short strings are interned: a plan repeats the same
+// attribute names and values thousands of times.
+type valueParser struct {
+	strs map[string]string
+}
+
+// Interning bounds: strings up to maxIntern bytes, at most internCap of
+// them (hostile input with only unique strings cannot grow the table
+// without limit).
+const (
+	maxIntern = 64
+	internCap = 1 << 16
+)
+
+func newValueParser() *valueParser {
+	return &valueParser{strs: make(map[string]string, 1024)}
+}
+
+func (p *valueParser) intern(b []byte) string {
+	if len(b) > maxIntern {
+		return string(b)
+	}
+	if s, ok := p.strs[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(p.strs) < internCap {
+		p.strs[s] = s
+	}
+	return s
+}
+
+// parse decodes the value at b[i:] (after spaces) and returns it with the
+// offset after it.
+func (p *valueParser) parse(b []byte, i int) (any, int) {
+	i = skipSpace(b, i)
+	if i >= len(b) {
+		return nil, i
+	}
+	switch c := b[i]; c {
+	case '{':
+		m := map[string]any{}
+		i = skipSpace(b, i+1)
+		if i < len(b) && b[i] == '}' {
+			return m, i + 1
+		}
+		for i < len(b) {
+			i = skipSpace(b, i)
+			end := skipString(b, i)
+			k := p.str(b[i:end])
+			i = skipSpace(b, end) + 1 // ':'
+			var v any
+			v, i = p.parse(b, i)
+			m[k] = v
+			i = skipSpace(b, i)
+			if i < len(b) && b[i] == ',' {
+				i++
+				continue
+			}
+			return m, i + 1 // '}'
+		}
+		return m, i
+	case '[':
+		l := []any{}
+		i = skipSpace(b, i+1)
+		if i < len(b) && b[i] == ']' {
+			return l, i + 1
+		}
+		for i < len(b) {
+			var v any
+			v, i = p.parse(b, i)
+			l = append(l, v)
+			i = skipSpace(b, i)
+			if i < len(b) && b[i] == ',' {
+				i++
+				continue
+			}
+			return l, i + 1 // ']'
+		}
+		return l, i
+	case '"':
+		end := skipString(b, i)
+		return p.str(b[i:end]), end
+	case 't':
+		return true, i + 4
+	case 'f':
+		return false, i + 5
+	case 'n':
+		return nil, i + 4
+	}
+	end := skipValue(b, i)
+	return normalize(json.Number(b[i:end])), end
+}
+
+// str decodes a quoted JSON string exactly as encoding/json does (escapes,
+// invalid UTF-8 replaced by U+FFFD), taking the fast way when there is
+// nothing to decode.
+func (p *valueParser) str(q []byte) string {
+	body := q[1 : len(q)-1]
+	plain := true
+	for _, c := range body {
+		if c == '\\' || c >= utf8.RuneSelf {
+			plain = false
+			break
+		}
+	}
+	if plain || (utf8.Valid(body) && !containsByte(body, '\\')) {
+		return p.intern(body)
+	}
+	var s string
+	if json.Unmarshal(q, &s) != nil {
+		return string(body)
+	}
+	return p.intern([]byte(s))
+}
+
+func containsByte(b []byte, c byte) bool {
+	for _, x := range b {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
