@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/zclconf/go-cty/cty"
@@ -12,6 +13,9 @@ import (
 // conversion may turn into a list or set: that conversion takes time
 // quadratic in the length (toset over 100,000 strings runs for minutes).
 const maxSlowConvert = 5000
+
+// errSlowConvert is the cause of refusing a conversion over maxSlowConvert.
+var errSlowConvert = errors.New("too large to convert")
 
 // convertCollection converts v to ty with a linear fast path for the
 // common case, a tuple whose elements all have one type converted to a
@@ -34,7 +38,7 @@ func convertCollection(v cty.Value, ty cty.Type) (cty.Value, error) {
 	}
 	if !same {
 		if len(elemTypes) > maxSlowConvert {
-			return cty.NilVal, fmt.Errorf("a tuple of %d elements of different types is too large to convert to %s (limit %d)", len(elemTypes), ty.FriendlyName(), maxSlowConvert)
+			return cty.NilVal, fmt.Errorf("a tuple of %d elements of different types is %w to %s (limit %d)", len(elemTypes), errSlowConvert, ty.FriendlyName(), maxSlowConvert)
 		}
 		return convert.Convert(v, ty)
 	}

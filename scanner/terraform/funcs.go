@@ -7,6 +7,7 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"math/big"
@@ -31,7 +32,7 @@ import (
 
 // baseFuncs is baseFunctions, built by the first load (not at start-up)
 // and shared by every later one: function values are immutable, and a
-// load only copies the map.
+// load wraps them (loadFunctions).
 var baseFuncs = sync.OnceValue(baseFunctions)
 
 // baseFunctions are Terraform's built-in functions that do not touch the
@@ -93,21 +94,36 @@ func baseFunctions() map[string]function.Function {
 		"basename": stringFunc(filepath.Base), "dirname": stringFunc(filepath.Dir),
 		"pathexpand": unknownFuncBecause(cty.String, "pathexpand() depends on the home directory of the machine that runs Terraform"),
 	}
-	for name, fn := range f {
-		if name != "try" && name != "can" { // their parameters are expressions
-			f[name] = keepReasons(fn)
-		}
-	}
 	return f
 }
 
-// keepReasons wraps a function so that an unknown result says why it is
-// unknown: cty drops the marks of a marked unknown argument whose
-// parameter accepts marks (element(module.vpc.cidrs, 0) would be unknown
-// with no reason). The wrapper accepts anything and lets fn check,
+// loadFunctions is the function table of one load: the base functions,
+// each wrapped (keepReasons) to keep the reasons of unknown values and to
+// hold to the load's budget, and the internal functions of for
+// expressions and templates.
+func loadFunctions(b *budget) map[string]function.Function {
+	base := baseFuncs()
+	f := make(map[string]function.Function, len(base)+2)
+	for name, fn := range base {
+		if name != "try" && name != "can" { // their parameters are expressions
+			fn = keepReasons(name, fn, b)
+		}
+		f[name] = fn
+	}
+	b.funcs(f)
+	return f
+}
+
+// keepReasons wraps function name of one load so that an unknown result
+// says why it is unknown: cty drops the marks of a marked unknown argument
+// whose parameter accepts marks (element(module.vpc.cidrs, 0) would be
+// unknown with no reason). The wrapper accepts anything and lets fn check,
 // convert and compute exactly as before; it only adds the reasons of the
-// arguments to a result that is unknown without one.
-func keepReasons(fn function.Function) function.Function {
+// arguments to a result that is unknown without one. It also holds the
+// call to the load's budget: a call whose output would be over a limit is
+// refused before it runs (budget.preCheck), a result over one is refused
+// after, and once a limit is exceeded every call is unknown at once.
+func keepReasons(name string, fn function.Function, b *budget) function.Function {
 	any := func(name string) function.Parameter {
 		return function.Parameter{Name: name, Type: cty.DynamicPseudoType,
 			AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true}
@@ -139,8 +155,13 @@ func keepReasons(fn function.Function) function.Function {
 			if ty == cty.DynamicPseudoType || a.Type().Equals(ty) {
 				continue
 			}
-			c, err := convert.Convert(a, ty)
+			// linear for a tuple of one element type, where cty's
+			// conversion takes quadratic time (join over a for result)
+			c, err := convertCollection(a, ty)
 			if err != nil {
+				if errors.Is(err, errSlowConvert) {
+					return nil, function.NewArgError(i, err)
+				}
 				name := ""
 				if i < len(fn.Params()) {
 					name = fn.Params()[i].Name
@@ -158,18 +179,32 @@ func keepReasons(fn function.Function) function.Function {
 		Params:      params,
 		VarParam:    varParam,
 		Type: func(args []cty.Value) (cty.Type, error) {
+			if b.err != nil {
+				return cty.DynamicPseudoType, nil
+			}
 			conv, err := convertArgs(args)
 			if err != nil {
+				return cty.NilType, err
+			}
+			if err := b.preCheck(name, conv); err != nil {
 				return cty.NilType, err
 			}
 			return fn.ReturnTypeForValues(conv)
 		},
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			if b.err != nil {
+				return cty.DynamicVal, nil
+			}
 			args, err := convertArgs(args)
 			if err != nil {
 				return cty.NilVal, err
 			}
 			v, err := fn.Call(args)
+			if err == nil {
+				if err := b.checkValue(v, name+"()"); err != nil {
+					return cty.NilVal, err
+				}
+			}
 			if err != nil || v.IsKnown() || len(reasonsOf(v.Marks())) > 0 {
 				return v, err
 			}

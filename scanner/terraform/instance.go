@@ -111,7 +111,19 @@ func (m *modInst) where() string {
 // unknown with the reason, and a note; they do not fail the load.
 func (m *modInst) evalExpr(expr hcl.Expression, sc scope) cty.Value {
 	ctx := m.evalCtx(expr, sc)
+	b := &m.l.budget
+	if b.err != nil {
+		// a limit was exceeded: the load fails; end it quickly
+		return unknownBecause(cty.DynamicPseudoType, "not evaluated: "+b.err.msg)
+	}
+	saved := b.exprBytes
+	b.exprBytes = 0
 	v, diags := expr.Value(ctx)
+	b.exprBytes = saved
+	if b.err != nil {
+		m.l.reportBudget(diags, expr.Range())
+		return unknownBecause(cty.DynamicPseudoType, "not evaluated: "+b.err.msg)
+	}
 	if diags.HasErrors() {
 		d := diags[0]
 		for _, x := range diags {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -30,10 +31,15 @@ type loader struct {
 	notes []string
 	noted map[string]struct{}
 	errs  []*model.Error
+	// errIndex finds a recorded error by errKey; errRepeats counts the
+	// repeats of each recorded error.
+	errIndex   map[string]int
+	errRepeats []repeats
 
-	configs     map[string]*moduleConfig // by absolute directory
-	installed   map[string]string        // modules.json: key -> absolute dir
-	base        map[string]function.Function
+	configs     map[string]*moduleConfig     // by absolute directory
+	installed   map[string]string            // modules.json: key -> absolute dir
+	base        map[string]function.Function // loadFunctions
+	budget      budget
 	rootVars    map[string]rawVar
 	total       int             // resource and module instances so far
 	active      map[string]bool // evaluations in progress, for cycle detection
@@ -64,9 +70,10 @@ func Load(ctx context.Context, dir string, opts Options) (mod *Module, err error
 		ctx: ctx, fs: orDisk(opts.FS),
 		opts: opts, rootDisplay: filepath.Clean(dir), rootAbs: abs,
 		files: map[string][]byte{}, noted: map[string]struct{}{},
-		configs: map[string]*moduleConfig{}, base: baseFuncs(),
-		active: map[string]bool{}, workspace: "default",
+		configs: map[string]*moduleConfig{},
+		active:  map[string]bool{}, workspace: "default",
 	}
+	l.base = loadFunctions(&l.budget)
 	for _, kv := range opts.Env {
 		if v, ok := strings.CutPrefix(kv, "TF_WORKSPACE="); ok && v != "" {
 			l.workspace = v
@@ -79,7 +86,8 @@ func Load(ctx context.Context, dir string, opts Options) (mod *Module, err error
 		if err := ctx.Err(); err != nil {
 			return canceled(dir, err)
 		}
-		return ErrorList(l.errs).Err()
+		l.reportBudget(nil, hcl.Range{Filename: l.rootDisplay})
+		return l.errors().Err()
 	}
 	l.readInstalled()
 	cfg := l.config(l.rootDisplay, abs)
@@ -106,21 +114,75 @@ func canceled(dir string, err error) error {
 	return fmt.Errorf("%s: loading stopped: %w", dir, err)
 }
 
-// addErr records a problem; past maxErrors the rest are dropped.
+// addErr records a problem; past maxErrors the rest are dropped. A
+// problem at the same position with the same message as one recorded
+// before, up to the instance keys of the addresses it names (the same
+// count = 1e9 in each of 49 instances of a module), is counted rather than
+// repeated: errors reports it once, with how many more times it occurred.
 func (l *loader) addErr(err error) {
+	me, ok := err.(*model.Error)
+	if !ok {
+		me = model.Errorf("", 0, 0, "%v", err)
+	}
+	key := errKey(me)
+	if i, dup := l.errIndex[key]; dup {
+		l.errRepeats[i].n++
+		l.errRepeats[i].others = l.errRepeats[i].others || me.Message != l.errs[i].Message
+		return
+	}
 	if len(l.errs) >= maxErrors {
 		return
 	}
-	if me, ok := err.(*model.Error); ok {
-		for _, e := range l.errs {
-			if *e == *me {
-				return
-			}
-		}
-		l.errs = append(l.errs, me)
-		return
+	if l.errIndex == nil {
+		l.errIndex = map[string]int{}
 	}
-	l.errs = append(l.errs, model.Errorf("", 0, 0, "%v", err))
+	l.errIndex[key] = len(l.errs)
+	l.errs = append(l.errs, me)
+	l.errRepeats = append(l.errRepeats, repeats{})
+}
+
+// repeats counts the repeats of one error; others is set when some named
+// other instances than the one recorded.
+type repeats struct {
+	n      int
+	others bool
+}
+
+// instanceKeys matches the instance keys of addresses in messages:
+// module.m[3], aws_s3_bucket.b["logs"].
+var instanceKeys = regexp.MustCompile(`\[(?:[0-9]+|"(?:[^"\\]|\\.)*")\]`)
+
+// errKey identifies an error for de-duplication: its position and its
+// message with instance keys left out.
+func errKey(e *model.Error) string {
+	msg := e.Message
+	if strings.IndexByte(msg, '[') >= 0 {
+		msg = instanceKeys.ReplaceAllString(msg, "[*]")
+	}
+	return fmt.Sprintf("%s:%d:%d:%s", e.File, e.Line, e.Column, msg)
+}
+
+// errors returns the problems recorded, each repeated one saying how
+// many more times it occurred.
+func (l *loader) errors() ErrorList {
+	out := make(ErrorList, len(l.errs))
+	for i, e := range l.errs {
+		out[i] = e
+		if r := l.errRepeats[i]; r.n > 0 {
+			c := *e
+			times := "times"
+			if r.n == 1 {
+				times = "time"
+			}
+			where := ""
+			if r.others {
+				where = ", in other instances"
+			}
+			c.Message += fmt.Sprintf(" (and %d more %s%s)", r.n, times, where)
+			out[i] = &c
+		}
+	}
+	return out
 }
 
 // failed reports whether loading should stop adding work: too many

@@ -24,6 +24,32 @@ const (
 	// MaxNesting bounds bracket nesting in a file, checked before the HCL
 	// parser (which recurses per level) sees it.
 	MaxNesting = 512
+	// MaxValueBytes bounds one value a function call or a for expression
+	// element produces: the bytes of its strings, nested ones included.
+	// It is twice the largest file (MaxFileBytes) so file(), jsondecode
+	// and templatefile of any readable file fit; a policy document or user
+	// data script is kilobytes. join grown three times over 1,000
+	// elements (100 GB) stops here.
+	MaxValueBytes = 16 << 20
+	// MaxCollectionElements bounds the elements of one value a function
+	// call produces (nested ones included), and of the collection of one
+	// for expression. A million is a hundred times the instances one
+	// count or for_each may create (DefaultMaxInstances); range(1e9)
+	// stops here.
+	MaxCollectionElements = 1_000_000
+	// MaxForIterations bounds the iterations of every for expression of
+	// one load together. Ten times MaxCollectionElements: real loads
+	// iterate thousands of times; two for expressions nested over
+	// range(100000) (1e10 iterations) stop here, within about a second.
+	MaxForIterations = 10_000_000
+	// MaxExprBytes bounds the bytes produced while one expression is
+	// evaluated: function results, for expression elements and template
+	// interpolations, each counted as produced. A for expression of
+	// 1,000 elements of 2 MB each (the third join above) stops here.
+	MaxExprBytes = 64 << 20
+	// MaxLoadBytes bounds the same count over a whole load, so that many
+	// expressions each under MaxExprBytes cannot add up without end.
+	MaxLoadBytes = 256 << 20
 	// maxErrors is how many problems one Load reports before it stops.
 	maxErrors = 50
 )
@@ -70,12 +96,13 @@ type Module struct {
 // IsModuleDir reports whether dir holds Terraform configuration files
 // (*.tf or *.tf.json) in fsys (nil: the disk).
 func IsModuleDir(fsys vfs.FS, dir string) bool {
-	entries, err := orDisk(fsys).ReadDir(dir)
+	fsys = orDisk(fsys)
+	entries, err := fsys.ReadDir(dir)
 	if err != nil {
 		return false
 	}
 	for _, e := range entries {
-		if !e.IsDir() && isConfigFile(e.Name()) {
+		if isConfigFile(e.Name()) && isFileEntry(fsys, dir, e) {
 			return true
 		}
 	}

@@ -3,6 +3,7 @@ package terraform
 import (
 	"crypto/sha256"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -109,6 +110,9 @@ func parseUncached(name string, src []byte) (*parsedFile, []*model.Error) {
 	if errs := diagErrors(diags); len(errs) > 0 {
 		return nil, errs
 	}
+	if body, ok := f.Body.(*hclsyntax.Body); ok {
+		addBudgetWrappers(body) // before the tree is shared (parseCache)
+	}
 	return &parsedFile{name: name, file: f, json: isJSON}, nil
 }
 
@@ -142,8 +146,12 @@ func checkSource(name string, src []byte) *model.Error {
 	return nil
 }
 
-// fileNames lists the regular files of directory abs, sorted (buffers of
-// an overlay are regular files).
+// fileNames lists the files of directory abs, sorted: every entry that
+// is not a directory, following symbolic links as Terraform does (a link
+// to a file counts; a link to a directory does not). Entries that are not
+// regular files (a named pipe, a link to /dev/zero) are listed too, so
+// that reading one is refused with an error naming it instead of being
+// skipped without a word.
 func (l *loader) fileNames(abs string) ([]string, error) {
 	entries, err := l.fs.ReadDir(abs)
 	if err != nil {
@@ -151,11 +159,22 @@ func (l *loader) fileNames(abs string) ([]string, error) {
 	}
 	var names []string
 	for _, e := range entries {
-		if e.Type().IsRegular() {
+		if isFileEntry(l.fs, abs, e) {
 			names = append(names, e.Name())
 		}
 	}
 	return names, nil
+}
+
+// isFileEntry reports whether entry e of directory dir is a file to
+// consider, following a symbolic link (a dangling link counts: reading it
+// reports the error).
+func isFileEntry(fsys vfs.FS, dir string, e fs.DirEntry) bool {
+	if e.Type()&fs.ModeSymlink == 0 {
+		return !e.IsDir()
+	}
+	st, err := fsys.Stat(filepath.Join(dir, e.Name()))
+	return err != nil || !st.IsDir()
 }
 
 // readModuleDir parses the configuration files of one module directory in

@@ -26,7 +26,7 @@ func LocalModuleSources(fsys vfs.FS, dir string) []string {
 	}
 	var out []string
 	for _, e := range entries {
-		if !e.Type().IsRegular() || !isConfigFile(e.Name()) {
+		if !isFileEntry(fsys, dir, e) || !isConfigFile(e.Name()) {
 			continue
 		}
 		name := filepath.Join(dir, e.Name())

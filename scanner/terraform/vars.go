@@ -113,7 +113,7 @@ func (l *loader) readVarFile(display, path string, cfg *moduleConfig, out map[st
 			l.note("%s:%d: value for undeclared variable %q is ignored", display, a.NameRange.Start.Line, k)
 			continue
 		}
-		val, diags := a.Expr.Value(nil)
+		val, diags := a.Expr.Value(l.constCtx())
 		if diags.HasErrors() {
 			l.addErr(errAt(a.Expr.Range(), "variable %q: only constant values are allowed in variable files: %s", k, diagMessage(diags[0])))
 			continue
