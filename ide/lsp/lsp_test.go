@@ -323,10 +323,10 @@ func TestHostileInput(t *testing.T) {
 	c.initialize(dir)
 
 	c.raw([]byte(`{"jsonrpc":"2.0","id":1,"method":`)) // not JSON
-	c.raw([]byte(`[1,2,3]`))                             // not JSON-RPC
+	c.raw([]byte(`[1,2,3]`))                           // not JSON-RPC
 	c.wmu.Lock()
-	c.w.Write([]byte("Garbage-Header\r\n\r\n"))       // no Content-Length
-	c.w.Write([]byte("Content-Length: -4\r\n\r\n"))   // bad length
+	c.w.Write([]byte("Garbage-Header\r\n\r\n"))     // no Content-Length
+	c.w.Write([]byte("Content-Length: -4\r\n\r\n")) // bad length
 	c.wmu.Unlock()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
