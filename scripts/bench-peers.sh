@@ -11,7 +11,7 @@
 #
 # Peers are built once from the Go module proxy into the cache
 # ($BENCH_CACHE, default $XDG_CACHE_HOME/stackgate-bench), never into the
-# repository. A peer that cannot be built is reported in RESULTS.md as
+# repository (BENCH_BUILD_TIMEOUT=seconds bounds each build). A peer that cannot be built is reported in RESULTS.md as
 # "not available: <reason>"; the run goes on without it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,12 +53,17 @@ install() {
     echo "bench-peers: building $name $ver (once; logged in $log)" >&2
     local tmp
     tmp="$(mktemp -d)"
-    if env GOBIN="$tmp" "$@" go install -trimpath -ldflags='-s -w' "$pkg@$ver" >"$log" 2>&1; then
+    local limit=()
+    [ -n "${BENCH_BUILD_TIMEOUT:-}" ] && limit=(timeout "$BENCH_BUILD_TIMEOUT")
+    local rc=0
+    env GOBIN="$tmp" "$@" "${limit[@]}" go install -trimpath -ldflags='-s -w' "$pkg@$ver" >"$log" 2>&1 || rc=$?
+    if [ "$rc" -eq 0 ]; then
       mv "$tmp/$(basename "$pkg")" "$bin"
     else
       local reason
-      reason="$(grep -v '^go: downloading' "$log" | tail -n 3 | tr '\n\t' '  ' | cut -c1-200)"
-      printf '%s\t%s\t\t%s\n' "$name" "$ver" "go install $pkg@$ver failed: ${reason:-see $log}" >>"$tools"
+      reason="go install $pkg@$ver failed: $(grep -v '^go: downloading' "$log" | tail -n 3 | tr '\n\t' '  ' | cut -c1-200)"
+      [ -n "${BENCH_BUILD_TIMEOUT:-}" ] && [ "$rc" -eq 124 ] && reason="go install $pkg@$ver did not finish within BENCH_BUILD_TIMEOUT=${BENCH_BUILD_TIMEOUT}s"
+      printf '%s\t%s\t\t%s\n' "$name" "$ver" "$reason" >>"$tools"
       rm -rf "$tmp"
       return 0
     fi

@@ -170,7 +170,7 @@ func readTools(file, bin string) []tool {
 		if len(f) < 4 {
 			continue
 		}
-		t := tool{Name: f[0], Version: f[1], Path: f[2], Unavailable: f[3]}
+		t := tool{Name: f[0], Version: f[1], Path: f[2], Unavailable: strings.ReplaceAll(f[3], "|", "\\|")}
 		if t.Path == "" && t.Unavailable == "" {
 			t.Unavailable = "not built"
 		}
