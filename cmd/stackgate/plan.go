@@ -2,13 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/stackgate/stackgate/policies/model"
 	"github.com/stackgate/stackgate/scanner"
+	"github.com/stackgate/stackgate/scanner/plan"
 	"github.com/stackgate/stackgate/workspace"
 )
 
@@ -46,7 +47,11 @@ func runPlan(ctx context.Context, fl *planFlags, file string, stdout, stderr io.
 	if err := fl.validate(); err != nil {
 		return err
 	}
-	src, err := os.ReadFile(file)
+	src, err := plan.ReadFile(file)
+	var me *model.Error
+	if errors.As(err, &me) {
+		return &codeError{code: exitError, err: err} // over plan.MaxSize
+	}
 	if err != nil {
 		return usageErr("%v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 
@@ -18,10 +19,44 @@ import (
 // configuration); these bounds are far above that and keep memory and time
 // bounded. Depth matters beyond the stack: terraform-json re-decodes every
 // level of a nested configuration block, which is quadratic in the depth.
+//
+// MaxSize is the largest plan JSON loaded, 256 MiB: about 140,000
+// resource changes as terraform show -json writes them (1.8 KB each,
+// compact). Loading one holds, at its peak, about 7 times its size in
+// memory (BenchmarkLoadLarge); a larger plan is refused before it is
+// read (ReadFile) or decoded (Load), with an error that names the file,
+// its size and the limit. There is no flag to raise it.
 const (
 	MaxSize  = 256 << 20
 	MaxDepth = 256
 )
+
+// tooLarge is the error for a plan over MaxSize.
+func tooLarge(file string, size int64) error {
+	return model.Errorf(file, 0, 0, "plan JSON is %d bytes (%.1f MiB), more than the limit of %d MiB; stackgate does not load plans that large (split the configuration into smaller root modules, or plan with -target)", size, float64(size)/(1<<20), MaxSize>>20)
+}
+
+// ReadFile reads a plan file for Load, refusing one larger than MaxSize
+// before reading it: a file that cannot be loaded is never held in memory.
+// The size error is a *model.Error; others are the file system's.
+func ReadFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxSize {
+		return nil, tooLarge(name, st.Size())
+	}
+	src, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(src) > MaxSize {
+		return nil, tooLarge(name, int64(len(src)))
+	}
+	return src, nil
+}
 
 // rawPlan is tfjson.Plan without its UnmarshalJSON, so the decoder options
 // (UseNumber) apply and the format version is checked here, with a message
@@ -46,7 +81,7 @@ var slowDecodeOnly = false
 func decode(x *lineIndex) (*tfjson.Plan, error) {
 	src := x.src
 	if len(src) > MaxSize {
-		return nil, model.Errorf(x.file, 0, 0, "plan JSON is %d bytes, more than the limit of %d MiB", len(src), MaxSize>>20)
+		return nil, tooLarge(x.file, int64(len(src)))
 	}
 	if off, ok := tooDeep(src, MaxDepth); ok {
 		p := x.pos(off)

@@ -44,6 +44,9 @@ func Load(file string, src []byte) (*Plan, error) {
 
 // newBuilder decodes a plan and indexes its configuration section.
 func newBuilder(file string, src []byte) (*builder, error) {
+	if len(src) > MaxSize {
+		return nil, tooLarge(file, int64(len(src)))
+	}
 	x := newLineIndex(file, src)
 	tp, err := decode(x)
 	if err != nil {
