@@ -1,0 +1,4 @@
+output "algorithm" {
+  value     = "CANARY-module-5e21"
+  sensitive = true
+}

@@ -1,0 +1,1 @@
+status_tfvars = "CANARY-tfvars-3b7d"
