@@ -15,9 +15,12 @@ import (
 const Redacted = "(sensitive)"
 
 // secretName matches property names that hold secrets by their nature
-// (MasterUserPassword, AuthToken, SecretString, PrivateKey): their values
-// are never shown, whether or not the source marks them sensitive.
-var secretName = regexp.MustCompile(`(?i)(password|passwd|passphrase|secret|token|private_?key|credentials?$)`)
+// (MasterUserPassword, AuthToken, SecretString, PrivateKey, client_secret):
+// their values are never shown, whether or not the source marks them
+// sensitive. The word must end the name, so that names about secrets
+// rather than holding one (HttpTokens: "required", SecretArn, PasswordLength)
+// stay readable.
+var secretName = regexp.MustCompile(`(?i)(password|passwd|passphrase|secret|secret_?string|secret_?value|token|private_?key|credentials?)$`)
 
 // Redact returns a copy of r whose property values that are sensitive (its
 // Sensitive paths and the values of secret-named properties) read

@@ -72,3 +72,15 @@ func TestRedactText(t *testing.T) {
 		}
 	}
 }
+
+func TestSecretName(t *testing.T) {
+	for name, want := range map[string]bool{
+		"MasterUserPassword": true, "AuthToken": true, "SecretString": true, "PrivateKey": true,
+		"client_secret": true, "Credentials": true, "private_key": true,
+		"HttpTokens": false, "SecretArn": false, "PasswordLength": false, "KmsKeyId": false, "Tags": false,
+	} {
+		if got := secretName.MatchString(name); got != want {
+			t.Errorf("secretName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
