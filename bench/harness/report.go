@@ -110,10 +110,10 @@ func writeResults(tools []tool, inputs []*input, results []*result, started time
 			if r.Input != in.Name {
 				continue
 			}
+			if in.Kind == "none" && r.Tool != "stackgate" {
+				continue
+			}
 			if r.Skip != "" {
-				if strings.HasPrefix(r.Skip, "n/a") && in.Kind == "none" {
-					continue
-				}
 				p("| %s | | | | | | | %s |\n", r.Tool, r.Skip)
 				continue
 			}
