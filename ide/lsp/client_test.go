@@ -41,6 +41,8 @@ type client struct {
 	null []rpcMsg // responses with id null
 	cond *sync.Cond
 	done chan error
+	// keepLast keeps only the newest publication per document (benchmarks).
+	keepLast bool
 }
 
 type rpcMsg struct {
@@ -105,6 +107,9 @@ func (c *client) readLoop(r *bufio.Reader) {
 			var p protocol.PublishDiagnosticsParams
 			json.Unmarshal(m.Params, &p)
 			c.mu.Lock()
+			if c.keepLast {
+				c.pubs[p.URI] = c.pubs[p.URI][:0:0]
+			}
 			c.pubs[p.URI] = append(c.pubs[p.URI], p)
 			c.cond.Broadcast()
 			c.mu.Unlock()
