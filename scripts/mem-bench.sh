@@ -42,7 +42,7 @@ for c in "${cases[@]}"; do
   rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$dir/time")
   wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$dir/time")
   secs=$(awk -F: '{ s=0; for (i=1;i<=NF;i++) s=s*60+$i; print s }' <<<"$wall")
-  awk -v c="$c" -v in="$size" -v rss="$rss" -v t="$secs" -v n="$n" -v rc="$rc" 'BEGIN {
-    printf "%-14s %10.1f %10.1f %12.1f %12.2f %8d %5d\n", c, in/1e6, t, rss*1024/1e6, rss*1024/in, n, rc }'
+  awk -v c="$c" -v sz="$size" -v rss="$rss" -v t="$secs" -v n="$n" -v rc="$rc" 'BEGIN {
+    printf "%-14s %10.1f %10.1f %12.1f %12.2f %8d %5d\n", c, sz/1e6, t, rss*1024/1e6, rss*1024/sz, n, rc }'
   if [ "$rc" -ge 2 ]; then grep -v '^\s' "$dir/time" | head -3 >&2 || true; fi
 done
