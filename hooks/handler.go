@@ -46,6 +46,13 @@ type Options struct {
 	// stderr when nil). It never receives a property value that is not
 	// from a closed set.
 	Logger *slog.Logger
+	// Payload, when set, replaces the download of a STACK or CHANGE_SET
+	// payload from its presigned URL: it returns the payload's content
+	// for the URL. It is for local testing (stackgate hook eval
+	// --payload), where the URL in a recorded event has expired; the
+	// deployed function leaves it nil, and then only HTTPS URLs of S3
+	// endpoints are fetched (see Payloads in the package documentation).
+	Payload func(ctx context.Context, url string) ([]byte, error)
 
 	// fetch replaces the payload download policy; tests only.
 	fetch fetchOptions
@@ -108,11 +115,23 @@ func (h *Handler) workspace() (*workspace.Workspace, error) {
 // with the request token. The error result is always nil; it is there for
 // Lambda handler signatures.
 func (h *Handler) Handle(ctx context.Context, req Request) (Response, error) {
-	resp, err := h.handle(ctx, req)
+	resp, _ := h.Evaluate(ctx, req)
+	return resp, nil
+}
+
+// Evaluate answers req exactly as Handle does, and also returns the
+// decided findings the answer is made of (waived ones included, each
+// with Waived set; messages scrubbed of secret values as in the answer).
+// The findings are nil when nothing was evaluated: an internal failure,
+// a delete, or an IN_PROGRESS answer while drift detection continues.
+// Handle is Evaluate without the findings; tests and the conformance
+// check compare the findings with those of the other layers.
+func (h *Handler) Evaluate(ctx context.Context, req Request) (Response, []model.Finding) {
+	resp, fs, err := h.handle(ctx, req)
 	if err != nil {
 		return h.internal(req, err), nil
 	}
-	return resp, nil
+	return resp, fs
 }
 
 // internal is the InternalFailure answer for err.
@@ -134,25 +153,25 @@ func limitFor(op string) int {
 	return MaxMessage
 }
 
-func (h *Handler) handle(ctx context.Context, req Request) (Response, error) {
+func (h *Handler) handle(ctx context.Context, req Request) (Response, []model.Finding, error) {
 	op := req.Operation()
 	action := req.Action()
 	if action == "" {
-		return Response{}, fmt.Errorf("unknown actionInvocationPoint %q", req.ActionInvocationPoint)
+		return Response{}, nil, fmt.Errorf("unknown actionInvocationPoint %q", req.ActionInvocationPoint)
 	}
 	ws, err := h.workspace()
 	if err != nil {
-		return Response{}, fmt.Errorf("opening the configuration: %w", err)
+		return Response{}, nil, fmt.Errorf("opening the configuration: %w", err)
 	}
 	g, err := ws.Gate()
 	if err != nil {
-		return Response{}, fmt.Errorf("loading the configuration and rules: %w", err)
+		return Response{}, nil, fmt.Errorf("loading the configuration and rules: %w", err)
 	}
 	ok := Response{HookStatus: StatusSuccess, ClientRequestToken: req.ClientRequestToken}
 	if action == "delete" {
 		ok.Message = "stackgate does not judge the configuration of what is deleted."
 		h.log.Info("stackgate decision", "clientRequestToken", req.ClientRequestToken, "operation", op, "hookStatus", ok.HookStatus, "reason", "delete")
-		return ok, nil
+		return ok, nil, nil
 	}
 	mctx := model.Context{AccountID: req.AWSAccountID, Region: req.Region(), Operation: op}
 	if mctx.Region == "" {
@@ -169,19 +188,19 @@ func (h *Handler) handle(ctx context.Context, req Request) (Response, error) {
 		t, err = resourceTarget(req, op)
 	case OperationStack, OperationChangeSet:
 		if req.RequestData.Payload == "" {
-			return Response{}, errors.New("the request has no payload URL")
+			return Response{}, nil, errors.New("the request has no payload URL")
 		}
-		b, ferr := h.fetcher.fetch(ctx, req.RequestData.Payload)
+		b, ferr := h.payload(ctx, req.RequestData.Payload)
 		if ferr != nil {
-			return Response{}, ferr
+			return Response{}, nil, ferr
 		}
 		p, perr := decodePayload(b)
 		if perr != nil {
-			return Response{}, perr
+			return Response{}, nil, perr
 		}
 		if strings.TrimSpace(p.Template) == "" {
 			ok.Message = "stackgate does not judge the configuration of what is deleted (the payload has no template)."
-			return ok, nil
+			return ok, nil, nil
 		}
 		if op == OperationStack {
 			t, err = stackTarget(ctx, ws, req, p, copts)
@@ -192,7 +211,7 @@ func (h *Handler) handle(ctx context.Context, req Request) (Response, error) {
 		err = fmt.Errorf("unknown target operation %q", op)
 	}
 	if err != nil {
-		return Response{}, err
+		return Response{}, nil, err
 	}
 	for i := range t.unit.Resources {
 		r := &t.unit.Resources[i]
@@ -202,22 +221,36 @@ func (h *Handler) handle(ctx context.Context, req Request) (Response, error) {
 
 	doc, _, err := g.Document(workspace.UnitOf(t.unit, model.RuleLayerDeployment, mctx))
 	if err != nil {
-		return Response{}, err
+		return Response{}, nil, err
 	}
 	if _, on := doc.Environment.Rules["no-drift"]; on {
 		if resp, pending := h.checkDrift(ctx, req, op, t); pending {
-			return resp, nil
+			return resp, nil, nil
 		}
 	}
 
 	res, err := ws.Check(ctx, []scanner.Loaded{t.unit}, workspace.CheckOptions{Layer: model.RuleLayerDeployment, Context: mctx})
 	if err != nil {
-		return Response{}, err
+		return Response{}, nil, err
 	}
 	if len(res.Errors) > 0 {
-		return Response{}, errors.Join(res.Errors...)
+		return Response{}, nil, errors.Join(res.Errors...)
 	}
-	return h.respond(req, op, t, doc, g.Rules(), res), nil
+	resp, fs := h.respond(req, op, t, doc, g.Rules(), res)
+	return resp, fs, nil
+}
+
+// payload downloads a STACK or CHANGE_SET payload, or asks
+// Options.Payload for it.
+func (h *Handler) payload(ctx context.Context, url string) ([]byte, error) {
+	if h.opts.Payload != nil {
+		b, err := h.opts.Payload(ctx, url)
+		if err != nil {
+			return nil, fmt.Errorf("reading the payload: %w", err)
+		}
+		return b, nil
+	}
+	return h.fetcher.fetch(ctx, url)
 }
 
 // checkDrift records on each changing resource whether it drifted. At
@@ -288,7 +321,7 @@ func (h *Handler) checkDrift(ctx context.Context, req Request, op string, t *tar
 // respond turns the decided findings into the answer: FAILED with
 // NonCompliant when one blocks, SUCCESS otherwise, with the findings in
 // the message, the annotations and the log either way.
-func (h *Handler) respond(req Request, op string, t *target, doc *model.Document, rules []model.Rule, res *workspace.Result) Response {
+func (h *Handler) respond(req Request, op string, t *target, doc *model.Document, rules []model.Rule, res *workspace.Result) (Response, []model.Finding) {
 	keep := make([]string, 0, len(rules)+1)
 	for _, r := range rules {
 		keep = append(keep, r.ID)
@@ -299,9 +332,12 @@ func (h *Handler) respond(req Request, op string, t *target, doc *model.Document
 	scrub := newScrubber(secretValues(t.unit.Resources, keep))
 
 	var shown []model.Finding
+	decided := make([]model.Finding, 0, len(res.Findings))
 	for _, f := range res.Findings {
 		f.Message = scrub.text(f.Message)
 		f.Remediation = scrub.text(f.Remediation)
+		f.UnknownReason = scrub.text(f.UnknownReason)
+		decided = append(decided, f)
 		if f.Waived == nil {
 			shown = append(shown, f)
 		}
@@ -346,5 +382,5 @@ func (h *Handler) respond(req Request, op string, t *target, doc *model.Document
 	}
 	h.log.Info("stackgate decision", "clientRequestToken", req.ClientRequestToken, "operation", op,
 		"environment", env, "hookStatus", resp.HookStatus, "errorCode", resp.ErrorCode, "findings", len(res.Findings), "resources", res.Resources)
-	return resp
+	return resp, decided
 }
