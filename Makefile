@@ -31,9 +31,9 @@ demo: build ## scan the bundled example repository (exits 1: it has blocking fin
 bench: ## engine and scan benchmarks
 	$(GO) test -run='^$$' -bench=. -benchmem $(BENCHFLAGS) ./policies/ ./scanner/... ./cmd/stackgate/
 
-bench-peers: ## stackgate vs opa, conftest, trivy, tfsec, tflint and the parse floor; writes bench/RESULTS.md (ROUNDS=n, BENCH_CORPUS=dir)
-	BENCH_CORPUS='$(BENCH_CORPUS)' BENCH_COMMAND='make bench-peers ROUNDS=$(or $(ROUNDS),5)$(if $(BENCH_CORPUS), BENCH_CORPUS=$(BENCH_CORPUS))' \
-	  scripts/bench-peers.sh -rounds $(or $(ROUNDS),5)
+bench-peers: ## stackgate vs opa, conftest, trivy, tfsec, tflint and the parse floor; writes bench/RESULTS.md (ROUNDS=n, BENCH_CORPUS=dir, BENCH_FLAGS=harness flags)
+	BENCH_CORPUS='$(BENCH_CORPUS)' BENCH_COMMAND="make bench-peers ROUNDS=$(or $(ROUNDS),5)$(if $(BENCH_CORPUS), BENCH_CORPUS=$(BENCH_CORPUS))$(if $(BENCH_FLAGS), BENCH_FLAGS='$(BENCH_FLAGS)')" \
+	  scripts/bench-peers.sh -rounds $(or $(ROUNDS),5) $(BENCH_FLAGS)
 
 # fuzz finds the targets itself (every func FuzzX in a tracked or new
 # _test.go file), so a new one is run without editing this file. go test

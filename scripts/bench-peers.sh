@@ -77,5 +77,6 @@ install tfsec github.com/aquasecurity/tfsec/cmd/tfsec "$TFSEC_VERSION"
 install tflint github.com/terraform-linters/tflint "$TFLINT_VERSION"
 install trivy github.com/aquasecurity/trivy/cmd/trivy "$TRIVY_VERSION" GOEXPERIMENT=jsonv2
 
-exec "$cache/bin/harness" -cache "$cache" -tools "$tools" -corpus "${BENCH_CORPUS:-}" \
-  -command "${BENCH_COMMAND:-scripts/bench-peers.sh $*}" "$@"
+cmdline="${BENCH_COMMAND:-scripts/bench-peers.sh $*}"
+[ -n "${BENCH_BUILD_TIMEOUT:-}" ] && cmdline="BENCH_BUILD_TIMEOUT=$BENCH_BUILD_TIMEOUT $cmdline"
+exec "$cache/bin/harness" -cache "$cache" -tools "$tools" -corpus "${BENCH_CORPUS:-}" -command "$cmdline" "$@"
