@@ -210,8 +210,8 @@ func (l *loader) config(display, abs string) *moduleConfig {
 		l.configs[abs] = nil
 		return nil
 	}
-	key := newConfigKey(display, abs, files, overrides)
-	d, ok := configCache.get(key)
+	key, version := configKey{display: display, abs: abs}, configVersion(files, overrides)
+	d, ok := configCache.get(key, version)
 	if !ok {
 		merged, errs, notes := applyOverrides(files, overrides)
 		var c *moduleConfig
@@ -221,7 +221,7 @@ func (l *loader) config(display, abs string) *moduleConfig {
 			errs = append(errs, derrs...)
 		}
 		d = decoded{cfg: c, errs: errs, notes: notes, files: append(files, overrides...)}
-		configCache.put(key, d)
+		configCache.put(key, version, d)
 	}
 	for _, n := range d.notes {
 		l.note("%s", n)

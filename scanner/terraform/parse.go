@@ -36,19 +36,14 @@ func readFile(fsys vfs.FS, path string) ([]byte, error) {
 // parseSource parses src as native HCL or, for names ending in .json, as
 // HCL's JSON syntax, after the checks that protect the parsers.
 func parseSource(name string, src []byte) (*parsedFile, []*model.Error) {
-	key := parseKey{name: name, sum: sha256.Sum256(src)}
-	if c, ok := parseCache.get(key); ok {
+	sum := sha256.Sum256(src)
+	version := string(sum[:])
+	if c, ok := parseCache.get(name, version); ok {
 		return c.file, c.errs
 	}
 	pf, errs := parseUncached(name, src)
-	parseCache.put(key, parsed{pf, errs})
+	parseCache.put(name, version, parsed{pf, errs})
 	return pf, errs
-}
-
-// parseKey identifies one version of one file: an edited file parses anew.
-type parseKey struct {
-	name string
-	sum  [sha256.Size]byte
 }
 
 type parsed struct {
@@ -59,40 +54,60 @@ type parsed struct {
 // parseCache shares parsed files across module calls and root modules: a
 // module called from twenty examples is parsed once, not twenty times.
 // Parsed files are never modified after parsing (evaluation only reads the
-// syntax tree), so they are shared between goroutines as they are.
-var parseCache = &cache[parseKey, parsed]{entries: map[parseKey]parsed{}}
+// syntax tree), so they are shared between goroutines as they are. It
+// keeps one version per file name (the content's hash): an edited file
+// parses anew and replaces the old tree, so a language server that
+// re-parses a buffer on every keystroke holds one tree per file, not one
+// per keystroke.
+var parseCache = newLatest[string, parsed]()
 
-// maxCached bounds each cache; a long-running process (the language
-// server) starts a cache afresh when it fills.
+// maxCached bounds each cache's entries; a long-running process starts a
+// cache afresh when it fills.
 const maxCached = 8192
 
-// cache is a bounded map safe for concurrent use.
-type cache[K comparable, V any] struct {
+// latest is a bounded map safe for concurrent use that keeps, for each
+// key, the value of its latest version only.
+type latest[K comparable, V any] struct {
 	mu      sync.Mutex
-	entries map[K]V
+	entries map[K]versioned[V]
 }
 
-func (c *cache[K, V]) get(k K) (V, bool) {
+type versioned[V any] struct {
+	version string
+	value   V
+}
+
+func newLatest[K comparable, V any]() *latest[K, V] {
+	return &latest[K, V]{entries: map[K]versioned[V]{}}
+}
+
+// get returns the value stored for k at this version.
+func (c *latest[K, V]) get(k K, version string) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	v, ok := c.entries[k]
-	return v, ok
+	e, ok := c.entries[k]
+	if !ok || e.version != version {
+		var zero V
+		return zero, false
+	}
+	return e.value, true
 }
 
 // clear empties the cache (benchmarks of a cold start).
-func (c *cache[K, V]) clear() {
+func (c *latest[K, V]) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.entries = map[K]V{}
+	c.entries = map[K]versioned[V]{}
 }
 
-func (c *cache[K, V]) put(k K, v V) {
+// put stores v as k's value at this version, replacing any other version.
+func (c *latest[K, V]) put(k K, version string, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.entries) >= maxCached {
-		c.entries = map[K]V{}
+	if _, ok := c.entries[k]; !ok && len(c.entries) >= maxCached {
+		c.entries = map[K]versioned[V]{}
 	}
-	c.entries[k] = v
+	c.entries[k] = versioned[V]{version, v}
 }
 
 func parseUncached(name string, src []byte) (*parsedFile, []*model.Error) {
@@ -236,17 +251,19 @@ func (l *loader) note(format string, args ...any) {
 	l.notes = append(l.notes, msg)
 }
 
-// configKey identifies a decoded module: its directory and the parsed
-// files it was decoded from. Parsed files come from parseCache, so the
-// same file content gives the same *parsedFile, and a module shared by
-// many root modules is decoded once. A cache entry keeps its files alive,
-// so their addresses cannot be reused while the key exists.
+// configKey identifies a decoded module by its directory; its version is
+// the parsed files it was decoded from (configVersion). Parsed files come
+// from parseCache, so the same file content gives the same *parsedFile,
+// and a module shared by many root modules is decoded once. A cache entry
+// keeps its files alive, so their addresses cannot be reused while the
+// entry exists.
 type configKey struct {
 	display, abs string
-	files        string // the addresses of the parsed files, in order
 }
 
-func newConfigKey(display, abs string, files, overrides []*parsedFile) configKey {
+// configVersion names the parsed files (and overrides) a module was
+// decoded from, in order.
+func configVersion(files, overrides []*parsedFile) string {
 	var b strings.Builder
 	for _, list := range [][]*parsedFile{files, overrides} {
 		for _, pf := range list {
@@ -254,7 +271,7 @@ func newConfigKey(display, abs string, files, overrides []*parsedFile) configKey
 		}
 		b.WriteByte('|')
 	}
-	return configKey{display: display, abs: abs, files: b.String()}
+	return b.String()
 }
 
 // decoded is a module decoded from its files, with what decoding reported.
@@ -267,4 +284,4 @@ type decoded struct {
 
 // configCache shares decoded modules across root modules, like parseCache
 // shares parsed files. A moduleConfig is never modified after decoding.
-var configCache = &cache[configKey, decoded]{entries: map[configKey]decoded{}}
+var configCache = newLatest[configKey, decoded]()
