@@ -135,7 +135,14 @@ func (l *loader) opened(why string) {
 // name the template does not declare but that a transform, macro or
 // packager may create; nil when nothing may (the reference is an error).
 func (l *loader) generated(n *yaml.Node, id, fn string) *value {
-	why := l.generator(id)
+	why, ok := l.generators[id]
+	if !ok {
+		why = l.generator(id)
+		if l.generators == nil {
+			l.generators = map[string]string{}
+		}
+		l.generators[id] = why
+	}
 	if why == "" {
 		return nil
 	}
@@ -163,8 +170,18 @@ func (l *loader) generator(id string) string {
 // prefix of id (MyFunction for MyFunctionRole, MyApi for MyApiProdStage or
 // MyApi.Stage), or "".
 func (l *loader) samBase(id string) string {
+	if l.serverless == nil {
+		// The AWS::Serverless resources, once: references are many.
+		l.serverless = []string{}
+		for d, t := range l.types {
+			if strings.HasPrefix(t, "AWS::Serverless::") {
+				l.serverless = append(l.serverless, d)
+			}
+		}
+	}
 	best := ""
-	for d, t := range l.types {
+	for _, d := range l.serverless {
+		t := l.types[d]
 		if strings.HasPrefix(t, "AWS::Serverless::") && len(id) > len(d) && strings.HasPrefix(id, d) && len(d) > len(best) {
 			best = d
 		}

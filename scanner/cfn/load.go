@@ -61,6 +61,9 @@ type loader struct {
 	macros  []string
 	rain    bool
 	openers []string
+	// serverless lists the AWS::Serverless resources (built on first use).
+	serverless []string
+	generators map[string]string // generator's answer by id
 	// mappingsIncluded and condsIncluded say which Fn::Transform adds to
 	// the Mappings or Conditions section ("" for none).
 	mappingsIncluded, condsIncluded string
