@@ -4,7 +4,8 @@
 // A template is parsed once with go.yaml.in/yaml/v3, whose node tree keeps
 // line and column for every value and the short-form intrinsic tags (!Ref,
 // !Sub, ...); JSON is a subset of YAML, so one parser gives positions for
-// both forms. The loader then evaluates what can be known before deployment:
+// both forms. A .json file is first checked as strict JSON, since the YAML
+// parser accepts what JSON does not (a trailing comma). The loader then evaluates what can be known before deployment:
 //
 //   - Parameters resolve to the value given in [Options.Params] or else their
 //     Default, typed by the parameter Type. A parameter with neither is
@@ -22,9 +23,17 @@
 //   - References to other resources (Ref, Fn::GetAtt) become the placeholder
 //     "${Id}" or "${Id.Attr}" and an entry in Resource.References, so a rule
 //     that only needs to know what a value points at can decide.
-//   - Everything else (Fn::ImportValue, Fn::GetAZs, Fn::Transform, values
-//     derived from unknown parameters) is stored as nil and listed in
-//     Resource.UnknownPaths with the reason, never guessed.
+//   - Everything else (Fn::ImportValue, Fn::GetAZs, Fn::GetStackOutput,
+//     Fn::Transform, rain directives such as !Rain::Embed, values derived
+//     from unknown parameters) is stored as nil and listed in
+//     Resource.UnknownPaths with the reason, never guessed; macros and rain
+//     directives also leave a note with the line.
+//   - A reference to a logical id the template does not declare is an
+//     error, unless something that runs before CloudFormation may create
+//     it: the AWS SAM transform (MyFunctionRole, ServerlessRestApi, ...),
+//     another macro, Fn::Transform in a section, or `rain pkg` (modules).
+//     It is then unknown, with a note. So is Fn::ForEach in Conditions
+//     over a collection that is not known; a known one is expanded.
 //
 // Scalars are coerced to the type the CloudFormation resource specification
 // gives the property (types.json), so "true" and true, "5432" and 5432 look
