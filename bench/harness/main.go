@@ -592,6 +592,9 @@ func tail(file string) string {
 	return strings.ReplaceAll(s, "|", "\\|")
 }
 
+// inspectNote explains why opa's and conftest's counts are not stackgate's.
+const inspectNote = "raw deny results over `stackgate inspect` output, which redacts values whose names look secret (e.g. HttpTokens), so ec2-imdsv2 fails more often"
+
 // findings counts what the tool reports in its JSON output.
 func findings(tool, out string) (string, string) {
 	b, err := os.ReadFile(out)
@@ -627,7 +630,7 @@ func findings(tool, out string) (string, string) {
 			} `json:"result"`
 		}
 		if json.Unmarshal(b, &v) == nil && len(v.Result) > 0 && len(v.Result[0].Expressions) > 0 {
-			return fmt.Sprint(v.Result[0].Expressions[0].Value), ""
+			return fmt.Sprint(v.Result[0].Expressions[0].Value), inspectNote
 		}
 	case "conftest":
 		var v []struct {
@@ -638,7 +641,7 @@ func findings(tool, out string) (string, string) {
 			for _, f := range v {
 				n += len(f.Failures)
 			}
-			return strconv.Itoa(n), ""
+			return strconv.Itoa(n), inspectNote
 		}
 	case "trivy":
 		var v struct {
