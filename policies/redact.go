@@ -36,12 +36,13 @@ func redactFindings(findings []model.Finding, doc *model.Document) {
 	if len(values) == 0 {
 		return
 	}
+	red := model.NewRedactor(values)
 	for i := range findings {
 		f := &findings[i]
-		f.Message = model.RedactText(f.Message, values)
-		f.UnknownReason = model.RedactText(f.UnknownReason, values)
+		f.Message = red.Redact(f.Message)
+		f.UnknownReason = red.Redact(f.UnknownReason)
 		for j := range f.Related {
-			f.Related[j].Message = model.RedactText(f.Related[j].Message, values)
+			f.Related[j].Message = red.Redact(f.Related[j].Message)
 		}
 	}
 }

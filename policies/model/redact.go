@@ -3,6 +3,7 @@ package model
 import (
 	"encoding/json"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -167,26 +168,154 @@ func RedactText(text string, values []string) string {
 	values = append([]string(nil), values...)
 	sortLongestFirst(values)
 	for _, v := range values {
-		if v == "" || v == RedactedText {
-			continue
-		}
-		re := redactPattern(v)
-		var b strings.Builder
-		last := 0
-		for _, m := range re.FindAllStringIndex(text, -1) {
-			if len(v) < longSecret && (wordBefore(text, m[0]) || wordAfter(text, m[1])) {
-				continue
-			}
-			b.WriteString(text[last:m[0]])
-			b.WriteString(RedactedText)
-			last = m[1]
-		}
-		if last > 0 {
-			b.WriteString(text[last:])
-			text = b.String()
-		}
+		text = redactOne(text, v)
 	}
 	return text
+}
+
+// redactOne replaces the occurrences of one value in text (RedactText).
+func redactOne(text, v string) string {
+	if v == "" || v == RedactedText {
+		return text
+	}
+	re := redactPattern(v)
+	var b strings.Builder
+	last := 0
+	for _, m := range re.FindAllStringIndex(text, -1) {
+		if len(v) < longSecret && (wordBefore(text, m[0]) || wordAfter(text, m[1])) {
+			continue
+		}
+		b.WriteString(text[last:m[0]])
+		b.WriteString(RedactedText)
+		last = m[1]
+	}
+	if last > 0 {
+		b.WriteString(text[last:])
+		text = b.String()
+	}
+	return text
+}
+
+// A Redactor is RedactText over a fixed list of values, prepared once for
+// many texts (every finding of a document): the values are sorted once,
+// and a text is matched only against the values that occur in it, found
+// through an index of their case-folded prefixes, instead of running one
+// regular expression per value over every text. Redact(text) is exactly
+// RedactText(text, values).
+type Redactor struct {
+	values []string // sorted longest first, without "" and RedactedText
+	folded []string // foldText of each value
+	// byPrefix[k] maps the first k bytes (k = 1..foldKey) of a folded
+	// value of exactly k bytes or (k = foldKey) longer, to its indexes.
+	byPrefix [foldKey + 1]map[string][]int32
+}
+
+const foldKey = 4
+
+// NewRedactor prepares the values (SensitiveValues of any resources).
+func NewRedactor(values []string) *Redactor {
+	r := &Redactor{}
+	for _, v := range values {
+		if v != "" && v != RedactedText {
+			r.values = append(r.values, v)
+		}
+	}
+	sortLongestFirst(r.values)
+	r.folded = make([]string, len(r.values))
+	for i, v := range r.values {
+		f := foldText(v)
+		r.folded[i] = f
+		k := min(len(f), foldKey)
+		if r.byPrefix[k] == nil {
+			r.byPrefix[k] = map[string][]int32{}
+		}
+		r.byPrefix[k][f[:k]] = append(r.byPrefix[k][f[:k]], int32(i))
+	}
+	return r
+}
+
+// Redact is RedactText(text, values).
+func (r *Redactor) Redact(text string) string {
+	if r == nil || text == "" || len(r.values) == 0 {
+		return text
+	}
+	cands := r.candidates(text, nil)
+	for len(cands) > 0 {
+		i := cands[0]
+		cands = cands[1:]
+		next := redactOne(text, r.values[i])
+		if next == text {
+			continue
+		}
+		// The text changed: what the remaining values can match is
+		// found again in the new text, as RedactText would see it.
+		text = next
+		cands = r.candidates(text, cands[:0])
+		j := 0
+		for _, c := range cands {
+			if c > i {
+				cands[j] = c
+				j++
+			}
+		}
+		cands = cands[:j]
+	}
+	return text
+}
+
+// candidates returns, ascending, the indexes of the values whose folded
+// form occurs in the folded text: exactly those a case-insensitive
+// literal match finds in text (a rune matches every rune of its simple
+// case-folding orbit, which foldText maps to one representative).
+func (r *Redactor) candidates(text string, out []int32) []int32 {
+	ft := foldText(text)
+	for p := 0; p < len(ft); p++ {
+		for k := 1; k <= foldKey && p+k <= len(ft); k++ {
+			m := r.byPrefix[k]
+			if m == nil {
+				continue
+			}
+			for _, i := range m[ft[p:p+k]] {
+				if strings.HasPrefix(ft[p:], r.folded[i]) {
+					out = append(out, i)
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// foldText maps every rune to the smallest rune of its simple case-folding
+// orbit (the runes (?i) matches it with); invalid UTF-8 bytes become
+// utf8.RuneError, as regexp reads them.
+func foldText(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'a' <= c && c <= 'z' {
+				c -= 'a' - 'A' // the orbit of an ASCII letter starts at its upper case
+			}
+			b = append(b, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		b = utf8.AppendRune(b, foldRune(r))
+		i += n
+	}
+	return string(b)
+}
+
+func foldRune(c rune) rune {
+	m := c
+	for f := unicode.SimpleFold(c); f != c; f = unicode.SimpleFold(f) {
+		if f < m {
+			m = f
+		}
+	}
+	return m
 }
 
 var (

@@ -84,3 +84,35 @@ func TestSecretName(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactorMatchesRedactText checks the prepared Redactor against
+// RedactText, including case-folding orbits beyond ASCII (K, ſ), values
+// found again after a replacement, and repeated values.
+func TestRedactorMatchesRedactText(t *testing.T) {
+	values := []string{"CANARY-tfvars-8c1f", "AES256", "22", "true", "value", "value", "sensitive", "secret-key-ſ1", "K8s-token-abc", "é-secret-Ω", "a", "\u212a"}
+	texts := []string{
+		"Bucket b encrypts with CANARY-tfvars-8c1f (S3 managed keys).",
+		"lowered canary-tfvars-8c1f and glued xCANARY-TFVARS-8C1Fx",
+		"encrypts with AES256; not AES2567 nor xAES256, aes256",
+		"ports [22, 443], SecurityGroupIngress[122]",
+		"it must be true, TRUE, True",
+		"a value here",
+		"SECRET-KEY-S1 and secret-key-s1 and SECRET-KEY-ſ1",
+		"\u212a8S-TOKEN-ABC k8s-token-abc",
+		"É-SECRET-ω and é-secret-Ω",
+		"kelvin \u212a and k and K",
+		"sensitive value",
+		"invalid \xff utf-8 value",
+		"",
+		"nothing to see",
+	}
+	red := NewRedactor(values)
+	for _, text := range texts {
+		if got, want := red.Redact(text), RedactText(text, values); got != want {
+			t.Errorf("Redact(%q) = %q, RedactText = %q", text, got, want)
+		}
+	}
+	if got := NewRedactor(nil).Redact("x true"); got != "x true" {
+		t.Errorf("empty Redactor changed the text: %q", got)
+	}
+}
