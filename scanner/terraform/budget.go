@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"reflect"
 	"regexp"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/customdecode"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
@@ -147,67 +149,113 @@ func trimZero(f float64) string {
 	return strings.TrimSuffix(s, ".0")
 }
 
-// budgetFuncs are the two internal functions of the for expressions and
-// templates of one load.
+// funcs adds the two internal functions of the for expressions and
+// templates of one load to f. Their parameter is of a capsule type with a
+// custom expression decoder (as try's is), so they receive the expression
+// rather than its value: they evaluate it themselves, which lets them skip
+// it altogether once a limit is exceeded (the remaining iterations of an
+// outer for expression then cost next to nothing), and hand its
+// diagnostics on to HCL unchanged.
 func (b *budget) funcs(f map[string]function.Function) {
-	pass := func(name string) function.Parameter {
-		return function.Parameter{Name: name, Type: cty.DynamicPseudoType,
-			AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true}
+	f[forCollFunc] = b.passFunc(b.evalColl)
+	f[forItemFunc] = b.passFunc(b.evalItem)
+}
+
+// evaluated is what the decoder of the internal functions gives them: the
+// value of their expression.
+type evaluated struct{ v cty.Value }
+
+// passFunc is an internal function whose argument is evaluated by eval
+// and returned as it is.
+func (b *budget) passFunc(eval func(hcl.Expression, *hcl.EvalContext) (cty.Value, hcl.Diagnostics)) function.Function {
+	var ty cty.Type
+	decode := customdecode.CustomExpressionDecoderFunc(func(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+		v, diags := eval(expr, ctx)
+		return cty.CapsuleVal(ty, &evaluated{v}), diags
+	})
+	// a type of its own: the type says which decoder evaluates the argument
+	ty = cty.CapsuleWithOps("stackgate expression", reflect.TypeOf(evaluated{}), &cty.CapsuleOps{
+		ExtensionData: func(key any) any {
+			if key == customdecode.CustomExpressionDecoder {
+				return decode
+			}
+			return nil
+		},
+	})
+	value := func(arg cty.Value) cty.Value {
+		if arg.Type() != ty || !arg.IsKnown() || arg.IsNull() {
+			return cty.DynamicVal
+		}
+		return arg.EncapsulatedValue().(*evaluated).v
 	}
-	f[forCollFunc] = function.New(&function.Spec{
-		Params: []function.Parameter{pass("collection")},
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "expression", Type: ty}},
 		Type: func(args []cty.Value) (cty.Type, error) {
-			if b.err != nil {
-				return cty.DynamicPseudoType, nil
-			}
-			return args[0].Type(), nil
+			return value(args[0]).Type(), nil
 		},
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			if b.err != nil {
-				return cty.DynamicVal, nil
-			}
-			v, _ := args[0].Unmark()
-			if !v.IsKnown() || v.IsNull() || !v.CanIterateElements() {
-				return args[0], nil // the for expression reports it
-			}
-			n := int64(v.LengthInt())
-			if n > MaxCollectionElements {
-				return cty.NilVal, b.exceeded("the collection of this for expression has %d elements, over the limit of %d", n, MaxCollectionElements)
-			}
-			b.iterations += n
-			if b.iterations > MaxForIterations {
-				return cty.NilVal, b.exceeded("for expressions iterate more than %d times in this configuration, over the limit of one load (nested for expressions multiply)", MaxForIterations)
-			}
-			return args[0], nil
+			return value(args[0]), nil
 		},
 	})
-	f[forItemFunc] = function.New(&function.Spec{
-		Params: []function.Parameter{pass("value")},
-		Type: func(args []cty.Value) (cty.Type, error) {
-			if b.err != nil {
-				return cty.DynamicPseudoType, nil
-			}
-			return args[0].Type(), nil
-		},
-		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			if b.err != nil {
-				return cty.DynamicVal, nil
-			}
-			v := args[0]
-			if v.Type() == cty.String && !v.IsMarked() && v.IsKnown() && !v.IsNull() {
-				// the common case, a template part: no walk
-				n := int64(len(v.AsString()))
-				if n > MaxValueBytes {
-					return cty.NilVal, b.exceeded("this value is larger than %s, over the limit of one value", bytesString(MaxValueBytes))
-				}
-				return v, b.produced(n+8, "here")
-			}
-			if err := b.checkValue(v, "this value"); err != nil {
-				return cty.NilVal, err
-			}
-			return v, nil
-		},
-	})
+}
+
+// limitDiag is the diagnostic of a limit exceeded at expr.
+func limitDiag(err error, expr hcl.Expression, ctx *hcl.EvalContext) hcl.Diagnostics {
+	return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Evaluation limit exceeded", Detail: err.Error(),
+		Subject: expr.Range().Ptr(), Expression: expr, EvalContext: ctx, Extra: err}}
+}
+
+// evalColl evaluates the collection of a for expression, counting the
+// iterations to come.
+func (b *budget) evalColl(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	if b.err != nil {
+		return cty.DynamicVal, nil
+	}
+	val, diags := expr.Value(ctx)
+	if b.err != nil {
+		return cty.DynamicVal, diags
+	}
+	v, _ := val.Unmark()
+	if !v.IsKnown() || v.IsNull() || !v.CanIterateElements() {
+		return val, diags // the for expression reports it
+	}
+	n := int64(v.LengthInt())
+	if n > MaxCollectionElements {
+		return cty.DynamicVal, append(diags, limitDiag(b.exceeded("the collection of this for expression has %d elements, over the limit of %d", n, MaxCollectionElements), expr, ctx)...)
+	}
+	b.iterations += n
+	if b.iterations > MaxForIterations {
+		return cty.DynamicVal, append(diags, limitDiag(b.exceeded("for expressions iterate more than %d times in this configuration, over the limit of one load (nested for expressions multiply)", MaxForIterations), expr, ctx)...)
+	}
+	return val, diags
+}
+
+// evalItem evaluates an element of a for expression or a template
+// interpolation, counting its size.
+func (b *budget) evalItem(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	if b.err != nil {
+		return cty.DynamicVal, nil
+	}
+	v, diags := expr.Value(ctx)
+	if b.err != nil {
+		return cty.DynamicVal, diags
+	}
+	var err error
+	if v.Type() == cty.String && !v.IsMarked() && v.IsKnown() && !v.IsNull() {
+		// the common case, a template part: no walk
+		n := int64(len(v.AsString()))
+		if n > MaxValueBytes {
+			err = b.exceeded("this value is larger than %s, over the limit of one value", bytesString(MaxValueBytes))
+		} else {
+			err = b.produced(n+8, "here")
+		}
+	} else {
+		err = b.checkValue(v, "this value")
+	}
+	if err != nil {
+		return cty.DynamicVal, append(diags, limitDiag(err, expr, ctx)...)
+	}
+	return v, diags
 }
 
 // constCtx is the context of values that must be constants (variables
@@ -219,15 +267,19 @@ func (l *loader) constCtx() *hcl.EvalContext {
 }
 
 // budgetDiag returns the range of the diagnostic that reports a budget
-// limit, if one of diags does.
+// limit, if one of diags does: an internal function's, or a function
+// call's that the wrapper refused.
 func budgetDiag(diags hcl.Diagnostics) (hcl.Range, bool) {
 	for _, d := range diags {
-		x, ok := d.Extra.(hclsyntax.FunctionCallDiagExtra)
-		if !ok || d.Subject == nil {
+		if d.Subject == nil {
 			continue
 		}
+		err, _ := d.Extra.(error)
+		if x, ok := d.Extra.(hclsyntax.FunctionCallDiagExtra); ok {
+			err = x.FunctionCallError()
+		}
 		var le *limitError
-		if errors.As(x.FunctionCallError(), &le) {
+		if errors.As(err, &le) {
 			return *d.Subject, true
 		}
 	}

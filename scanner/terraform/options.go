@@ -34,14 +34,15 @@ const (
 	// MaxCollectionElements bounds the elements of one value a function
 	// call produces (nested ones included), and of the collection of one
 	// for expression. A million is a hundred times the instances one
-	// count or for_each may create (DefaultMaxInstances); range(1e9)
-	// stops here.
+	// count or for_each may create (DefaultMaxInstances); setproduct or
+	// split asking for a billion stops here.
 	MaxCollectionElements = 1_000_000
 	// MaxForIterations bounds the iterations of every for expression of
-	// one load together. Ten times MaxCollectionElements: real loads
-	// iterate thousands of times; two for expressions nested over
-	// range(100000) (1e10 iterations) stop here, within about a second.
-	MaxForIterations = 10_000_000
+	// one load together. hclsyntax takes about two microseconds an
+	// iteration, so a million is a few seconds at most; real loads iterate
+	// thousands of times. Two for expressions nested over 100,000
+	// elements (1e10 iterations) stop here.
+	MaxForIterations = 1_000_000
 	// MaxExprBytes bounds the bytes produced while one expression is
 	// evaluated: function results, for expression elements and template
 	// interpolations, each counted as produced. A for expression of
