@@ -47,22 +47,23 @@ id := "required-tags"
 
 required := lib.param(id, "tags", {})
 
-# checked[i] is what the checks read of the tags of input.resources[i], a
-# taggable resource, worked out once per resource: the path of each
+# checked is, for each taggable resource r of input.resources, what the
+# checks read of its tags, worked out once per resource (a comprehension:
+# OPA checks each key of a partial object rule against all the keys before
+# it, which is quadratic in the number of resources): the path of each
 # required tag's value, and the paths (a list of none or one) of tags not
 # known statically as a whole, of an entry with an unknown key, and of a tag
 # specification with an unknown resource type.
-checked[i] := {
+checked := [{
 	"r": r,
 	"paths": {name: path | some name, _ in required; path := lib.tag_path(r, name)},
 	"unknown": [p | p := lib.tags_unknown_path(r)],
 	"unknown_key": [p | p := lib.tag_key_unknown_path(r)],
 	"unknown_specification": [p | p := lib.tag_specification_unknown_path(r)],
-} if {
-	count(required) > 0
-	some i, r in input.resources
+} |
+	some r in input.resources
 	lib.taggable(r)
-}
+] if count(required) > 0
 
 deny contains f if {
 	some c in checked

@@ -45,13 +45,13 @@ deny contains f if {
 }
 
 deny contains f if {
-	some [r, _], path in algorithm_paths
+	some [r, _, path] in algorithm_paths
 	lib.unknown(r, path)
 	f := lib.undecided(r, path, sprintf("The encryption algorithm of bucket %s is not known statically, so it cannot be checked for aws:kms:dsse here.", [r.address]))
 }
 
 deny contains f if {
-	some [r, _], path in algorithm_paths
+	some [r, _, path] in algorithm_paths
 	not lib.unknown(r, path)
 	algorithm := lib.value(r, path)
 	algorithm != "aws:kms:dsse"
@@ -59,42 +59,43 @@ deny contains f if {
 }
 
 deny contains f if {
-	some [r, _], path in key_paths
+	some [r, _, path] in key_paths
 	key_verdict(r, path) == "unknown"
 	f := lib.undecided(r, path, sprintf("The KMS key of bucket %s is not known statically, so it cannot be checked for a customer managed key here.", [r.address]))
 }
 
 deny contains f if {
-	some [r, _], path in key_paths
+	some [r, _, path] in key_paths
 	key_verdict(r, path) == "missing"
 	f := lib.fail(r, path, sprintf("Bucket %s uses aws:kms:dsse without KMSMasterKeyID, so S3 uses the AWS managed key alias/aws/s3; set a customer managed key.", [r.address]))
 }
 
 deny contains f if {
-	some [r, _], path in key_paths
+	some [r, _, path] in key_paths
 	key_verdict(r, path) == "aws_managed"
 	f := lib.fail(r, path, sprintf("Bucket %s encrypts with the AWS managed key alias/aws/s3; it must use a customer managed KMS key.", [r.address]))
 }
 
-# algorithm_paths[[r, i]] is the SSEAlgorithm path of configuration i of
-# bucket r.
-algorithm_paths[[r, i]] := sprintf("%s[%d].ServerSideEncryptionByDefault.SSEAlgorithm", [default_prefix, i]) if {
+# algorithm_paths is [r, i, path] for each configuration i of bucket r,
+# path being its SSEAlgorithm. (Comprehensions rather than partial object
+# rules keyed by [r, i]: OPA checks every key of a partial object against
+# all the keys before it, which is quadratic in the number of buckets.)
+algorithm_paths := [[r, i, path] |
 	some r in lib.resources("AWS::S3::Bucket")
 	some i, _ in object.get(r.properties, ["BucketEncryption", "ServerSideEncryptionConfiguration"], [])
-}
+	path := sprintf("%s[%d].ServerSideEncryptionByDefault.SSEAlgorithm", [default_prefix, i])
+]
 
-# key_paths[[r, i]] is the KMSMasterKeyID path of configuration i, for the
-# configurations that do use aws:kms:dsse (the key of any other algorithm is
-# moot: the algorithm already fails).
-key_paths[[r, i]] := sprintf("%s[%d].ServerSideEncryptionByDefault.KMSMasterKeyID", [default_prefix, i]) if {
-	some [r, i], path in algorithm_paths
-	not lib.unknown(r, path)
-	lib.value(r, path) == "aws:kms:dsse"
-}
+# key_paths is [r, i, path] for the configurations that do use
+# aws:kms:dsse, path being the KMSMasterKeyID (the key of any other
+# algorithm is moot: the algorithm already fails).
+key_paths := [[r, i, path] |
+	some [r, i, algorithm] in algorithm_paths
+	not lib.unknown(r, algorithm)
+	lib.value(r, algorithm) == "aws:kms:dsse"
+	path := sprintf("%s[%d].ServerSideEncryptionByDefault.KMSMasterKeyID", [default_prefix, i])
+]
 
-# key_verdict(r, path) classifies the key at path: "customer" (passes),
-# "unknown", "missing" or "aws_managed". A reference to a KMS resource is
-# decided on what it points at, before any unknown entry is considered.
 key_verdict(r, path) := "customer" if {
 	lib.reference(r, path).type in customer_key_types
 } else := "unknown" if {
