@@ -61,7 +61,7 @@ install() {
       mv "$tmp/$(basename "$pkg")" "$bin"
     else
       local reason
-      reason="go install $pkg@$ver failed: $(grep -v '^go: downloading' "$log" | tail -n 3 | tr '\n\t' '  ' | cut -c1-200)"
+      reason="go install $pkg@$ver failed: $({ grep -v '^go: downloading' "$log" || true; } | tail -n 3 | tr '\n\t' '  ' | cut -c1-200)"
       [ -n "${BENCH_BUILD_TIMEOUT:-}" ] && [ "$rc" -eq 124 ] && reason="go install $pkg@$ver did not finish within BENCH_BUILD_TIMEOUT=${BENCH_BUILD_TIMEOUT}s"
       printf '%s\t%s\t\t%s\n' "$name" "$ver" "$reason" >>"$tools"
       rm -rf "$tmp"
