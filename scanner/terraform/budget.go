@@ -67,14 +67,14 @@ func (b *budget) exceeded(format string, args ...any) error {
 
 // produced counts n bytes produced, against the limits of an expression
 // and of the load.
-func (b *budget) produced(n int64, what string) error {
+func (b *budget) produced(n int64) error {
 	b.exprBytes += n
 	b.loadBytes += n
 	switch {
 	case b.exprBytes > MaxExprBytes:
-		return b.exceeded("evaluating this expression produces more than %s (%s, counting function results, for expression elements and template parts), over the limit of one expression", bytesString(MaxExprBytes), what)
+		return b.exceeded("evaluating this expression produces more than %s (function results, for expression elements and template parts together), over the limit of one expression", bytesString(MaxExprBytes))
 	case b.loadBytes > MaxLoadBytes:
-		return b.exceeded("evaluating the configuration produces more than %s (%s, counting function results, for expression elements and template parts), over the limit of one load", bytesString(MaxLoadBytes), what)
+		return b.exceeded("evaluating the configuration produces more than %s (function results, for expression elements and template parts together), over the limit of one load", bytesString(MaxLoadBytes))
 	}
 	return nil
 }
@@ -89,7 +89,7 @@ func (b *budget) checkValue(v cty.Value, what string) error {
 		}
 		return b.exceeded("%s is larger than %s, over the limit of one value", what, bytesString(MaxValueBytes))
 	}
-	return b.produced(s.bytes, "at "+what)
+	return b.produced(s.bytes)
 }
 
 // valueSize measures a value: the bytes of its strings (plus a few per
@@ -247,7 +247,7 @@ func (b *budget) evalItem(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value,
 		if n > MaxValueBytes {
 			err = b.exceeded("this value is larger than %s, over the limit of one value", bytesString(MaxValueBytes))
 		} else {
-			err = b.produced(n+8, "here")
+			err = b.produced(n + 8)
 		}
 	} else {
 		err = b.checkValue(v, "this value")
