@@ -286,3 +286,19 @@ func (f *function) peakRSS(t testing.TB) int64 {
 	t.Fatal("no VmHWM in /proc/<pid>/status")
 	return 0
 }
+
+// cpuTime is the CPU time (user and system) the process has used so far,
+// from /proc/<pid>/stat (clock ticks, 100 per second on Linux).
+func (f *function) cpuTime(t testing.TB) time.Duration {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", f.cmd.Process.Pid))
+	if err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	// Fields after the command name (which may hold spaces), from field 3.
+	s := string(b)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
