@@ -128,12 +128,14 @@ func keepReasons(name string, fn function.Function, b *budget) function.Function
 		return function.Parameter{Name: name, Type: cty.DynamicPseudoType,
 			AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true}
 	}
-	params := make([]function.Parameter, len(fn.Params()))
-	for i, p := range fn.Params() {
+	// fn.Params and fn.VarParam copy on each call: once here
+	fnParams, fnVar := fn.Params(), fn.VarParam()
+	params := make([]function.Parameter, len(fnParams))
+	for i, p := range fnParams {
 		params[i] = any(p.Name)
 	}
 	var varParam *function.Parameter
-	if vp := fn.VarParam(); vp != nil {
+	if vp := fnVar; vp != nil {
 		p := any(vp.Name)
 		varParam = &p
 	}
@@ -144,10 +146,10 @@ func keepReasons(name string, fn function.Function, b *budget) function.Function
 		for i, a := range args {
 			var ty cty.Type
 			switch {
-			case i < len(fn.Params()):
-				ty = fn.Params()[i].Type
-			case fn.VarParam() != nil:
-				ty = fn.VarParam().Type
+			case i < len(fnParams):
+				ty = fnParams[i].Type
+			case fnVar != nil:
+				ty = fnVar.Type
 			default:
 				return nil, fmt.Errorf("too many arguments")
 			}
@@ -163,10 +165,10 @@ func keepReasons(name string, fn function.Function, b *budget) function.Function
 					return nil, function.NewArgError(i, err)
 				}
 				name := ""
-				if i < len(fn.Params()) {
-					name = fn.Params()[i].Name
+				if i < len(fnParams) {
+					name = fnParams[i].Name
 				} else {
-					name = fn.VarParam().Name
+					name = fnVar.Name
 				}
 				return nil, function.NewArgErrorf(i, "Invalid value for %q parameter: %s.", name, convert.MismatchMessage(a.Type(), ty))
 			}
