@@ -429,7 +429,7 @@ func (b *budget) preCheck(name string, args []cty.Value) error {
 		if len(args) == 3 && plainString(args[0]) && plainString(args[1]) && plainString(args[2]) {
 			s, sub, rep := args[0].AsString(), args[1].AsString(), args[2].AsString()
 			if len(sub) > 1 && sub[0] == '/' && sub[len(sub)-1] == '/' {
-				return nil // replaceFunc bounds a regular expression's output
+				return nil // a regular expression: only the result is checked, after
 			}
 			var n int64
 			if sub == "" {
