@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -26,7 +27,18 @@ type Engine struct {
 
 	mu       sync.Mutex
 	prepared map[string]*preparedQuery
+
+	// chunkSize is how many resources one evaluation takes at most when
+	// a document is larger and only built-in rules are loaded (0: never
+	// chunk); see evaluateChunks.
+	chunkSize int
+	userRules bool
 }
+
+// defaultChunkSize bounds the resources of one evaluation: the input
+// value, OPA's caches and the deny sets of a chunk are dropped before the
+// next one, so a 100k-resource document is not held several times over.
+const defaultChunkSize = 2048
 
 type preparedQuery struct {
 	once  sync.Once
@@ -64,7 +76,8 @@ func New(opts ...Option) (*Engine, error) {
 	if compiler.Failed() {
 		return nil, fmt.Errorf("compiling rules: %w", compiler.Errors)
 	}
-	e := &Engine{compiler: compiler, set: set, byID: map[string]*ruleModule{}, prepared: map[string]*preparedQuery{}}
+	e := &Engine{compiler: compiler, set: set, byID: map[string]*ruleModule{}, prepared: map[string]*preparedQuery{},
+		chunkSize: defaultChunkSize, userRules: len(o.policyDirs) > 0}
 	for _, r := range set.rules {
 		if !definesDeny(r.module) {
 			return nil, model.Errorf(r.file, r.module.Package.Location.Row, 0, "rule %s defines no deny set: a rule reports findings as `deny contains f if {...}`", r.rule.ID)
@@ -152,7 +165,33 @@ func (e *Engine) Evaluate(ctx context.Context, doc *model.Document) ([]model.Fin
 	if len(pq.rules) == 0 || len(doc.Resources) == 0 {
 		return nil, nil
 	}
-	rs, err := pq.query.Eval(ctx, rego.EvalParsedInput(inputValue(doc)))
+	byAddress := make(map[string]*model.Resource, len(doc.Resources))
+	for i := range doc.Resources {
+		byAddress[doc.Resources[i].Address] = &doc.Resources[i]
+	}
+	var findings []model.Finding
+	if e.chunkSize > 0 && !e.userRules && len(doc.Resources) > e.chunkSize {
+		findings, err = e.evaluateChunks(ctx, pq, doc, byAddress)
+	} else {
+		all := make([]*model.Resource, len(doc.Resources))
+		for i := range doc.Resources {
+			all[i] = &doc.Resources[i]
+		}
+		findings, err = e.evaluate(ctx, pq, doc, all, byAddress, nil, nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	redactFindings(findings, doc)
+	SortFindings(findings)
+	return findings, nil
+}
+
+// evaluate runs the prepared query over the given resources of doc and
+// appends their findings to out, those for which keep (when not nil)
+// holds of the finding's resource address.
+func (e *Engine) evaluate(ctx context.Context, pq *preparedQuery, doc *model.Document, resources []*model.Resource, byAddress map[string]*model.Resource, keep func(string) bool, out []model.Finding) ([]model.Finding, error) {
+	rs, err := pq.query.Eval(ctx, rego.EvalParsedInput(inputValue(doc, resources)))
 	if err != nil {
 		return nil, fmt.Errorf("evaluating rules: %w", err)
 	}
@@ -160,11 +199,12 @@ func (e *Engine) Evaluate(ctx context.Context, doc *model.Document) ([]model.Fin
 		return nil, fmt.Errorf("evaluating rules: the rule query was undefined")
 	}
 	perRule, _ := rs[0].Bindings["out"].([]any)
-	byAddress := make(map[string]*model.Resource, len(doc.Resources))
-	for i := range doc.Resources {
-		byAddress[doc.Resources[i].Address] = &doc.Resources[i]
+	n := 0
+	for _, denies := range perRule {
+		list, _ := denies.([]any)
+		n += len(list)
 	}
-	var findings []model.Finding
+	out = slices.Grow(out, n)
 	for i, denies := range perRule {
 		rule := pq.rules[i].rule
 		list, _ := denies.([]any)
@@ -173,12 +213,95 @@ func (e *Engine) Evaluate(ctx context.Context, doc *model.Document) ([]model.Fin
 			if !ok {
 				return nil, fmt.Errorf("rule %s: deny produced %T, want an object with resource, path, message", rule.ID, d)
 			}
-			findings = append(findings, newFinding(rule, obj, byAddress, doc.Environment.Name))
+			if keep != nil && !keep(str(obj["resource"])) {
+				continue
+			}
+			out = append(out, newFinding(rule, obj, byAddress, doc.Environment.Name))
 		}
 	}
-	redactFindings(findings, doc)
-	SortFindings(findings)
-	return findings, nil
+	return out, nil
+}
+
+// evaluateChunks evaluates a large document in chunks of about
+// e.chunkSize resources, so that only one chunk's input value, OPA caches
+// and deny sets are alive at a time. It is used only when every loaded rule
+// is a built-in one: each built-in rule judges a resource on the resource
+// itself and, for ec2-imdsv2, on the resources it references (an instance's
+// launch template), and reports its findings on that resource. So each
+// chunk holds its own resources, every resource sharing an address with
+// one of them, and, as context, the resources they reference; a chunk keeps
+// only the findings on its own resources (a referenced resource is judged
+// in its own chunk). The findings are those of one evaluation of the whole
+// document.
+func (e *Engine) evaluateChunks(ctx context.Context, pq *preparedQuery, doc *model.Document, byAddress map[string]*model.Resource) ([]model.Finding, error) {
+	n := len(doc.Resources)
+	byAddr := make(map[string][]int32, n)
+	for i := range doc.Resources {
+		a := doc.Resources[i].Address
+		byAddr[a] = append(byAddr[a], int32(i))
+	}
+	assigned := make([]bool, n)
+	inChunk := make([]bool, n)
+	// Each chunk's findings are a slice of their own, joined at the end:
+	// growing one slice of 100k+ findings would copy it over and over.
+	var parts [][]model.Finding
+	// Findings on an address that no resource has (not made by the
+	// built-in rules, which report on the resource they judge) are kept
+	// once.
+	foreign := map[string]bool{}
+	var members []int32
+	owned := map[string]bool{}
+	for next := 0; next < n; {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		members = members[:0]
+		clear(owned)
+		for ; next < n && len(members) < e.chunkSize; next++ {
+			if assigned[next] {
+				continue
+			}
+			a := doc.Resources[next].Address
+			owned[a] = true
+			for _, j := range byAddr[a] {
+				assigned[j] = true
+				inChunk[j] = true
+				members = append(members, j)
+			}
+		}
+		own := len(members)
+		for _, i := range members[:own] {
+			for _, ref := range doc.Resources[i].References {
+				for _, j := range byAddr[ref.Address] {
+					if !inChunk[j] {
+						inChunk[j] = true
+						members = append(members, j)
+					}
+				}
+			}
+		}
+		slices.Sort(members)
+		resources := make([]*model.Resource, len(members))
+		for k, i := range members {
+			resources[k] = &doc.Resources[i]
+			inChunk[i] = false
+		}
+		part, err := e.evaluate(ctx, pq, doc, resources, byAddress, func(a string) bool {
+			if owned[a] {
+				return true
+			}
+			if _, ok := byAddr[a]; ok || foreign[a] {
+				return false
+			}
+			foreign[a] = true
+			return true
+		}, nil)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, part)
+	}
+	return slices.Concat(parts...), nil
 }
 
 func (e *Engine) prepare(ctx context.Context, enabled map[string]map[string]any) (*preparedQuery, error) {

@@ -2,9 +2,14 @@ package policies
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/stackgate/stackgate/policies/model"
 )
@@ -155,6 +160,101 @@ func TestEvaluateLocatesFindingsInModules(t *testing.T) {
 	for addr, w := range want {
 		if got[addr] != w {
 			t.Errorf("%s: %q, want %q", addr, got[addr], w)
+		}
+	}
+}
+
+var (
+	chunkedOnce   sync.Once
+	chunkedEngine *Engine
+	chunkedErr    error
+)
+
+// checkChunked evaluates doc again one resource per chunk (with the
+// resources it references, Engine.evaluateChunks) and wants the same
+// findings as the evaluation of the whole document.
+func checkChunked(t *testing.T, doc *model.Document, want []model.Finding) {
+	t.Helper()
+	chunkedOnce.Do(func() {
+		chunkedEngine, chunkedErr = New()
+		if chunkedEngine != nil {
+			chunkedEngine.chunkSize = 1
+		}
+	})
+	if chunkedErr != nil {
+		t.Fatal(chunkedErr)
+	}
+	if len(doc.Resources) < 2 {
+		return
+	}
+	got, err := chunkedEngine.Evaluate(context.Background(), doc)
+	if err != nil {
+		t.Fatalf("chunked evaluation: %v", err)
+	}
+	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("chunked evaluation differs from the whole document's (-whole +chunked):\n%s", diff)
+	}
+}
+
+// TestChunkedEvaluation evaluates a document with every rule on, in chunks
+// of several sizes: instances whose launch templates are in other chunks,
+// resources sharing an address, resources being deleted, sensitive values.
+func TestChunkedEvaluation(t *testing.T) {
+	e, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := benchDocument(120)
+	for i := 0; i < 30; i++ {
+		lt := fmt.Sprintf("Lt%d", (i*7)%30)
+		doc.Resources = append(doc.Resources, model.Resource{Address: fmt.Sprintf("Instance%d", i), Type: "AWS::EC2::Instance",
+			Origin:     model.Origin{Layer: model.LayerCloudFormation, File: "bench.yaml"},
+			Properties: map[string]any{"LaunchTemplate": map[string]any{"LaunchTemplateId": "${" + lt + "}"}, "Password": "hunter2-secret-value"},
+			Sensitive:  []string{"Password"},
+			References: map[string]model.Reference{"LaunchTemplate.LaunchTemplateId": {Address: lt, Type: "AWS::EC2::LaunchTemplate"}}})
+	}
+	for i := range doc.Resources {
+		if doc.Resources[i].Type == "AWS::EC2::LaunchTemplate" && i%3 == 0 {
+			doc.Resources[i].Properties = map[string]any{"LaunchTemplateData": map[string]any{"MetadataOptions": map[string]any{"HttpTokens": "optional"}}}
+		}
+	}
+	doc.Resources = append(doc.Resources, doc.Resources[5], doc.Resources[0])
+	doc.Resources[len(doc.Resources)-1].Properties = map[string]any{"BucketName": "other"}
+	doc.Resources[7].Change = &model.Change{Action: model.ActionDelete}
+	doc.Resources[9].Change = &model.Change{Action: model.ActionUpdate, ChangedPaths: []string{"Tags"}}
+	rules := map[string]map[string]any{
+		"required-tags":                {"tags": map[string]any{"owner": []any{}, "data-classification": []any{"internal"}}},
+		"allowed-regions":              {"regions": []any{"eu-west-1"}},
+		"allowed-resource-types":       {"deny": []any{"AWS::KMS::*"}},
+		"immutable-no-in-place-update": {},
+		"no-drift":                     {},
+		"no-drift-suppression":         {},
+	}
+	for id := range e.DefaultRules() {
+		rules[id] = map[string]any{}
+	}
+	rules["s3-dual-layer-encryption"] = map[string]any{}
+	doc.Environment = model.Environment{Name: "chunks", Rules: rules}
+	doc.Context.Region = "us-east-1"
+	want, err := e.Evaluate(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) < 100 {
+		t.Fatalf("only %d findings: the document should violate more", len(want))
+	}
+	for _, size := range []int{1, 2, 7, 64, 150} {
+		c, err := New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.chunkSize = size
+		got, err := c.Evaluate(context.Background(), doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("chunks of %d: findings differ (-whole +chunked):\n%s", size, diff)
 		}
 	}
 }

@@ -123,6 +123,7 @@ func checkFixture(t *testing.T, e *Engine, id string, params map[string]any, fil
 		t.Fatal(err)
 	}
 	t.Logf("findings:\n%s", describeFindings(findings))
+	checkChunked(t, doc, findings)
 	var got []expectation
 	for _, f := range findings {
 		got = append(got, expectation{Rule: f.Rule, Resource: f.Resource, Line: f.Line, Status: f.Status})

@@ -14,16 +14,23 @@ import (
 // encoding/json (what rego.EvalInput does) costs more than evaluation for
 // large documents; building the AST directly keeps one keystroke or one
 // deploy cheap. Origin ranges stay on the Go side: rules never need them.
-func inputValue(doc *model.Document) ast.Value {
-	resources := make([]*ast.Term, len(doc.Resources))
+// The resources are the given ones (a chunk of the document, see
+// Engine.evaluateChunks), or all of the document's when rs is nil.
+func inputValue(doc *model.Document, rs []*model.Resource) ast.Value {
+	if rs == nil {
+		rs = make([]*model.Resource, len(doc.Resources))
+		for i := range doc.Resources {
+			rs[i] = &doc.Resources[i]
+		}
+	}
+	resources := make([]*ast.Term, len(rs))
 	byType := map[string][]*ast.Term{}
-	for i := range doc.Resources {
-		resources[i] = resourceTerm(&doc.Resources[i])
-		if c := doc.Resources[i].Change; c != nil && c.Action == model.ActionDelete {
+	for i, r := range rs {
+		resources[i] = resourceTerm(r)
+		if c := r.Change; c != nil && c.Action == model.ActionDelete {
 			continue // see lib.resources: deleted resources are not judged on their configuration
 		}
-		t := doc.Resources[i].Type
-		byType[t] = append(byType[t], resources[i])
+		byType[r.Type] = append(byType[r.Type], resources[i])
 	}
 	types := make([][2]*ast.Term, 0, len(byType))
 	for t, rs := range byType {
@@ -165,7 +172,7 @@ func anyTerm(v any) *ast.Term {
 // without the by_type index (the same resources again, grouped by type).
 // For showing rule authors what to match; callers redact values first.
 func InputJSON(doc *model.Document) ([]byte, error) {
-	v, err := ast.JSON(inputValue(doc))
+	v, err := ast.JSON(inputValue(doc, nil))
 	if err != nil {
 		return nil, err
 	}

@@ -117,6 +117,7 @@ func checkTerraformFixture(t *testing.T, e *Engine, id, dir string) {
 		t.Fatal(err)
 	}
 	t.Logf("findings:\n%s", describeFindings(findings))
+	checkChunked(t, doc, findings)
 	var got []expectation
 	for _, f := range findings {
 		got = append(got, expectation{f.Rule, f.Resource, relativeTo(dir, f.File), f.Line, f.Status})
