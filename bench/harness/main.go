@@ -592,8 +592,8 @@ func tail(file string) string {
 	return strings.ReplaceAll(s, "|", "\\|")
 }
 
-// inspectNote explains why opa's and conftest's counts are not stackgate's.
-const inspectNote = "raw deny results over `stackgate inspect` output, which redacts values whose names look secret (e.g. HttpTokens), so ec2-imdsv2 fails more often"
+// inspectNote says what opa's and conftest's counts are.
+const inspectNote = "the rules' raw deny results over the rule input from `stackgate inspect` (no waivers or suppressions applied)"
 
 // findings counts what the tool reports in its JSON output.
 func findings(tool, out string) (string, string) {
