@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 PKGS    := ./...
 
-.PHONY: build test check-files lint vet fmt-check demo bench bench-peers fuzz rules-doc readme clean
+.PHONY: build test check-files lint vet fmt-check demo bench bench-peers fuzz rules-doc readme clean hook-zip
 
 build: ## build bin/stackgate
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/stackgate
@@ -48,6 +48,27 @@ fuzz: ## run every fuzz target in the repository for FUZZTIME each (default 30s)
 	    echo "fuzz: $$t in ./$$(dirname "$$f") for $(or $(FUZZTIME),30s)"; \
 	    $(GO) test -run='^$$' -fuzz="^$$t\$$" -fuzztime=$(or $(FUZZTIME),30s) "./$$(dirname "$$f")"; \
 	  done; \
+	done
+
+# hook-zip builds the deployment hook's Lambda packages for provided.al2023:
+# bin/stackgate-hook-arm64.zip and bin/stackgate-hook-x86_64.zip, each
+# holding `bootstrap` and the configuration as stackgate.yaml (CONFIG=path,
+# default ./stackgate.yaml; without one the hook uses the built-in
+# defaults). bin/ is git-ignored: upload the zip to S3, never commit it.
+HOOK_CONFIG := $(or $(CONFIG),$(wildcard stackgate.yaml))
+hook-zip: ## build bin/stackgate-hook-{arm64,x86_64}.zip for provided.al2023 (CONFIG=stackgate.yaml)
+	@set -e; \
+	if [ -n "$(HOOK_CONFIG)" ]; then test -f "$(HOOK_CONFIG)" || { echo "CONFIG=$(HOOK_CONFIG): no such file" >&2; exit 1; }; \
+	else echo "hook-zip: no stackgate.yaml (CONFIG=path): the hook will use the built-in defaults" >&2; fi; \
+	for arch in arm64 x86_64; do \
+	  goarch=$$arch; [ $$arch = x86_64 ] && goarch=amd64; \
+	  dir=bin/hook-$$arch; rm -rf $$dir; mkdir -p $$dir; \
+	  CGO_ENABLED=0 GOOS=linux GOARCH=$$goarch $(GO) build -tags lambda.norpc -trimpath -ldflags '-s -w' -o $$dir/bootstrap ./cmd/stackgate-hook; \
+	  files=bootstrap; \
+	  if [ -n "$(HOOK_CONFIG)" ]; then cp "$(HOOK_CONFIG)" $$dir/stackgate.yaml; files="$$files stackgate.yaml"; fi; \
+	  rm -f bin/stackgate-hook-$$arch.zip; \
+	  (cd $$dir && zip -q -X ../stackgate-hook-$$arch.zip $$files); \
+	  echo "bin/stackgate-hook-$$arch.zip ($$files)"; \
 	done
 
 rules-doc: build ## print the rule catalogue as Markdown (for the README)

@@ -28,6 +28,10 @@ type Options struct {
 	// elsewhere (S3, SSM); ConfigFile then only names it in messages
 	// ("stackgate.yaml" when empty).
 	ConfigData []byte
+	// Env evaluates every request in this environment of the
+	// configuration, whatever the account selects (stackgate hook eval
+	// --env); empty in the deployed function.
+	Env string
 	// Region is the region the function runs in (AWS_REGION), used when
 	// the request does not name one (Cloud Control).
 	Region string
@@ -103,6 +107,7 @@ func (h *Handler) workspace() (*workspace.Workspace, error) {
 			ConfigFile: h.opts.ConfigFile,
 			ConfigData: h.opts.ConfigData,
 			NoSearch:   true,
+			Env:        h.opts.Env,
 			Now:        h.opts.Now,
 		})
 	})

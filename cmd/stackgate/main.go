@@ -111,6 +111,7 @@ Exit codes: 0 no blocking finding, 1 blocking findings, 2 usage, config or parse
 		SilenceErrors: true,
 	}
 	root.AddCommand(newScanCmd(stdout, stderr), newPlanCmd(stdout, stderr), newInspectCmd(stdout, stderr), newRulesCmd(stdout), newExplainCmd(stdout), newTestCmd(stdout), newVersionCmd(stdout), newLSPCmd(stdout, stderr))
+	root.AddCommand(newHookCmd(stdout, stderr))
 	return root
 }
 
