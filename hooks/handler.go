@@ -228,6 +228,23 @@ func (h *Handler) handle(ctx context.Context, req Request) (Response, []model.Fi
 	if err != nil {
 		return Response{}, nil, err
 	}
+	// A value equal to one of the environment's rule parameters (a tag
+	// key, an allowed value) is configuration, not a secret: messages may
+	// name it ("the data-classification tag").
+	config := map[string]bool{}
+	for _, params := range doc.Environment.Rules {
+		for _, s := range appendStrings(nil, params) {
+			config[s] = true
+		}
+	}
+	for i := range t.unit.Resources {
+		r := &t.unit.Resources[i]
+		r.Sensitive = slices.DeleteFunc(r.Sensitive, func(p string) bool {
+			v, _ := model.Lookup(r.Properties, p)
+			s, ok := v.(string)
+			return ok && config[s]
+		})
+	}
 	if _, on := doc.Environment.Rules["no-drift"]; on {
 		if resp, pending := h.checkDrift(ctx, req, op, t); pending {
 			return resp, nil, nil
@@ -334,6 +351,12 @@ func (h *Handler) respond(req Request, op string, t *target, doc *model.Document
 	if t.cloudControl != nil {
 		keep = append(keep, t.cloudControl.identifier, t.cloudControl.typeName)
 	}
+	// The environment's rule parameters (tag keys, allowed values,
+	// regions) are configuration, not secrets: a property equal to one of
+	// them is named ("the data-classification tag"), not scrubbed.
+	for _, params := range doc.Environment.Rules {
+		keep = appendStrings(keep, params)
+	}
 	scrub := newScrubber(secretValues(t.unit.Resources, keep))
 
 	var shown []model.Finding
@@ -388,4 +411,23 @@ func (h *Handler) respond(req Request, op string, t *target, doc *model.Document
 	h.log.Info("stackgate decision", "clientRequestToken", req.ClientRequestToken, "operation", op,
 		"environment", env, "hookStatus", resp.HookStatus, "errorCode", resp.ErrorCode, "findings", len(res.Findings), "resources", res.Resources)
 	return resp, decided
+}
+
+// appendStrings appends every string in v (map keys included) to out.
+func appendStrings(out []string, v any) []string {
+	switch x := v.(type) {
+	case string:
+		return append(out, x)
+	case map[string]any:
+		for k, e := range x {
+			out = appendStrings(append(out, k), e)
+		}
+	case []any:
+		for _, e := range x {
+			out = appendStrings(out, e)
+		}
+	case []string:
+		out = append(out, x...)
+	}
+	return out
 }
