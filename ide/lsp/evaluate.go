@@ -80,7 +80,9 @@ func (s *Server) evaluate(ctx context.Context, snap snapshot) *evaluation {
 	var err error
 	if snap.kind == kindTerraform {
 		root := s.terraformRoot(snap.path, cfg)
-		units, err = ws.LoadPaths(ctx, []string{root}, opts)
+		// Only the root modules that read the buffer can change with it:
+		// the rest of the folder is neither loaded nor checked.
+		units, err = ws.LoadTerraformFile(ctx, []string{root}, snap.path, opts)
 		units = unitsWith(units, snap.path)
 	} else {
 		units, err = ws.LoadBytes(ctx, snap.path, snap.text.src, opts)
