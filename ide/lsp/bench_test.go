@@ -79,6 +79,7 @@ func BenchmarkTyping(b *testing.B) {
 	src := module2000()
 	path := filepath.Join(dir, "main.tf")
 	os.WriteFile(path, []byte(src), 0o644)
+	defer TuneGC()() // as stackgate lsp runs
 	c := startServer(b, Options{Debounce: time.Millisecond})
 	c.keepLast = true
 	c.initialize(dir)

@@ -155,6 +155,7 @@ func (s *Server) run(d *document, gen uint64) {
 		return
 	}
 	ev := s.evaluate(ctx, snap)
+	adjustGC()
 	if ev == nil || ctx.Err() != nil {
 		return
 	}
