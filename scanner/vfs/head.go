@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"io/fs"
-	"os"
 )
 
 // ReadHead returns at most n bytes from the start of a regular file,
@@ -21,18 +20,11 @@ func ReadHead(fsys FS, name string, n int) ([]byte, error) {
 }
 
 func (f osFS) readHead(name string, n int) ([]byte, error) {
-	file, err := os.OpenFile(name, os.O_RDONLY|openFlags, 0)
+	file, _, err := openRegular(name)
 	if err != nil {
 		return nil, err
 	}
 	defer file.Close()
-	st, err := file.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if err := checkRegular(name, st); err != nil {
-		return nil, err
-	}
 	src, err := io.ReadAll(io.LimitReader(file, int64(n)))
 	if err != nil {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: WithoutPath(err)}

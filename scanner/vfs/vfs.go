@@ -102,18 +102,11 @@ func (f osFS) sizeLimit() int64 { return f.limit }
 // within the limit, and reads at most limit+1 bytes, so a file that grows
 // while it is read is refused too.
 func (f osFS) ReadFile(name string) ([]byte, error) {
-	file, err := os.OpenFile(name, os.O_RDONLY|openFlags, 0)
+	file, st, err := openRegular(name)
 	if err != nil {
 		return nil, err
 	}
 	defer file.Close()
-	st, err := file.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if err := checkRegular(name, st); err != nil {
-		return nil, err
-	}
 	if err := checkSize(name, st.Size(), f.limit); err != nil {
 		return nil, err
 	}
@@ -129,6 +122,25 @@ func (f osFS) ReadFile(name string) ([]byte, error) {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: fmt.Errorf("file grew past %d bytes while read: %w of %s", f.limit, ErrTooLarge, size(f.limit))}
 	}
 	return src, nil
+}
+
+// openRegular opens name without blocking (a named pipe with no writer
+// would block an ordinary open) and checks on the open file that it is a
+// regular file; the caller closes it.
+func openRegular(name string) (*os.File, fs.FileInfo, error) {
+	file, err := os.OpenFile(name, os.O_RDONLY|openFlags, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := file.Stat()
+	if err == nil {
+		err = checkRegular(name, st)
+	}
+	if err != nil {
+		file.Close()
+		return nil, nil, err
+	}
+	return file, st, nil
 }
 
 // checkRegular refuses what is not a regular file, saying what it is.
