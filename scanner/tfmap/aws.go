@@ -186,8 +186,8 @@ func takesDefaultTags(r *Resource, e *entry) bool {
 	if e != genericEntry {
 		return true
 	}
-	if _, ok := awsTable.Names[r.Type]; ok {
-		return !awsTable.untaggable[r.Type]
+	if _, ok := awsTable().Names[r.Type]; ok {
+		return !awsTable().untaggable[r.Type]
 	}
 	_, set := r.Attrs["tags"]
 	_, unknown := r.Unknown["tags"]
@@ -291,7 +291,7 @@ func mapBlocks(b *builder, r *Resource, e *entry, rule *compiledRule) {
 	blocks, _ := r.Attrs[attr].([]any)
 	for i := range blocks {
 		base := model.AppendIndex(attr, i)
-		writeEntries(b, r, rule.CFN, expandEntries(r, base, awsTable.Sets[rule.Entries]))
+		writeEntries(b, r, rule.CFN, expandEntries(r, base, awsTable().Sets[rule.Entries]))
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/stackgate/stackgate/policies/model"
 )
@@ -21,7 +22,9 @@ type cfnNames struct {
 	maps     map[string]map[string]bool   // CFN type -> map-valued pattern
 }
 
-var names = mustLoadNames(namesJSON)
+// names is names.json, decoded on first use rather than when the program
+// starts.
+var names = sync.OnceValue(func() *cfnNames { return mustLoadNames(namesJSON) })
 
 func mustLoadNames(src []byte) *cfnNames {
 	n, err := loadNames(src)
@@ -93,7 +96,7 @@ func awsccTypeName(cfnType string) string {
 // known types, else by rule (service from the service table or
 // capitalised, resource PascalCased).
 func awsccCFNType(tfType string) (string, bool) {
-	if t, ok := names.types[tfType]; ok {
+	if t, ok := names().types[tfType]; ok {
 		return t, true
 	}
 	rest, ok := strings.CutPrefix(tfType, "awscc_")
@@ -104,7 +107,7 @@ func awsccCFNType(tfType string) (string, bool) {
 	if !ok || svc == "" || res == "" || !isSnake(rest) {
 		return "", false
 	}
-	service, ok := names.services[svc]
+	service, ok := names().services[svc]
 	if !ok {
 		service = strings.ToUpper(svc[:1]) + svc[1:]
 	}
@@ -115,7 +118,7 @@ func awsccCFNType(tfType string) (string, bool) {
 // resource of type cfnType; top says it is a top-level attribute, where the
 // provider renames Id to <resource>_id and Provider to provider_name.
 func awsccName(cfnType, attr string, top bool) string {
-	idx := names.byType[cfnType]
+	idx := names().byType[cfnType]
 	if top {
 		parts := strings.Split(cfnType, "::")
 		if len(parts) == 3 && attr == snakeCase(parts[2])+"_id" {
@@ -130,7 +133,7 @@ func awsccName(cfnType, attr string, top bool) string {
 	if n, ok := idx[attr]; ok {
 		return n
 	}
-	if n, ok := names.global[attr]; ok {
+	if n, ok := names().global[attr]; ok {
 		return n
 	}
 	return pascalCase(attr)
@@ -160,7 +163,7 @@ func awsccPath(cfnType, path string) (string, bool) {
 			}
 			out = append(out, name)
 			pattern = model.AppendKey(pattern, name)
-			if names.maps[cfnType][pattern] {
+			if names().maps[cfnType][pattern] {
 				inMap = true
 			}
 		}

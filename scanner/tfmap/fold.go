@@ -12,7 +12,7 @@ import (
 // into the parent's. A satellite whose parent is not in the resources is
 // reported in a note and attached nowhere.
 func (m *mapper) fold(r *Resource) {
-	e := awsTable.Resources[r.Type]
+	e := awsTable().Resources[r.Type]
 	parent, why := m.resolve(r, e.Parent)
 	if parent == nil {
 		m.notef(r, "%s; its settings are attached to no resource and not checked", why)

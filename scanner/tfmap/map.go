@@ -64,7 +64,7 @@ func Map(rs []Resource, layer string) ([]model.Resource, []string) {
 		if r.Mode == "data" {
 			continue
 		}
-		if e := awsTable.Resources[r.Type]; e != nil && e.Parent != nil {
+		if e := awsTable().Resources[r.Type]; e != nil && e.Parent != nil {
 			sats = append(sats, i)
 			continue
 		}
@@ -94,10 +94,10 @@ func Map(rs []Resource, layer string) ([]model.Resource, []string) {
 // has its parent's type; a type with variants (aws_security_group_rule)
 // the type of its first (ingress).
 func CloudFormationType(tfType string) (string, bool) {
-	if e := awsTable.Resources[tfType]; e != nil {
+	if e := awsTable().Resources[tfType]; e != nil {
 		return e.Type, true
 	}
-	if t, ok := awsTable.Names[tfType]; ok {
+	if t, ok := awsTable().Names[tfType]; ok {
 		return t, true
 	}
 	if strings.HasPrefix(tfType, "awscc_") {
@@ -147,10 +147,10 @@ func (m *mapper) build(r *Resource) *node {
 	}
 	switch {
 	case strings.HasPrefix(r.Type, "aws_"):
-		n.e = awsTable.Resources[r.Type]
+		n.e = awsTable().Resources[r.Type]
 		if n.e == nil {
 			n.e = genericEntry
-			if t, ok := awsTable.Names[r.Type]; ok {
+			if t, ok := awsTable().Names[r.Type]; ok {
 				n.cfnType = t
 			} else {
 				n.cfnType = "Terraform::" + r.Type

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/stackgate/stackgate/policies/model"
 )
@@ -89,7 +90,9 @@ type pattern []any
 
 type wildcard struct{}
 
-var awsTable = mustLoadTable(awsJSON)
+// awsTable is aws.json, decoded on first use rather than when the
+// program starts: commands that map nothing (version, rules) skip it.
+var awsTable = sync.OnceValue(func() *table { return mustLoadTable(awsJSON) })
 
 func mustLoadTable(src []byte) *table {
 	t, err := loadTable(src)

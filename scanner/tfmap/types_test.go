@@ -428,10 +428,10 @@ func TestConformanceDataLake(t *testing.T) {
 }
 
 func TestTableMeta(t *testing.T) {
-	if err := awsTable.validate(); err != nil {
+	if err := awsTable().validate(); err != nil {
 		t.Fatal(err)
 	}
-	for tfType, e := range awsTable.Resources {
+	for tfType, e := range awsTable().Resources {
 		if !cfnTypeRE.MatchString(e.Type) {
 			t.Errorf("%s: type %s", tfType, e.Type)
 		}
