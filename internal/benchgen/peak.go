@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"sync"
+	"testing"
 	"time"
 )
 
@@ -46,11 +47,10 @@ func PeakHeap(f func()) (peak, after uint64) {
 			case <-done:
 				return
 			case <-t.C:
-				if h := heapInUse(); true {
-					mu.Lock()
-					peak = max(peak, h)
-					mu.Unlock()
-				}
+				h := heapInUse()
+				mu.Lock()
+				peak = max(peak, h)
+				mu.Unlock()
 			}
 		}
 	}()
@@ -62,4 +62,36 @@ func PeakHeap(f func()) (peak, after uint64) {
 	mu.Unlock()
 	runtime.GC()
 	return peak, heapInUse()
+}
+
+// BenchLoad benchmarks a loader over src: each iteration runs load, which
+// returns how many resources it loaded and its result (kept alive until
+// the heap after it is measured). Besides time and allocations it reports
+// the input size, the peak heap in use during one load and the heap its
+// result keeps, in MB and as a multiple of the input size.
+func BenchLoad(b *testing.B, src []byte, want int, load func() (n int, result any, err error)) {
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	var peak, kept uint64
+	for b.Loop() {
+		var (
+			n      int
+			result any
+			err    error
+		)
+		pk, kp := PeakHeap(func() { n, result, err = load() })
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n != want {
+			b.Fatalf("%d resources, want %d", n, want)
+		}
+		runtime.KeepAlive(result)
+		peak, kept = max(peak, pk), max(kept, kp)
+	}
+	in := float64(len(src))
+	b.ReportMetric(in/1e6, "input-MB")
+	b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
+	b.ReportMetric(float64(peak)/in, "peak/input")
+	b.ReportMetric(float64(kept)/in, "kept/input")
 }

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"testing"
 
 	"github.com/stackgate/stackgate/internal/benchgen"
@@ -62,26 +61,11 @@ func BenchmarkLoad(b *testing.B) {
 func BenchmarkLoadLarge(b *testing.B) {
 	const n = 110000
 	src := benchgen.Template(n)
-	b.SetBytes(int64(len(src)))
-	b.ReportAllocs()
-	var peak, kept uint64
-	for b.Loop() {
-		var tpl *Template
-		var err error
-		pk, kp := benchgen.PeakHeap(func() {
-			if tpl, err = Load("big.yaml", src, Options{}); err != nil {
-				b.Fatal(err)
-			}
-		})
-		if len(tpl.Resources) != n {
-			b.Fatalf("%d resources, want %d", len(tpl.Resources), n)
+	benchgen.BenchLoad(b, src, n, func() (int, any, error) {
+		tpl, err := Load("big.yaml", src, Options{})
+		if err != nil {
+			return 0, nil, err
 		}
-		runtime.KeepAlive(tpl)
-		peak, kept = max(peak, pk), max(kept, kp)
-	}
-	in := float64(len(src))
-	b.ReportMetric(in/1e6, "input-MB")
-	b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
-	b.ReportMetric(float64(peak)/in, "peak/input")
-	b.ReportMetric(float64(kept)/in, "kept/input")
+		return len(tpl.Resources), tpl, nil
+	})
 }

@@ -2,7 +2,6 @@ package plan
 
 import (
 	"fmt"
-	"runtime"
 	"testing"
 
 	"github.com/stackgate/stackgate/internal/benchgen"
@@ -55,27 +54,13 @@ func BenchmarkLoadLarge(b *testing.B) {
 			if len(src) > MaxSize {
 				b.Skipf("generated plan is %d bytes, over MaxSize", len(src))
 			}
-			b.SetBytes(int64(len(src)))
-			b.ReportAllocs()
-			var peak, kept uint64
-			for b.Loop() {
-				var p *Plan
-				pk, kp := benchgen.PeakHeap(func() {
-					if p, err = Load("big.json", src); err != nil {
-						b.Fatal(err)
-					}
-				})
-				if len(p.Resources) != n {
-					b.Fatalf("%d resources, want %d", len(p.Resources), n)
+			benchgen.BenchLoad(b, src, n, func() (int, any, error) {
+				p, err := Load("big.json", src)
+				if err != nil {
+					return 0, nil, err
 				}
-				runtime.KeepAlive(p)
-				peak, kept = max(peak, pk), max(kept, kp)
-			}
-			in := float64(len(src))
-			b.ReportMetric(in/1e6, "input-MB")
-			b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
-			b.ReportMetric(float64(peak)/in, "peak/input")
-			b.ReportMetric(float64(kept)/in, "kept/input")
+				return len(p.Resources), p, nil
+			})
 		})
 	}
 }
