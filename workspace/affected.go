@@ -20,12 +20,8 @@ import (
 // root under paths is loaded, for the caller to choose from.
 func (w *Workspace) LoadTerraformFile(ctx context.Context, paths []string, file string, opts LoadOptions) ([]scanner.Loaded, error) {
 	fsys := opts.fs()
-	excludes := append(append([]string(nil), opts.Exclude...), w.Excludes...)
-	cands, err := scanner.Discover(paths, scanner.DiscoverOptions{Exclude: excludes, NoGitignore: opts.NoGitignore, FS: fsys})
+	cands, err := w.discover(ctx, paths, opts, fsys)
 	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	var roots []scanner.Candidate
@@ -45,13 +41,7 @@ func (w *Workspace) LoadTerraformFile(ctx context.Context, paths []string, file 
 	if len(keep) == 0 {
 		keep = roots
 	}
-	return scanner.Load(ctx, keep, scanner.LoadOptions{
-		CloudFormation: opts.CloudFormation,
-		Terraform:      opts.Terraform,
-		Workers:        opts.Workers,
-		Progress:       opts.Progress,
-		FS:             fsys,
-	}), nil
+	return load(ctx, keep, opts, fsys), nil
 }
 
 // reaches reports whether the module in dir is target (an absolute path)

@@ -50,21 +50,33 @@ func (o LoadOptions) fs() vfs.FS {
 // error returned is for paths that cannot be walked at all.
 func (w *Workspace) LoadPaths(ctx context.Context, paths []string, opts LoadOptions) ([]scanner.Loaded, error) {
 	fsys := opts.fs()
+	cands, err := w.discover(ctx, paths, opts, fsys)
+	if err != nil {
+		return nil, err
+	}
+	return load(ctx, cands, opts, fsys), nil
+}
+
+// discover finds the candidates under paths through fsys, with the
+// configuration's excludes and the caller's.
+func (w *Workspace) discover(ctx context.Context, paths []string, opts LoadOptions, fsys vfs.FS) ([]scanner.Candidate, error) {
 	excludes := append(append([]string(nil), opts.Exclude...), w.Excludes...)
 	cands, err := scanner.Discover(paths, scanner.DiscoverOptions{Exclude: excludes, NoGitignore: opts.NoGitignore, FS: fsys})
 	if err != nil {
 		return nil, err
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+	return cands, ctx.Err()
+}
+
+// load loads candidates through fsys with the options' loaders.
+func load(ctx context.Context, cands []scanner.Candidate, opts LoadOptions, fsys vfs.FS) []scanner.Loaded {
 	return scanner.Load(ctx, cands, scanner.LoadOptions{
 		CloudFormation: opts.CloudFormation,
 		Terraform:      opts.Terraform,
 		Workers:        opts.Workers,
 		Progress:       opts.Progress,
 		FS:             fsys,
-	}), nil
+	})
 }
 
 // LoadBytes loads one file from its content (name says where it is, for
