@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sync/atomic"
 
 	"github.com/stackgate/stackgate/internal/parallel"
@@ -149,12 +151,30 @@ func loadOne(ctx context.Context, c Candidate, opts LoadOptions) Loaded {
 	}
 	l.Resources, l.Notes = tpl.Resources, append(l.Notes, tpl.Notes...)
 	l.Parameters = tpl.Parameters
-	sups, problems := suppress.Scan(c.Path, src)
+	l.AddSuppressions(c.Path, src)
+	l.Suppressions = append(l.Suppressions, tpl.Suppressions...)
+	return l
+}
+
+// AddSuppressions scans one source file's inline suppressions into the
+// unit: well-formed ones suppress, malformed ones are problems of the unit
+// (an error in the report) and suppress nothing.
+func (l *Loaded) AddSuppressions(file string, src []byte) {
+	sups, problems := suppress.Scan(file, src)
+	l.Suppressions = append(l.Suppressions, sups...)
 	for _, p := range problems {
 		l.Problems = append(l.Problems, p)
 	}
-	l.Suppressions = append(sups, tpl.Suppressions...)
-	return l
+}
+
+// AddSuppressionsFrom scans every file of files, in name order, except
+// skip (a file that is not source, such as the plan JSON itself).
+func (l *Loaded) AddSuppressionsFrom(files map[string][]byte, skip string) {
+	for _, f := range slices.Sorted(maps.Keys(files)) {
+		if f != skip {
+			l.AddSuppressions(f, files[f])
+		}
+	}
 }
 
 // isPlanJSON reports whether src looks like `terraform show -json` output

@@ -2,12 +2,9 @@ package scanner
 
 import (
 	"context"
-	"maps"
 	"os"
-	"slices"
 
 	"github.com/stackgate/stackgate/policies/model"
-	"github.com/stackgate/stackgate/scanner/suppress"
 	"github.com/stackgate/stackgate/scanner/terraform"
 	"github.com/stackgate/stackgate/scanner/tfmap"
 )
@@ -36,13 +33,6 @@ func loadTerraform(ctx context.Context, c Candidate, opts LoadOptions) Loaded {
 	}
 	l.Resources = resources
 	l.Notes = append(l.Notes, notes...)
-	files := slices.Sorted(maps.Keys(mod.Files))
-	for _, f := range files {
-		sups, problems := suppress.Scan(f, mod.Files[f])
-		l.Suppressions = append(l.Suppressions, sups...)
-		for _, p := range problems {
-			l.Problems = append(l.Problems, p)
-		}
-	}
+	l.AddSuppressionsFrom(mod.Files, "")
 	return l
 }

@@ -2,13 +2,10 @@ package workspace
 
 import (
 	"context"
-	"maps"
 	"os"
-	"slices"
 
 	"github.com/stackgate/stackgate/scanner"
 	"github.com/stackgate/stackgate/scanner/plan"
-	"github.com/stackgate/stackgate/scanner/suppress"
 	"github.com/stackgate/stackgate/scanner/terraform"
 )
 
@@ -49,15 +46,6 @@ func (w *Workspace) LoadPlan(ctx context.Context, file string, src []byte, opts 
 	// do to a scan of the same files: same source, same decision. A
 	// broken one is a problem of the unit (an error in the report that
 	// fails the run) and suppresses nothing; the plan is still checked.
-	for _, f := range slices.Sorted(maps.Keys(a.Files)) {
-		if f == file {
-			continue
-		}
-		sups, problems := suppress.Scan(f, a.Files[f])
-		l.Suppressions = append(l.Suppressions, sups...)
-		for _, p := range problems {
-			l.Problems = append(l.Problems, p)
-		}
-	}
+	l.AddSuppressionsFrom(a.Files, file)
 	return l, nil
 }
