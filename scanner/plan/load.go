@@ -213,7 +213,7 @@ func (b *builder) resource(rc *tfjson.ResourceChange, sp *entrySpan) (*tfmap.Res
 	if act != model.ActionDelete {
 		unknown = flagged(ch.AfterUnknown)
 	}
-	r.Change.ChangedPaths = diffPaths(before, after, unknown)
+	r.Change.ChangedPaths = model.DiffPaths(before, after, unknown)
 	r.Sensitive = compact(sortedUnion(flagged(ch.AfterSensitive), flagged(ch.BeforeSensitive)))
 
 	conf := b.cfg.resourceFor(steps, string(rc.Mode), rc.Type, rc.Name)
@@ -301,7 +301,7 @@ func (b *builder) drift(rc *tfjson.ResourceChange, sp *entrySpan, byAddr map[str
 	after := asObject(normalize(rc.Change.After))
 	var paths []string
 	if conf != nil {
-		for _, p := range diffPaths(before, after, nil) {
+		for _, p := range model.DiffPaths(before, after, nil) {
 			if isSet(conf.Expressions, p) {
 				paths = append(paths, p)
 			}

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/stackgate/stackgate/policies/model"
 )
 
 func TestDiffPaths(t *testing.T) {
@@ -35,7 +37,7 @@ func TestDiffPaths(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := diffPaths(normalize(obj(tt.a)), normalize(obj(tt.b)), tt.unknown)
+			got := model.DiffPaths(normalize(obj(tt.a)), normalize(obj(tt.b)), tt.unknown)
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
@@ -175,7 +177,7 @@ func TestDiffLargeSets(t *testing.T) {
 			b = append(b, map[string]any{"p": int64(i)})
 		}
 	}
-	got := diffPaths(map[string]any{"in": a}, map[string]any{"in": b}, nil)
+	got := model.DiffPaths(map[string]any{"in": a}, map[string]any{"in": b}, nil)
 	if len(got) != 20000 {
 		t.Errorf("%d changed paths, want 20000 (index-wise)", len(got))
 	}

@@ -72,12 +72,6 @@ func flagged(skel any) []string {
 	return out
 }
 
-// diffPaths lists, in order, the leaf paths where a and b differ:
-// model.DiffPaths, shared with the deployment hook.
-func diffPaths(a, b any, unknownAfter []string) []string {
-	return model.DiffPaths(a, b, unknownAfter)
-}
-
 // underAny reports whether path equals or lies inside one of the paths
 // in set.
 func underAny(path string, set map[string]bool) bool {
