@@ -357,14 +357,14 @@ func (h *Handler) respond(req Request, op string, t *target, doc *model.Document
 	for _, params := range doc.Environment.Rules {
 		keep = appendStrings(keep, params)
 	}
-	scrub := newScrubber(secretValues(t.unit.Resources, keep))
+	scrub := model.NewRedactor(secretValues(t.unit.Resources, keep))
 
 	var shown []model.Finding
 	decided := make([]model.Finding, 0, len(res.Findings))
 	for _, f := range res.Findings {
-		f.Message = scrub.text(f.Message)
-		f.Remediation = scrub.text(f.Remediation)
-		f.UnknownReason = scrub.text(f.UnknownReason)
+		f.Message = scrub.Redact(f.Message)
+		f.Remediation = scrub.Redact(f.Remediation)
+		f.UnknownReason = scrub.Redact(f.UnknownReason)
 		decided = append(decided, f)
 		if f.Waived == nil {
 			shown = append(shown, f)

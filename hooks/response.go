@@ -169,7 +169,7 @@ func truncate(s string, n int) string {
 // a finding that is not waived fails it, SKIPPED when the rule could not
 // decide, was waived, or applies to none of the resources, PASSED
 // otherwise.
-func annotations(enabled []string, rules []model.Rule, fs []model.Finding, types []string, scrub scrubber) []Annotation {
+func annotations(enabled []string, rules []model.Rule, fs []model.Finding, types []string, scrub *model.Redactor) []Annotation {
 	byID := make(map[string]model.Rule, len(rules))
 	for _, r := range rules {
 		byID[r.ID] = r
@@ -191,12 +191,12 @@ func annotations(enabled []string, rules []model.Rule, fs []model.Finding, types
 		}
 		a := Annotation{
 			AnnotationName:     id,
-			RemediationMessage: truncate(scrub.text(r.Remediation.For(model.LayerCloudFormation)), maxAnnotationText),
+			RemediationMessage: truncate(scrub.Redact(r.Remediation.For(model.LayerCloudFormation)), maxAnnotationText),
 			RemediationLink:    r.URL,
 			SeverityLevel:      severityLevel(r.Severity),
 		}
 		a.Status, a.StatusMessage = ruleStatus(r, perRule[id], types)
-		a.StatusMessage = truncate(scrub.text(a.StatusMessage), maxAnnotationText)
+		a.StatusMessage = truncate(scrub.Redact(a.StatusMessage), maxAnnotationText)
 		out = append(out, a)
 	}
 	return out

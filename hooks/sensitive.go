@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -113,13 +114,9 @@ func secretValues(rs []model.Resource, keep []string) []string {
 			}
 		}
 	}
-	out := make([]string, 0, len(set))
-	for s := range set {
-		out = append(out, s)
-	}
-	// Longest first, so a value containing another is replaced whole.
-	slices.SortFunc(out, func(a, b string) int { return len(b) - len(a) })
-	return out
+	// model.NewRedactor orders them (longest first, so a value containing
+	// another is replaced whole).
+	return slices.Collect(maps.Keys(set))
 }
 
 // minSecretLen is the shortest value scrubbed from output.
@@ -130,28 +127,4 @@ func beforeOf(r model.Resource) map[string]any {
 		return nil
 	}
 	return r.Change.Before
-}
-
-// scrubber replaces secret values in text.
-type scrubber struct{ r *strings.Replacer }
-
-func newScrubber(secrets []string) scrubber {
-	if len(secrets) == 0 {
-		return scrubber{}
-	}
-	args := make([]string, 0, 2*len(secrets))
-	for _, s := range secrets {
-		args = append(args, s, sensitiveText)
-	}
-	return scrubber{strings.NewReplacer(args...)}
-}
-
-// sensitiveText stands in for a value the hook does not show.
-const sensitiveText = "(sensitive value)"
-
-func (s scrubber) text(t string) string {
-	if s.r == nil {
-		return t
-	}
-	return s.r.Replace(t)
 }
