@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/stackgate/stackgate/policies/model"
 	"github.com/stackgate/stackgate/report"
 	"github.com/stackgate/stackgate/scanner"
+	"github.com/stackgate/stackgate/scanner/vfs"
 )
 
 // CheckOptions say where units are checked.
@@ -189,7 +189,9 @@ func (w *Workspace) Report(res *Result, opts ReportOptions) *report.Result {
 		if b, ok := sources[file]; ok {
 			return b, nil
 		}
-		return os.ReadFile(file)
+		// A file no loader read (a related location): through the same
+		// bounded view as every other read.
+		return vfs.OS(scanner.DefaultMaxFileBytes).ReadFile(file)
 	}
 	// excerpts never show a sensitive literal (mask.go)
 	out.Source = maskedSources(sources, out.Source)
