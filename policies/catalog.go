@@ -32,8 +32,9 @@ type ruleModule struct {
 
 // moduleSet is every parsed module of a rule set, keyed by file name.
 type moduleSet struct {
-	modules map[string]*ast.Module // every module, tests included
+	modules map[string]*ast.Module // every module (tests only when tests)
 	rules   []*ruleModule          // rule modules, sorted by id
+	tests   bool                   // load *_test.rego too
 }
 
 // examples is the examples.yaml of a rule folder.
@@ -66,7 +67,7 @@ func loadFS(fsys fs.FS, displayRoot string, builtinRules bool, set *moduleSet) e
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || !strings.HasSuffix(p, ".rego") {
+		if d.IsDir() || !strings.HasSuffix(p, ".rego") || (!set.tests && strings.HasSuffix(p, "_test.rego")) {
 			return nil
 		}
 		src, err := fs.ReadFile(fsys, p)

@@ -8,5 +8,5 @@ import "embed"
 // builtin holds the built-in rules (one folder per rule id) and the shared
 // Rego library.
 //
-//go:embed lib/*.rego rules/*/*.rego rules/*/examples.yaml
+//go:embed lib/*.rego lib/tagging.json rules/*/*.rego rules/*/examples.yaml
 var builtin embed.FS

@@ -12,6 +12,10 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/open-policy-agent/opa/v1/tester"
+	"github.com/open-policy-agent/opa/v1/util"
 
 	"github.com/stackgate/stackgate/policies/model"
 )
@@ -22,6 +26,7 @@ import (
 // over the whole document. An Engine is safe for concurrent use.
 type Engine struct {
 	compiler *ast.Compiler
+	store    storage.Store // the base data document: the tagging table
 	set      *moduleSet
 	byID     map[string]*ruleModule
 
@@ -49,6 +54,7 @@ type preparedQuery struct {
 
 type options struct {
 	policyDirs []string
+	tests      bool
 }
 
 // Option configures New.
@@ -61,13 +67,24 @@ func WithPolicyDirs(dirs ...string) Option {
 	return func(o *options) { o.policyDirs = append(o.policyDirs, dirs...) }
 }
 
+// WithTests also loads and compiles every *_test.rego, for Test. Without
+// it they are skipped: a gate never runs them, and they are half of what
+// there is to parse and compile.
+func WithTests() Option {
+	return func(o *options) { o.tests = true }
+}
+
 // New loads and compiles the built-in rules plus any user rule directories.
 func New(opts ...Option) (*Engine, error) {
 	var o options
 	for _, opt := range opts {
 		opt(&o)
 	}
-	set, err := loadModules(o.policyDirs)
+	set, err := loadModules(o.policyDirs, o.tests)
+	if err != nil {
+		return nil, err
+	}
+	store, err := baseData()
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +93,7 @@ func New(opts ...Option) (*Engine, error) {
 	if compiler.Failed() {
 		return nil, fmt.Errorf("compiling rules: %w", compiler.Errors)
 	}
-	e := &Engine{compiler: compiler, set: set, byID: map[string]*ruleModule{}, prepared: map[string]*preparedQuery{},
+	e := &Engine{compiler: compiler, store: store, set: set, byID: map[string]*ruleModule{}, prepared: map[string]*preparedQuery{},
 		chunkSize: defaultChunkSize, userRules: len(o.policyDirs) > 0}
 	for _, r := range set.rules {
 		if !definesDeny(r.module) {
@@ -87,8 +104,8 @@ func New(opts ...Option) (*Engine, error) {
 	return e, nil
 }
 
-func loadModules(dirs []string) (*moduleSet, error) {
-	set := &moduleSet{modules: map[string]*ast.Module{}}
+func loadModules(dirs []string, tests bool) (*moduleSet, error) {
+	set := &moduleSet{modules: map[string]*ast.Module{}, tests: tests}
 	if err := loadFS(builtin, "policies", true, set); err != nil {
 		return nil, err
 	}
@@ -116,6 +133,32 @@ func definesDeny(m *ast.Module) bool {
 	return false
 }
 
+// baseData is the store holding the data the rules read besides their
+// input: the generated tagging table (policies/lib/tagging.json) at
+// data.stackgate.lib.tagging. It holds AST values, so an evaluation reads
+// them without converting.
+func baseData() (storage.Store, error) {
+	src, err := builtin.ReadFile("lib/tagging.json")
+	if err != nil {
+		return nil, err
+	}
+	var table map[string]any
+	if err := util.UnmarshalJSON(src, &table); err != nil {
+		return nil, fmt.Errorf("policies/lib/tagging.json: %w", err)
+	}
+	doc := map[string]any{"stackgate": map[string]any{"lib": map[string]any{"tagging": table}}}
+	return inmem.NewFromObjectWithOpts(doc, inmem.OptReturnASTValuesOnRead(true)), nil
+}
+
+// Test runs the *_test.rego of an engine made WithTests with OPA's test
+// runner, over the same modules and data a scan evaluates.
+func (e *Engine) Test(ctx context.Context) (<-chan *tester.Result, error) {
+	if !e.set.tests {
+		return nil, fmt.Errorf("the engine was made without WithTests: no tests loaded")
+	}
+	return tester.NewRunner().SetCompiler(nil).SetStore(e.store).Run(ctx, e.set.modules)
+}
+
 // Rules returns the metadata of every loaded rule, sorted by id.
 func (e *Engine) Rules() []model.Rule {
 	out := make([]model.Rule, len(e.set.rules))
@@ -133,10 +176,6 @@ func (e *Engine) Rule(id string) (model.Rule, bool) {
 	}
 	return r.rule, true
 }
-
-// Modules returns every parsed module (rules, tests and library), for the
-// Rego test runner.
-func (e *Engine) Modules() map[string]*ast.Module { return e.set.modules }
 
 // DefaultRules returns the rules that are on without configuration, with
 // empty parameters: the environment-neutral ones.
@@ -334,6 +373,7 @@ func (e *Engine) prepare(ctx context.Context, enabled map[string]map[string]any)
 		pq.query, pq.err = rego.New(
 			rego.Query("out := ["+strings.Join(refs, ", ")+"]"),
 			rego.Compiler(e.compiler),
+			rego.Store(e.store),
 			rego.StrictBuiltinErrors(false),
 		).PrepareForEval(ctx)
 	})

@@ -3,18 +3,16 @@ package policies
 import (
 	"context"
 	"testing"
-
-	"github.com/open-policy-agent/opa/v1/tester"
 )
 
 // TestRegoUnitTests runs every _test.rego of the built-in rule set with
 // OPA's own test runner, so `go test` covers the Rego tests too.
 func TestRegoUnitTests(t *testing.T) {
-	e, err := New()
+	e, err := New(WithTests())
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, err := tester.NewRunner().SetCompiler(nil).Run(context.Background(), e.Modules())
+	ch, err := e.Test(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -386,7 +386,8 @@ all := [f | some d in input.docs; some f in deny with input as d]
 `
 
 // writeRegoPolicies copies the built-in rules and library (not their tests)
-// and the shim into the cache.
+// and the shim into the cache, and the tagging table into its data
+// directory (regoData).
 func writeRegoPolicies() string {
 	dst := filepath.Join(*flagCache, "rego")
 	_ = os.RemoveAll(dst)
@@ -405,8 +406,19 @@ func writeRegoPolicies() string {
 		must(os.WriteFile(filepath.Join(dst, name), b, 0o644))
 	}
 	must(os.WriteFile(filepath.Join(dst, "stackgate_bench.rego"), []byte(shim), 0o644))
+	// The tagging table is data: opa and conftest load a data.json at the
+	// path of its directory, data.stackgate.lib.tagging, as the engine does.
+	data := filepath.Join(regoData(dst), "stackgate", "lib", "tagging")
+	_ = os.RemoveAll(regoData(dst))
+	must(os.MkdirAll(data, 0o755))
+	table, err := os.ReadFile("policies/lib/tagging.json")
+	must(err)
+	must(os.WriteFile(filepath.Join(data, "data.json"), table, 0o644))
 	return dst
 }
+
+// regoData is the data directory beside the policy directory rego.
+func regoData(rego string) string { return rego + "-data" }
 
 // prepareRegoInput writes the rule input documents stackgate builds for in
 // (stackgate inspect), once per unit for conftest and all in one for opa,
@@ -480,12 +492,12 @@ func command(t tool, in *input, rego string) ([]string, string) {
 		if !scan {
 			return nil, "n/a (rule input of plans not exported by stackgate inspect)"
 		}
-		return []string{t.Path, "eval", "--format", "json", "-d", rego, "-i", in.RegoAll, "count(data.stackgate_bench.all)"}, ""
+		return []string{t.Path, "eval", "--format", "json", "-d", rego, "-d", regoData(rego), "-i", in.RegoAll, "count(data.stackgate_bench.all)"}, ""
 	case "conftest":
 		if !scan {
 			return nil, "n/a (rule input of plans not exported by stackgate inspect)"
 		}
-		return []string{t.Path, "test", "--no-color", "--output", "json", "--policy", rego, "--namespace", "stackgate_bench", in.RegoIn}, ""
+		return []string{t.Path, "test", "--no-color", "--output", "json", "--policy", rego, "--data", regoData(rego), "--namespace", "stackgate_bench", in.RegoIn}, ""
 	case "trivy":
 		if in.Kind == "none" {
 			return nil, "n/a"

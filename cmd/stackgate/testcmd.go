@@ -21,7 +21,7 @@ func newTestCmd(stdout io.Writer) *cobra.Command {
 rule directories with OPA's test runner. User rules are compiled together with
 the built-in library (data.stackgate.lib), exactly as scans evaluate them.`,
 		RunE: func(cmd *cobra.Command, dirs []string) error {
-			e, err := policies.New(policies.WithPolicyDirs(dirs...))
+			e, err := policies.New(policies.WithTests(), policies.WithPolicyDirs(dirs...))
 			if err != nil {
 				return &codeError{code: exitError, err: err}
 			}
@@ -29,7 +29,7 @@ the built-in library (data.stackgate.lib), exactly as scans evaluate them.`,
 			if ctx == nil {
 				ctx = context.Background()
 			}
-			ch, err := tester.NewRunner().Run(ctx, e.Modules())
+			ch, err := e.Test(ctx)
 			if err != nil {
 				return &codeError{code: exitError, err: err}
 			}

@@ -79,8 +79,8 @@ value(r, path) := object.get(r.properties, segments(path), null)
 param(id, name, def) := object.get(input, ["environment", "rules", id, name], def)
 
 # Tags. Where a resource type keeps its tags comes from the generated table
-# data.stackgate.lib.tagging.types (from the CloudFormation resource
-# provider schemas): a list of {Key, Value} (Tags of most types, or another
+# data.stackgate.lib.tagging.types (policies/lib/tagging.json, data the
+# engine loads, from the CloudFormation resource provider schemas): a list of {Key, Value} (Tags of most types, or another
 # property such as FileSystemTags), a map (AWS::SSM::Parameter Tags), or tag
 # specifications, [{ResourceType, Tags: [{Key, Value}]}], where the entry of
 # the resource's own resource type tags the resource itself

@@ -1,9 +1,9 @@
 // Package cfnschema reads CloudFormation resource provider schemas (the
 // JSON documents, one per resource type, with typeName, properties,
 // definitions and tagging metadata) and renders what stackgate's rules need
-// from them: where each resource type keeps its tags. The table is the Rego
-// file policies/lib/tagging.rego (package stackgate.lib.tagging), which the
-// tag helpers of data.stackgate.lib read.
+// from them: where each resource type keeps its tags. The table is the JSON
+// document policies/lib/tagging.json, which the rule engine puts at
+// data.stackgate.lib.tagging for the tag helpers of data.stackgate.lib.
 //
 // To regenerate the table, get the provider schemas of one region and run
 // the generator from the repository root:

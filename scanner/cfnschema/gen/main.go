@@ -1,9 +1,9 @@
-// Command gen writes policies/lib/tagging.rego, the table of where each
+// Command gen writes policies/lib/tagging.json, the table of where each
 // CloudFormation resource type keeps its tags, from a directory of
 // CloudFormation resource provider schemas. Run it from the repository
 // root:
 //
-//	go run ./scanner/cfnschema/gen [-o policies/lib/tagging.rego] SCHEMA_DIR
+//	go run ./scanner/cfnschema/gen [-o policies/lib/tagging.json] SCHEMA_DIR
 //
 // The package comment of scanner/cfnschema says where the schemas come
 // from. Notes on schemas left out go to standard error.
@@ -18,7 +18,7 @@ import (
 )
 
 func main() {
-	out := flag.String("o", "policies/lib/tagging.rego", "the file to write")
+	out := flag.String("o", "policies/lib/tagging.json", "the file to write")
 	flag.Usage = func() {
 		fmt.Fprintln(flag.CommandLine.Output(), "usage: go run ./scanner/cfnschema/gen [-o FILE] SCHEMA_DIR")
 		flag.PrintDefaults()
@@ -36,7 +36,7 @@ func main() {
 	for _, n := range notes {
 		fmt.Fprintln(os.Stderr, "note:", n)
 	}
-	if err := os.WriteFile(*out, table.Rego(), 0o644); err != nil {
+	if err := os.WriteFile(*out, table.JSON(), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
