@@ -114,6 +114,20 @@ func (h *Handler) workspace() (*workspace.Workspace, error) {
 	return h.ws, h.err
 }
 
+// Warm reads the configuration and compiles the rules now rather than on
+// the first request: the bootstrap calls it during Lambda's init phase,
+// which runs before the first invocation is sent and with the CPU boost of
+// init, so the first deploy does not wait for the compile. An error is
+// kept and answered (InternalFailure) by every request, as without Warm.
+func (h *Handler) Warm() error {
+	ws, err := h.workspace()
+	if err != nil {
+		return err
+	}
+	_, err = ws.Gate()
+	return err
+}
+
 // Handle answers one hook request. It never answers SUCCESS for what it
 // could not check: an internal error is FAILED with InternalFailure (the
 // hook's failure mode decides what CloudFormation does with it), logged

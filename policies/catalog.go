@@ -14,6 +14,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/stackgate/stackgate/internal/parallel"
 	"github.com/stackgate/stackgate/policies/model"
 )
 
@@ -63,7 +64,14 @@ func parseRego(file string, src []byte) (*ast.Module, error) {
 // names shown in errors and findings ("policies" for the built-in rules, the
 // directory the user gave for theirs).
 func loadFS(fsys fs.FS, displayRoot string, builtinRules bool, set *moduleSet) error {
-	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	type file struct {
+		path, display string
+		src           []byte
+		module        *ast.Module
+		err           error
+	}
+	var files []*file
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -74,17 +82,33 @@ func loadFS(fsys fs.FS, displayRoot string, builtinRules bool, set *moduleSet) e
 		if err != nil {
 			return err
 		}
-		return set.add(fsys, p, filepath.Join(displayRoot, filepath.FromSlash(p)), src, builtinRules)
+		files = append(files, &file{path: p, display: filepath.Join(displayRoot, filepath.FromSlash(p)), src: src})
+		return nil
 	})
-}
-
-func (s *moduleSet) add(fsys fs.FS, fsPath, display string, src []byte, builtinRules bool) error {
-	if _, dup := s.modules[display]; dup {
-		return fmt.Errorf("%s: loaded twice", display)
-	}
-	m, err := parseRego(display, src)
 	if err != nil {
 		return err
+	}
+	// Parsing is most of a cold start's rule loading (the deployment hook
+	// pays it per container): spread it over the cores, then add the
+	// modules in walk order so errors and duplicates read as before.
+	parallel.For(len(files), 0, func(i int) {
+		f := files[i]
+		f.module, f.err = parseRego(f.display, f.src)
+	})
+	for _, f := range files {
+		if f.err != nil {
+			return f.err
+		}
+		if err := set.add(fsys, f.path, f.display, f.module, builtinRules); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *moduleSet) add(fsys fs.FS, fsPath, display string, m *ast.Module, builtinRules bool) error {
+	if _, dup := s.modules[display]; dup {
+		return fmt.Errorf("%s: loaded twice", display)
 	}
 	s.modules[display] = m
 	pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")

@@ -9,7 +9,9 @@
 //
 //	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -tags lambda.norpc -trimpath -o bootstrap ./cmd/stackgate-hook
 //
-// Configuration, read once per container on the first invocation:
+// Configuration, read once per container when it starts (Lambda's init
+// phase, concurrently with the first poll for an event), with the rules
+// compiled then:
 //
 //   - STACKGATE_CONFIG_S3=s3://bucket/key: the stackgate.yaml in S3;
 //   - STACKGATE_CONFIG_SSM=/param/name: the stackgate.yaml in an SSM
@@ -38,6 +40,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -64,7 +67,28 @@ const (
 const maxConfigBytes = 1 << 20
 
 func main() {
-	lambda.Start(newHook(os.Getenv, slog.New(slog.NewJSONHandler(os.Stderr, nil))).handle)
+	k := newHook(os.Getenv, slog.New(slog.NewJSONHandler(os.Stderr, nil)))
+	// Prepare while the runtime client starts polling for the first
+	// event: in Lambda's init phase, not in the first deploy's time.
+	go k.warm()
+	lambda.Start(k.handle)
+}
+
+// warmTimeout bounds the configuration read of warm (S3, SSM). An
+// invocation that finds it unfinished waits for it, as for any prepare.
+const warmTimeout = 20 * time.Second
+
+// warm prepares the handler once (as the first invocation would) and
+// compiles its rules. Errors are kept for the invocations to answer.
+func (k *hook) warm() {
+	ctx, cancel := context.WithTimeout(context.Background(), warmTimeout)
+	defer cancel()
+	k.once.Do(func() { k.h, k.err = k.prepare(ctx) })
+	if k.err == nil {
+		if err := k.h.Warm(); err != nil {
+			k.log.Error("stackgate could not load its configuration or rules", "error", err.Error())
+		}
+	}
 }
 
 // hook prepares the handler once per container, on the first
