@@ -45,13 +45,19 @@ func ReadFile(name string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxSize {
-		return nil, tooLarge(name, st.Size())
+	// Read into a buffer the size of the file: io.ReadAll's doubling
+	// copies and clears a 35 MB plan about twice over (half a second).
+	var buf bytes.Buffer
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		if st.Size() > MaxSize {
+			return nil, tooLarge(name, st.Size())
+		}
+		buf.Grow(int(st.Size()) + bytes.MinRead)
 	}
-	src, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
-	if err != nil {
+	if _, err := buf.ReadFrom(io.LimitReader(f, MaxSize+1)); err != nil {
 		return nil, err
 	}
+	src := buf.Bytes()
 	if len(src) > MaxSize {
 		return nil, tooLarge(name, int64(len(src)))
 	}
