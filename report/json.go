@@ -1,7 +1,9 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 
 	"github.com/stackgate/stackgate/policies/model"
@@ -71,8 +73,65 @@ func (jsonFormat) format(w io.Writer, res *Result, _ Options) error {
 	for _, k := range severityKeys(s.BySeverity) {
 		doc.Summary.BySeverity[k] = s.BySeverity[k]
 	}
-	enc := json.NewEncoder(w)
+	if len(doc.Findings) == 0 {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(doc)
+	}
+	return writeJSONStreaming(w, doc)
+}
+
+// writeJSONStreaming writes doc exactly as a json.Encoder (no HTML
+// escaping, two-space indent) would, encoding one finding at a time: a
+// report of 220,000 findings is over 200 MB of JSON, which the encoder
+// would otherwise build, and then indent into a second buffer, in memory
+// before writing a byte. The document without its findings is encoded
+// whole and the findings are spliced in at their place.
+func writeJSONStreaming(w io.Writer, doc jsonReport) error {
+	findings := doc.Findings
+	doc.Findings = []model.Finding{}
+	var frame bytes.Buffer
+	enc := json.NewEncoder(&frame)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	// "version" comes first and is a number, so the first "findings"
+	// member is the document's list.
+	const empty = `"findings": []`
+	head, tail, ok := bytes.Cut(frame.Bytes(), []byte(empty))
+	if !ok {
+		return fmt.Errorf("report: findings member not found in JSON frame")
+	}
+	if _, err := w.Write(head); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, `"findings": [`); err != nil {
+		return err
+	}
+	var one bytes.Buffer
+	fenc := json.NewEncoder(&one)
+	fenc.SetEscapeHTML(false)
+	fenc.SetIndent("    ", "  ")
+	for i := range findings {
+		one.Reset()
+		if i > 0 {
+			one.WriteByte(',')
+		}
+		one.WriteString("\n    ")
+		if err := fenc.Encode(&findings[i]); err != nil {
+			return err
+		}
+		// Encode ends the value with a newline; the list goes on.
+		if _, err := w.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n"))); err != nil {
+			return err
+		}
+	}
+	if _, err := io.WriteString(w, "\n  ]"); err != nil {
+		return err
+	}
+	_, err := w.Write(tail)
+	return err
 }
