@@ -114,8 +114,9 @@ func (u Unit) Target() config.Target {
 }
 
 // Check evaluates one unit and returns its findings with enforcement,
-// waivers and blocking decided.
-func (g *Gate) Check(ctx context.Context, u Unit) ([]model.Finding, error) {
+// waivers and blocking decided. The options tune the engine's evaluation
+// (policies.WithMemo), never its findings.
+func (g *Gate) Check(ctx context.Context, u Unit, opts ...policies.EvalOption) ([]model.Finding, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -126,7 +127,7 @@ func (g *Gate) Check(ctx context.Context, u Unit) ([]model.Finding, error) {
 	if err := g.checkSuppressionRules(u.Suppressions); err != nil {
 		return nil, err
 	}
-	findings, err := g.Engine.Evaluate(ctx, doc)
+	findings, err := g.Engine.Evaluate(ctx, doc, opts...)
 	if err != nil {
 		return nil, err
 	}

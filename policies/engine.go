@@ -38,6 +38,11 @@ type Engine struct {
 	// chunk); see evaluateChunks.
 	chunkSize int
 	userRules bool
+	// userLib is true when a user module adds to a package the built-in
+	// rules read (stackgate.lib, a built-in rule's package, or one below
+	// them): the built-in rules may then read anything, and are not
+	// memoized (see Memo).
+	userLib bool
 }
 
 // defaultChunkSize bounds the resources of one evaluation: the input
@@ -80,7 +85,7 @@ func New(opts ...Option) (*Engine, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	set, err := loadModules(o.policyDirs, o.tests)
+	set, user, err := loadModules(o.policyDirs, o.tests)
 	if err != nil {
 		return nil, err
 	}
@@ -101,27 +106,52 @@ func New(opts ...Option) (*Engine, error) {
 		}
 		e.byID[r.rule.ID] = r
 	}
+	builtinPkgs := []string{"data.stackgate.lib"}
+	for _, r := range set.rules {
+		if r.rule.Builtin {
+			builtinPkgs = append(builtinPkgs, r.rule.Package)
+		}
+	}
+	for _, m := range user {
+		pkg := m.Package.Path.String()
+		for _, b := range builtinPkgs {
+			if pkg == b || strings.HasPrefix(pkg, b+".") {
+				e.userLib = true
+			}
+		}
+	}
 	return e, nil
 }
 
-func loadModules(dirs []string, tests bool) (*moduleSet, error) {
-	set := &moduleSet{modules: map[string]*ast.Module{}, tests: tests}
+// loadModules loads the built-in modules and those of dirs; user is the
+// modules that came from dirs.
+func loadModules(dirs []string, tests bool) (set *moduleSet, user []*ast.Module, err error) {
+	set = &moduleSet{modules: map[string]*ast.Module{}, tests: tests}
 	if err := loadFS(builtin, "policies", true, set); err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	builtinNames := make(map[string]bool, len(set.modules))
+	for name := range set.modules {
+		builtinNames[name] = true
 	}
 	for _, dir := range dirs {
 		st, err := os.Stat(dir)
 		if err != nil {
-			return nil, fmt.Errorf("policy directory: %w", err)
+			return nil, nil, fmt.Errorf("policy directory: %w", err)
 		}
 		if !st.IsDir() {
-			return nil, fmt.Errorf("policy directory %s is not a directory", dir)
+			return nil, nil, fmt.Errorf("policy directory %s is not a directory", dir)
 		}
 		if err := loadFS(os.DirFS(dir), dir, false, set); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return set, set.sortAndCheck()
+	for name, m := range set.modules {
+		if !builtinNames[name] {
+			user = append(user, m)
+		}
+	}
+	return set, user, set.sortAndCheck()
 }
 
 func definesDeny(m *ast.Module) bool {
@@ -189,11 +219,30 @@ func (e *Engine) DefaultRules() map[string]map[string]any {
 	return out
 }
 
+// EvalOption tunes one evaluation.
+type EvalOption func(*evalOptions)
+
+type evalOptions struct {
+	memo *Memo
+}
+
+// WithMemo reuses, through m, what earlier evaluations found on resources
+// that did not change, and records what this one finds (see Memo): for
+// callers that evaluate nearly the same document again and again, such as
+// an editor on each keystroke.
+func WithMemo(m *Memo) EvalOption {
+	return func(o *evalOptions) { o.memo = m }
+}
+
 // Evaluate runs the rules enabled in doc.Environment.Rules (the default
 // rules when that is nil) over every resource of the document in one
 // evaluation and returns the findings, located in their source and sorted.
 // Enforcement, waivers and suppressions are applied by the caller (gate).
-func (e *Engine) Evaluate(ctx context.Context, doc *model.Document) ([]model.Finding, error) {
+func (e *Engine) Evaluate(ctx context.Context, doc *model.Document, opts ...EvalOption) ([]model.Finding, error) {
+	var o evalOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if doc.Environment.Rules == nil {
 		doc.Environment.Rules = e.DefaultRules()
 	}
@@ -209,9 +258,12 @@ func (e *Engine) Evaluate(ctx context.Context, doc *model.Document) ([]model.Fin
 		byAddress[doc.Resources[i].Address] = &doc.Resources[i]
 	}
 	var findings []model.Finding
-	if e.chunkSize > 0 && !e.userRules && len(doc.Resources) > e.chunkSize {
+	switch {
+	case o.memo != nil && !e.userLib && pq.builtinOnly():
+		findings, err = e.evaluateMemo(ctx, pq, doc, byAddress, o.memo)
+	case e.chunkSize > 0 && !e.userRules && len(doc.Resources) > e.chunkSize:
 		findings, err = e.evaluateChunks(ctx, pq, doc, byAddress)
-	} else {
+	default:
 		all := make([]*model.Resource, len(doc.Resources))
 		for i := range doc.Resources {
 			all[i] = &doc.Resources[i]
@@ -230,35 +282,63 @@ func (e *Engine) Evaluate(ctx context.Context, doc *model.Document) ([]model.Fin
 // appends their findings to out, those for which keep (when not nil)
 // holds of the finding's resource address.
 func (e *Engine) evaluate(ctx context.Context, pq *preparedQuery, doc *model.Document, resources []*model.Resource, byAddress map[string]*model.Resource, keep func(string) bool, out []model.Finding) ([]model.Finding, error) {
-	rs, err := pq.query.Eval(ctx, rego.EvalParsedInput(inputValue(doc, resources)))
+	err := pq.denies(ctx, inputValue(doc, resources), func(n int) { out = slices.Grow(out, n) }, func(r *ruleModule, obj map[string]any) {
+		if keep != nil && !keep(str(obj["resource"])) {
+			return
+		}
+		out = append(out, newFinding(r.rule, obj, byAddress, doc.Environment.Name))
+	})
 	if err != nil {
-		return nil, fmt.Errorf("evaluating rules: %w", err)
+		return nil, err
+	}
+	return out, nil
+}
+
+// denies runs the prepared query on input and calls emit with each deny
+// object, rule by rule in the query's order and, within a rule, in the
+// order of its deny set; grow, when not nil, is told how many there are
+// first.
+func (pq *preparedQuery) denies(ctx context.Context, input ast.Value, grow func(int), emit func(*ruleModule, map[string]any)) error {
+	rs, err := pq.query.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return fmt.Errorf("evaluating rules: %w", err)
 	}
 	if len(rs) == 0 {
-		return nil, fmt.Errorf("evaluating rules: the rule query was undefined")
+		return fmt.Errorf("evaluating rules: the rule query was undefined")
 	}
 	perRule, _ := rs[0].Bindings["out"].([]any)
-	n := 0
-	for _, denies := range perRule {
-		list, _ := denies.([]any)
-		n += len(list)
+	if grow != nil {
+		n := 0
+		for _, denies := range perRule {
+			list, _ := denies.([]any)
+			n += len(list)
+		}
+		grow(n)
 	}
-	out = slices.Grow(out, n)
 	for i, denies := range perRule {
-		rule := pq.rules[i].rule
+		r := pq.rules[i]
 		list, _ := denies.([]any)
 		for _, d := range list {
 			obj, ok := d.(map[string]any)
 			if !ok {
-				return nil, fmt.Errorf("rule %s: deny produced %T, want an object with resource, path, message", rule.ID, d)
+				return fmt.Errorf("rule %s: deny produced %T, want an object with resource, path, message", r.rule.ID, d)
 			}
-			if keep != nil && !keep(str(obj["resource"])) {
-				continue
-			}
-			out = append(out, newFinding(rule, obj, byAddress, doc.Environment.Name))
+			emit(r, obj)
 		}
 	}
-	return out, nil
+	return nil
+}
+
+// builtinOnly reports whether every rule of the query is a built-in one:
+// rules whose findings on a resource depend only on that resource and the
+// resources it references (see evaluateChunks).
+func (pq *preparedQuery) builtinOnly() bool {
+	for _, r := range pq.rules {
+		if !r.rule.Builtin {
+			return false
+		}
+	}
+	return true
 }
 
 // evaluateChunks evaluates a large document in chunks of about

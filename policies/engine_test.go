@@ -171,8 +171,9 @@ var (
 )
 
 // checkChunked evaluates doc again one resource per chunk (with the
-// resources it references, Engine.evaluateChunks) and wants the same
-// findings as the evaluation of the whole document.
+// resources it references, Engine.evaluateChunks), then through a memo
+// (checkMemo), and wants the same findings as the evaluation of the whole
+// document.
 func checkChunked(t *testing.T, doc *model.Document, want []model.Finding) {
 	t.Helper()
 	chunkedOnce.Do(func() {
@@ -194,6 +195,7 @@ func checkChunked(t *testing.T, doc *model.Document, want []model.Finding) {
 	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("chunked evaluation differs from the whole document's (-whole +chunked):\n%s", diff)
 	}
+	checkMemo(t, chunkedEngine, doc, want)
 }
 
 // TestChunkedEvaluation evaluates a document with every rule on, in chunks

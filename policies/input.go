@@ -23,38 +23,57 @@ func inputValue(doc *model.Document, rs []*model.Resource) ast.Value {
 			rs[i] = &doc.Resources[i]
 		}
 	}
-	resources := make([]*ast.Term, len(rs))
+	terms := make([]*ast.Term, len(rs))
+	for i, r := range rs {
+		terms[i] = resourceTerm(r)
+	}
+	return inputOf(doc, rs, terms)
+}
+
+// inputOf is the input value of the resources rs of doc, whose terms
+// (resourceTerm) are given.
+func inputOf(doc *model.Document, rs []*model.Resource, terms []*ast.Term) ast.Value {
 	byType := map[string][]*ast.Term{}
 	for i, r := range rs {
-		resources[i] = resourceTerm(r)
 		if c := r.Change; c != nil && c.Action == model.ActionDelete {
 			continue // see lib.resources: deleted resources are not judged on their configuration
 		}
-		byType[r.Type] = append(byType[r.Type], resources[i])
+		byType[r.Type] = append(byType[r.Type], terms[i])
 	}
 	types := make([][2]*ast.Term, 0, len(byType))
 	for t, rs := range byType {
 		types = append(types, ast.Item(ast.StringTerm(t), ast.ArrayTerm(rs...)))
 	}
+	return ast.NewObject(
+		ast.Item(ast.StringTerm("environment"), environmentTerm(doc)),
+		ast.Item(ast.StringTerm("context"), contextTerm(doc)),
+		ast.Item(ast.StringTerm("resources"), ast.ArrayTerm(terms...)),
+		// by_type indexes the same resource terms by CloudFormation type,
+		// leaving out resources being deleted, for lib.resources.
+		ast.Item(ast.StringTerm("by_type"), ast.ObjectTerm(types...)),
+	)
+}
+
+// environmentTerm is input.environment: the environment's name and its
+// enabled rules with their parameters.
+func environmentTerm(doc *model.Document) *ast.Term {
 	rules := make([][2]*ast.Term, 0, len(doc.Environment.Rules))
 	for id, params := range doc.Environment.Rules {
 		rules = append(rules, ast.Item(ast.StringTerm(id), anyTerm(map[string]any(params))))
 	}
-	return ast.NewObject(
-		ast.Item(ast.StringTerm("environment"), ast.ObjectTerm(
-			ast.Item(ast.StringTerm("name"), ast.StringTerm(doc.Environment.Name)),
-			ast.Item(ast.StringTerm("rules"), ast.ObjectTerm(rules...)),
-		)),
-		ast.Item(ast.StringTerm("context"), ast.ObjectTerm(
-			ast.Item(ast.StringTerm("account_id"), ast.StringTerm(doc.Context.AccountID)),
-			ast.Item(ast.StringTerm("region"), ast.StringTerm(doc.Context.Region)),
-			ast.Item(ast.StringTerm("operation"), ast.StringTerm(doc.Context.Operation)),
-			ast.Item(ast.StringTerm("stack_name"), ast.StringTerm(doc.Context.StackName)),
-		)),
-		ast.Item(ast.StringTerm("resources"), ast.ArrayTerm(resources...)),
-		// by_type indexes the same resource terms by CloudFormation type,
-		// leaving out resources being deleted, for lib.resources.
-		ast.Item(ast.StringTerm("by_type"), ast.ObjectTerm(types...)),
+	return ast.ObjectTerm(
+		ast.Item(ast.StringTerm("name"), ast.StringTerm(doc.Environment.Name)),
+		ast.Item(ast.StringTerm("rules"), ast.ObjectTerm(rules...)),
+	)
+}
+
+// contextTerm is input.context: what is known of the deployment target.
+func contextTerm(doc *model.Document) *ast.Term {
+	return ast.ObjectTerm(
+		ast.Item(ast.StringTerm("account_id"), ast.StringTerm(doc.Context.AccountID)),
+		ast.Item(ast.StringTerm("region"), ast.StringTerm(doc.Context.Region)),
+		ast.Item(ast.StringTerm("operation"), ast.StringTerm(doc.Context.Operation)),
+		ast.Item(ast.StringTerm("stack_name"), ast.StringTerm(doc.Context.StackName)),
 	)
 }
 

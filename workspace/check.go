@@ -9,6 +9,7 @@ import (
 
 	"github.com/stackgate/stackgate/gate"
 	"github.com/stackgate/stackgate/internal/parallel"
+	"github.com/stackgate/stackgate/policies"
 	"github.com/stackgate/stackgate/policies/model"
 	"github.com/stackgate/stackgate/report"
 	"github.com/stackgate/stackgate/scanner"
@@ -25,6 +26,12 @@ type CheckOptions struct {
 	Context model.Context
 	// Workers is the number of units evaluated at once (0: GOMAXPROCS).
 	Workers int
+	// Incremental reuses what earlier incremental checks of this
+	// workspace found on resources that have not changed since (see
+	// policies.Memo): for a caller that checks nearly the same units over
+	// and over, such as an editor on every keystroke. The findings are
+	// the same either way.
+	Incremental bool
 }
 
 // Result is the outcome of checking units: every decided finding and
@@ -83,8 +90,12 @@ func (w *Workspace) Check(ctx context.Context, units []scanner.Loaded, opts Chec
 
 	found := make([][]model.Finding, len(todo))
 	errs := make([]error, len(todo))
+	var evalOpts []policies.EvalOption
+	if opts.Incremental {
+		evalOpts = append(evalOpts, policies.WithMemo(w.memo))
+	}
 	parallel.For(len(todo), opts.Workers, func(i int) {
-		found[i], errs[i] = g.Check(ctx, UnitOf(todo[i], opts.Layer, opts.Context))
+		found[i], errs[i] = g.Check(ctx, UnitOf(todo[i], opts.Layer, opts.Context), evalOpts...)
 		if errs[i] != nil {
 			errs[i] = inFile(todo[i].File, errs[i])
 		}

@@ -67,7 +67,17 @@ type Workspace struct {
 	ready chan struct{}
 	gate  *gate.Gate
 	err   error
+	// memo holds what incremental checks found (CheckOptions.Incremental),
+	// for this workspace's rules and configuration only: a changed
+	// configuration or rule is a new workspace, with a new memo.
+	memo *policies.Memo
 }
+
+// memoGroups bounds the memo of incremental checks: the resource groups
+// (the resources of one address) it remembers, a few hundred bytes each.
+// An editor's buffers hold far fewer; a larger document is still checked
+// right, with less reused.
+const memoGroups = 1 << 15
 
 // Open finds and reads the configuration and starts compiling the rules in
 // the background; Gate (and every Check) waits for them. Only the parts of
@@ -75,7 +85,7 @@ type Workspace struct {
 // excludes) are read here, so loading can overlap compilation; the whole
 // file is validated against the rules by Gate.
 func Open(opts Options) (*Workspace, error) {
-	w := &Workspace{opts: opts, ready: make(chan struct{})}
+	w := &Workspace{opts: opts, ready: make(chan struct{}), memo: policies.NewMemo(memoGroups)}
 	w.ConfigFile = opts.ConfigFile
 	if w.ConfigFile == "" && !opts.NoSearch {
 		start := opts.Start

@@ -95,7 +95,9 @@ func (s *Server) evaluate(ctx context.Context, snap snapshot) *evaluation {
 		ev.diags = append(ev.diags, protocol.Diagnostic{Severity: protocol.DiagnosticSeverityError, Source: "stackgate", Message: err.Error()})
 		return ev
 	}
-	res, err := ws.Check(ctx, units, workspace.CheckOptions{Layer: model.RuleLayerEditor})
+	// Incremental: one keystroke changes one resource, and only the
+	// resources it can change are evaluated again.
+	res, err := ws.Check(ctx, units, workspace.CheckOptions{Layer: model.RuleLayerEditor, Incremental: true})
 	if ctx.Err() != nil {
 		return nil
 	}
