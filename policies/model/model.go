@@ -202,6 +202,11 @@ type Origin struct {
 	NameRange Range `json:"-"`
 	// Paths maps property paths to the range of their value.
 	Paths map[string]Range `json:"-"`
+	// PathTable holds the same as Paths in compact form; loaders of
+	// large inputs (CloudFormation templates) fill it instead of Paths.
+	// Read ranges through RangeFor, PathRange or AllPaths, which see
+	// both.
+	PathTable *PathTable `json:"-"`
 	// Module is the module call chain for Terraform resources in modules.
 	Module string `json:"module,omitempty"`
 	// Root is the Terraform root module directory the resource was
@@ -240,16 +245,46 @@ func (r Range) IsZero() bool { return r.Start.Line == 0 }
 // id, block labels): a finding about a missing property, or about the whole
 // resource, points at the resource's declaration.
 func (o Origin) RangeFor(path string) Range {
-	if r, ok := NearestRange(o.Paths, path); ok {
-		return r
+	if o.PathTable == nil {
+		if r, ok := NearestRange(o.Paths, path); ok {
+			return r
+		}
+	} else {
+		for p := path; p != ""; p = ParentPath(p) {
+			if r, ok := o.PathRange(p); ok && !r.IsZero() {
+				return r
+			}
+		}
 	}
 	if !o.NameRange.IsZero() {
 		return o.NameRange
 	}
-	if r, ok := o.Paths[""]; ok && !r.IsZero() {
+	if r, ok := o.PathRange(""); ok && !r.IsZero() {
 		return r
 	}
 	return o.Range
+}
+
+// PathRange returns the range recorded for exactly path, in Paths or in
+// PathTable.
+func (o Origin) PathRange(path string) (Range, bool) {
+	if r, ok := o.Paths[path]; ok {
+		return r, true
+	}
+	return o.PathTable.Get(path)
+}
+
+// AllPaths returns every path with a recorded range (Paths and
+// PathTable together) as a new map.
+func (o Origin) AllPaths() map[string]Range {
+	out := o.PathTable.Map()
+	if out == nil {
+		out = make(map[string]Range, len(o.Paths))
+	}
+	for k, v := range o.Paths {
+		out[k] = v
+	}
+	return out
 }
 
 // NearestRange returns the range ranges holds for path, or for the

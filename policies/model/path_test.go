@@ -88,3 +88,53 @@ func TestRemediationFor(t *testing.T) {
 		t.Error("no fallback to the other language")
 	}
 }
+
+func TestPathTable(t *testing.T) {
+	at := func(line int) Range {
+		return Range{Filename: "t.yaml", Start: Pos{Line: line, Column: 3, Byte: 10 * line}, End: Pos{Line: line, Column: 9, Byte: 10*line + 6}}
+	}
+	paths := map[string]Range{"": at(5), "A": at(6), "A.B[0]": at(7), "Z": {}}
+	tab := NewPathTable("t.yaml", 0)
+	tab.Set("A", at(99)) // replaced below: the last Set wins
+	for _, p := range []string{"Z", "A.B[0]", "", "A"} {
+		tab.Set(p, paths[p])
+	}
+	if r, ok := tab.Get("A"); !ok || r != at(6) {
+		t.Errorf("unsealed Get(A) = %+v, %v", r, ok)
+	}
+	tab.Seal()
+	if tab.Len() != len(paths) {
+		t.Errorf("Len = %d, want %d", tab.Len(), len(paths))
+	}
+	for p, want := range paths {
+		if got, ok := tab.Get(p); !ok || got != want {
+			t.Errorf("Get(%q) = %+v, %v; want %+v", p, got, ok, want)
+		}
+	}
+	if _, ok := tab.Get("Q"); ok {
+		t.Error("Get(Q) found a range")
+	}
+	byMap := Origin{NameRange: at(2), Paths: paths}
+	byTab := Origin{NameRange: at(2), PathTable: tab}
+	for _, p := range []string{"", "A", "A.B[0].C", "A.X", "Z", "Z.Y", "Q"} {
+		if a, b := byMap.RangeFor(p), byTab.RangeFor(p); a != b {
+			t.Errorf("RangeFor(%q): map %+v, table %+v", p, a, b)
+		}
+	}
+	if got := byTab.AllPaths(); len(got) != len(paths) || got["A"] != at(6) {
+		t.Errorf("AllPaths = %v", got)
+	}
+
+	// A range in another file turns the table into a map, with the same answers.
+	other := NewPathTable("t.yaml", 1)
+	other.Set("A", at(6))
+	far := Range{Filename: "u.yaml", Start: Pos{Line: 1, Column: 1}, End: Pos{Line: 1, Column: 2, Byte: 1}}
+	other.Set("B", far)
+	other.Seal()
+	if r, _ := other.Get("A"); r != at(6) {
+		t.Errorf("Get(A) after spill = %+v", r)
+	}
+	if r, _ := other.Get("B"); r != far {
+		t.Errorf("Get(B) after spill = %+v", r)
+	}
+}

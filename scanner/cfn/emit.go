@@ -21,7 +21,8 @@ func (e *emitter) emit(v *value, path, pattern string) (any, bool) {
 	if v.kind == vNoValue {
 		return nil, false
 	}
-	e.r.Origin.Paths[path] = e.l.src.rangeOf(v.node)
+	path = e.l.intern(path)
+	e.r.Origin.PathTable.Set(path, e.l.src.rangeOf(v.node))
 	switch v.kind {
 	case vUnknown:
 		e.r.UnknownPaths = append(e.r.UnknownPaths, model.Unknown{Path: path, Reason: v.reason})
@@ -41,7 +42,11 @@ func (e *emitter) emit(v *value, path, pattern string) (any, bool) {
 		e.r.References[path] = *v.ref
 		return v.s, true
 	}
-	return cfntypes.Coerce(v.s, cfntypes.TypeOf(e.typ, pattern)), true
+	x := cfntypes.Coerce(v.s, cfntypes.TypeOf(e.typ, pattern))
+	if str, ok := x.(string); ok {
+		return e.l.intern(str), true
+	}
+	return x, true
 }
 
 // object emits the fields of a mapping value.
@@ -49,8 +54,35 @@ func (e *emitter) object(v *value, path, pattern string) map[string]any {
 	out := make(map[string]any, len(v.fields))
 	for _, f := range v.fields {
 		if x, keep := e.emit(f.val, model.AppendKey(path, f.key), model.AppendKey(pattern, f.key)); keep {
-			out[f.key] = x
+			out[e.l.intern(f.key)] = x
 		}
 	}
 	return out
+}
+
+// Interning bounds: strings up to maxIntern bytes, at most internCap of
+// them, so that a template of unique strings cannot grow the table
+// without limit.
+const (
+	maxIntern = 64
+	internCap = 1 << 16
+)
+
+// intern returns s, or an equal string already kept: the resources of a
+// large template repeat the same keys, paths and values thousands of
+// times, each otherwise a string of its own.
+func (l *loader) intern(s string) string {
+	if len(s) > maxIntern {
+		return s
+	}
+	if v, ok := l.strs[s]; ok {
+		return v
+	}
+	if l.strs == nil {
+		l.strs = make(map[string]string, 256)
+	}
+	if len(l.strs) < internCap {
+		l.strs[s] = s
+	}
+	return s
 }

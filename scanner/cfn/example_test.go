@@ -34,7 +34,7 @@ Resources:
 	key, bucket := tpl.Resources[0], tpl.Resources[1]
 	fmt.Println(key.Properties["EnableKeyRotation"])
 	p := "BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.KMSMasterKeyID"
-	fmt.Println(bucket.References[p].Address, bucket.References[p].Type, bucket.Origin.Paths[p].Start.Line)
+	fmt.Println(bucket.References[p].Address, bucket.References[p].Type, bucket.Origin.AllPaths()[p].Start.Line)
 	fmt.Println(bucket.UnknownPaths[0].Path+":", bucket.UnknownPaths[0].Reason)
 	// Output:
 	// true

@@ -37,7 +37,7 @@ func FuzzLoad(f *testing.F) {
 			if _, err := json.Marshal(r.Properties); err != nil {
 				t.Fatalf("%s: properties are not JSON: %v", r.Address, err)
 			}
-			for p, rg := range r.Origin.Paths {
+			for p, rg := range r.Origin.AllPaths() {
 				if rg.Start.Byte > rg.End.Byte || rg.End.Byte > len(src) {
 					t.Fatalf("%s %q: bad range %+v", r.Address, p, rg)
 				}

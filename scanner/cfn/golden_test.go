@@ -48,7 +48,7 @@ func dump(t *testing.T, tpl *Template) []byte {
 			Name: fmtRange(r.Origin.NameRange), Range: fmtRange(r.Origin.Range),
 			Paths: map[string]string{},
 		}
-		for p, rg := range r.Origin.Paths {
+		for p, rg := range r.Origin.AllPaths() {
 			g.Paths[p] = fmtRange(rg)
 		}
 		out.Resources = append(out.Resources, g)

@@ -204,7 +204,7 @@ func TestMinifiedJSON(t *testing.T) {
 		t.Errorf("took %v", time.Since(start))
 	}
 	last := tpl.Resources[4999]
-	rg := last.Origin.Paths["QueueName"]
+	rg := last.Origin.AllPaths()["QueueName"]
 	if got := string(b.Bytes()[rg.Start.Byte:rg.End.Byte]); got != `"q-é-4999"` || rg.Start.Line != 1 {
 		t.Errorf("range %+v covers %q", rg, got)
 	}

@@ -86,7 +86,7 @@ Resources:
 					t.Errorf("reference (-want +got):\n%s", diff)
 				}
 			}
-			if rg := r.Origin.Paths["V"]; rg.Start.Line != 18 {
+			if rg := r.Origin.AllPaths()["V"]; rg.Start.Line != 18 {
 				t.Errorf("path V at line %d, want 18", rg.Start.Line)
 			}
 		})

@@ -54,6 +54,9 @@ type loader struct {
 	errs  ErrorList
 	notes []string
 	noted map[string]bool // notes already recorded
+	// strs interns the keys, paths and short strings of the resources
+	// (see intern).
+	strs map[string]string
 	// What runs on the template before CloudFormation reads it: the SAM
 	// transform, other macros, rain directives. openers says what may
 	// add names the template does not declare (see generated).
@@ -126,13 +129,21 @@ func Load(file string, src []byte, opts Options) (*Template, error) {
 	l.loadConditions(mapGet(root, "Conditions"))
 
 	tpl := &Template{File: file, Resources: make([]model.Resource, 0, len(entries)), Parameters: slices.Sorted(maps.Keys(l.params))}
-	for _, e := range entries {
+	for i, e := range entries {
 		if l.fatal {
 			break
 		}
 		if r, ok := l.resource(e); ok {
 			tpl.Resources = append(tpl.Resources, r)
 			tpl.Suppressions = append(tpl.Suppressions, l.metadataSuppressions(e, r.Origin.NameRange.Start.Line)...)
+		}
+		entries[i] = entry{}
+		if e.bindings == nil {
+			// A declaration of its own (not a Fn::ForEach body, which
+			// serves every iteration): nothing reads its node tree
+			// again, so let it go. On a large template the tree is
+			// most of the memory Load uses.
+			e.decl.Content = nil
 		}
 	}
 	if err := l.errs.Err(); err != nil {
@@ -279,12 +290,15 @@ func (l *loader) resource(e entry) (model.Resource, bool) {
 			File:      l.src.file,
 			Range:     l.src.spanOf(e.key, e.decl),
 			NameRange: l.src.rangeOf(e.key),
-			Paths:     map[string]model.Range{},
+			// A table, not a map: on a large template the ranges of
+			// every path would be a fifth of the memory kept.
+			PathTable: model.NewPathTable(l.src.file, 0),
 		},
 	}
 	props := mapGet(e.decl, "Properties")
 	if isNull(props) {
-		r.Origin.Paths[""] = r.Origin.NameRange
+		r.Origin.PathTable.Set("", r.Origin.NameRange)
+		r.Origin.PathTable.Seal()
 		return r, true
 	}
 	em := emitter{l: l, r: &r, typ: typ}
@@ -302,6 +316,7 @@ func (l *loader) resource(e entry) (model.Resource, bool) {
 		l.errorf(props, "resource %s: Properties must be a mapping, not %s", e.id, valueKind(v))
 		return model.Resource{}, false
 	}
-	r.Origin.Paths[""] = l.src.rangeOf(props)
+	r.Origin.PathTable.Set("", l.src.rangeOf(props))
+	r.Origin.PathTable.Seal()
 	return r, true
 }

@@ -231,7 +231,7 @@ func TestLoadTemplates(t *testing.T) {
 					t.Errorf("%s %s: unexpected reference %+v", c.resource, c.path, ref)
 				}
 				if c.line != 0 {
-					if rg := r.Origin.Paths[c.path]; rg.Start.Line != c.line {
+					if rg := r.Origin.AllPaths()[c.path]; rg.Start.Line != c.line {
 						t.Errorf("%s %s: line %d, want %d", c.resource, c.path, rg.Start.Line, c.line)
 					}
 				}
@@ -296,10 +296,10 @@ func TestPathRanges(t *testing.T) {
 		want string
 	}{
 		{r.Origin.NameRange, "Bucket"},
-		{r.Origin.Paths["BucketName"], `!Sub "b-${AWS::Region}"`},
-		{r.Origin.Paths["Tags[0]"], "{Key: k, Value: 'v'}"},
-		{r.Origin.Paths["Tags[0].Value"], "'v'"},
-		{r.Origin.Paths["Tags"], "- {Key: k, Value: 'v'}"},
+		{r.Origin.AllPaths()["BucketName"], `!Sub "b-${AWS::Region}"`},
+		{r.Origin.AllPaths()["Tags[0]"], "{Key: k, Value: 'v'}"},
+		{r.Origin.AllPaths()["Tags[0].Value"], "'v'"},
+		{r.Origin.AllPaths()["Tags"], "- {Key: k, Value: 'v'}"},
 	} {
 		if got := text(c.rg); got != c.want {
 			t.Errorf("range text %q, want %q (%+v)", got, c.want, c.rg)
@@ -308,7 +308,7 @@ func TestPathRanges(t *testing.T) {
 	if !strings.HasPrefix(text(r.Origin.Range), "Bucket:") || !strings.HasSuffix(text(r.Origin.Range), "'v'}") {
 		t.Errorf("resource range %q", text(r.Origin.Range))
 	}
-	if got := r.Origin.Paths["BucketName"]; got.Start.Line != 5 || got.Start.Column != 19 || got.End.Column != 42 {
+	if got := r.Origin.AllPaths()["BucketName"]; got.Start.Line != 5 || got.Start.Column != 19 || got.End.Column != 42 {
 		t.Errorf("BucketName range %+v", got)
 	}
 	if r.Properties["BucketName"] != "b-eu-west-1" {
