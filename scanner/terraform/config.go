@@ -24,9 +24,16 @@ type moduleConfig struct {
 	// after a traversal step: the attributes a whole resource object
 	// (for_each = aws_kms_key.this, then each.value.key_id) must offer.
 	attrsRead map[string]bool
+	// varLocalShadowed is set when var or local may name an iterator
+	// (shadowsVarOrLocal): attribute names then include var.x's x.
+	varLocalShadowed bool
 	// sensitiveOutputs names the outputs declared `sensitive = true`:
 	// their values reach the calling module marked sensitive.
 	sensitiveOutputs map[string]bool
+	// exprs remembers what evaluation learns about each expression
+	// (exprInfo), for every instance of the module and every root module
+	// that calls it.
+	exprs exprCache
 }
 
 type variableConfig struct {
@@ -130,7 +137,8 @@ var providerSchema = &hcl.BodySchema{
 var defaultTagsSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "tags"}}}
 
 // decodeModule merges the files of one module directory into its
-// configuration, reporting duplicates as Terraform does.
+// configuration, reporting duplicates as Terraform does. Apart from the
+// expression cache (exprs), a moduleConfig is not modified after.
 func decodeModule(display, abs string, files []*parsedFile) (*moduleConfig, []*model.Error) {
 	m := &moduleConfig{
 		display: display, abs: abs,
@@ -140,7 +148,8 @@ func decodeModule(display, abs string, files []*parsedFile) (*moduleConfig, []*m
 	}
 	var errs []*model.Error
 	add := func(diags hcl.Diagnostics) { errs = append(errs, diagErrors(diags)...) }
-	m.attrsRead = attrsReadIn(files)
+	m.varLocalShadowed = shadowsVarOrLocal(files)
+	m.attrsRead = attrsReadIn(files, m.varLocalShadowed)
 	for _, pf := range files {
 		content, _, diags := pf.file.Body.PartialContent(fileSchema)
 		add(diags)
@@ -245,11 +254,11 @@ func decodeModule(display, abs string, files []*parsedFile) (*moduleConfig, []*m
 
 // attrsReadIn collects the attribute names read anywhere in the native
 // syntax files (see addAttrNames); .tf.json files are not walked.
-func attrsReadIn(files []*parsedFile) map[string]bool {
+func attrsReadIn(files []*parsedFile, shadowed bool) map[string]bool {
 	names := map[string]bool{"id": true, "arn": true}
 	for _, pf := range files {
 		if body, ok := pf.file.Body.(*hclsyntax.Body); ok {
-			addAttrNames(body, names)
+			addAttrNames(body, names, shadowed)
 		}
 	}
 	return names

@@ -12,13 +12,14 @@ import (
 // referenced keeps evaluation in dependency order without a separate graph,
 // and a reference back into an evaluation in progress is a cycle.
 func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
-	travs := expr.Variables()
+	info := m.info(expr)
+	travs := info.travs
 	vars := map[string]cty.Value{}
 	ctx := &hcl.EvalContext{Variables: vars, Functions: m.funcs}
 	if len(travs) == 0 {
 		return ctx
 	}
-	attrs := attrNames(expr, travs)
+	attrs := info.attrs
 	varObj := map[string]cty.Value{}
 	localObj := map[string]cty.Value{}
 	modObj := map[string]cty.Value{}
@@ -315,35 +316,83 @@ func attrStep(t hcl.Traversal, i int) (string, bool) {
 // splats and index expressions). Resource objects get those attributes
 // (as unknown, when the configuration does not set them), because without
 // provider schemas the evaluator cannot know every computed attribute.
-func attrNames(expr hcl.Expression, travs []hcl.Traversal) map[string]bool {
+// The name right after var or local (var.create, local.tags) names a
+// variable or a local value, never an attribute of what it holds, so it
+// is left out, unless shadowed: an iterator of the module is called var
+// or local (see shadowsVarOrLocal).
+func attrNames(expr hcl.Expression, travs []hcl.Traversal, shadowed bool) map[string]bool {
 	names := map[string]bool{"id": true, "arn": true}
 	for _, t := range travs {
-		addTraversalNames(t, names)
+		addTraversalNames(t, names, shadowed)
 	}
 	if se, ok := expr.(hclsyntax.Expression); ok {
-		addAttrNames(se, names)
+		addAttrNames(se, names, shadowed)
 	}
 	return names
 }
 
 // addAttrNames adds the attribute names of every traversal below node,
 // including those after splats and index expressions.
-func addAttrNames(node hclsyntax.Node, names map[string]bool) {
+func addAttrNames(node hclsyntax.Node, names map[string]bool, shadowed bool) {
 	hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
 		switch e := n.(type) {
 		case *hclsyntax.RelativeTraversalExpr:
-			addTraversalNames(e.Traversal, names)
+			addTraversalNames(e.Traversal, names, shadowed)
 		case *hclsyntax.ScopeTraversalExpr:
-			addTraversalNames(e.Traversal, names)
+			addTraversalNames(e.Traversal, names, shadowed)
 		}
 		return nil
 	})
 }
 
-func addTraversalNames(t hcl.Traversal, names map[string]bool) {
-	for _, s := range t {
+func addTraversalNames(t hcl.Traversal, names map[string]bool, shadowed bool) {
+	skip := -1
+	if len(t) > 0 && !shadowed {
+		if r, ok := t[0].(hcl.TraverseRoot); ok && (r.Name == "var" || r.Name == "local") {
+			skip = 1
+		}
+	}
+	for i, s := range t {
+		if i == skip {
+			continue
+		}
 		if a, ok := s.(hcl.TraverseAttr); ok {
 			names[a.Name] = true
 		}
 	}
+}
+
+// shadowsVarOrLocal reports whether a for expression or dynamic block of
+// the module names its iterator var or local, or the module has files in
+// JSON syntax (not walked here): then var.x and local.x may not be a
+// variable and a local value, and attrNames keeps their names.
+func shadowsVarOrLocal(files []*parsedFile) bool {
+	reserved := func(name string) bool { return name == "var" || name == "local" }
+	for _, pf := range files {
+		body, ok := pf.file.Body.(*hclsyntax.Body)
+		if !ok {
+			return true
+		}
+		shadowed := false
+		hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+			switch e := n.(type) {
+			case *hclsyntax.ForExpr:
+				shadowed = shadowed || reserved(e.KeyVar) || reserved(e.ValVar)
+			case *hclsyntax.Block:
+				if e.Type == "dynamic" {
+					for _, l := range e.Labels {
+						shadowed = shadowed || reserved(l)
+					}
+					if a := e.Body.Attributes["iterator"]; a != nil {
+						shadowed = shadowed || reserved(hcl.ExprAsKeyword(a.Expr))
+					}
+				}
+			}
+			return nil
+		})
+		if shadowed {
+			return true
+		}
+	}
+	return false
 }

@@ -60,11 +60,7 @@ func (l *loader) newInst(cfg *moduleConfig, parent *modInst, call *moduleCall, a
 		resources: map[string]*resState{}, calls: map[string]*callState{}, regions: map[string]*providerRegion{}, defTags: map[string]*tfmap.DefaultTags{},
 		providers: map[string]providerRef{},
 	}
-	m.funcs = make(map[string]function.Function, len(l.base)+16)
-	for k, f := range l.base {
-		m.funcs[k] = f
-	}
-	(&fileAccess{l: l, rootAbs: l.rootAbs, modAbs: cfg.abs}).add(m.funcs)
+	m.funcs = l.funcsFor(cfg.abs)
 	// Providers: Terraform passes default (unaliased) provider
 	// configurations to child modules implicitly, unless the call has a
 	// providers argument, which then says exactly what is passed.
@@ -87,6 +83,26 @@ func (l *loader) newInst(cfg *moduleConfig, parent *modInst, call *moduleCall, a
 		m.providers[k] = providerRef{inst: m, cfg: p}
 	}
 	return m
+}
+
+// funcsFor returns the function table of the instances of the module in
+// directory modAbs: the load's functions and file functions that read
+// relative to that directory. Every instance of the module shares it
+// (evaluation only reads it).
+func (l *loader) funcsFor(modAbs string) map[string]function.Function {
+	if f, ok := l.funcsByDir[modAbs]; ok {
+		return f
+	}
+	f := make(map[string]function.Function, len(l.base)+16)
+	for k, fn := range l.base {
+		f[k] = fn
+	}
+	(&fileAccess{l: l, rootAbs: l.rootAbs, modAbs: modAbs}).add(f)
+	if l.funcsByDir == nil {
+		l.funcsByDir = map[string]map[string]function.Function{}
+	}
+	l.funcsByDir[modAbs] = f
+	return f
 }
 
 // prefix is the address prefix of resources in this instance.

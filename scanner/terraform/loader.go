@@ -36,9 +36,10 @@ type loader struct {
 	errIndex   map[string]int
 	errRepeats []repeats
 
-	configs     map[string]*moduleConfig     // by absolute directory
-	installed   map[string]string            // modules.json: key -> absolute dir
-	base        map[string]function.Function // loadFunctions
+	configs     map[string]*moduleConfig                // by absolute directory
+	installed   map[string]string                       // modules.json: key -> absolute dir
+	base        map[string]function.Function            // loadFunctions
+	funcsByDir  map[string]map[string]function.Function // funcsFor, by module directory
 	budget      budget
 	rootVars    map[string]rawVar
 	total       int             // resource and module instances so far

@@ -283,5 +283,6 @@ type decoded struct {
 }
 
 // configCache shares decoded modules across root modules, like parseCache
-// shares parsed files. A moduleConfig is never modified after decoding.
+// shares parsed files. A moduleConfig is not modified after decoding, but
+// for its expression cache (safe for concurrent use).
 var configCache = newLatest[configKey, decoded]()

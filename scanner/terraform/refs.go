@@ -301,7 +301,7 @@ func (m *modInst) inputOrigin(expr hcl.Expression, forEach hcl.Expression, sc sc
 	if depth > maxRefDepth {
 		return hcl.Range{}, false
 	}
-	travs := append(m.indexedVarTraversals(expr, sc), expr.Variables()...)
+	travs := append(m.indexedVarTraversals(expr, sc), m.info(expr).travs...)
 	return m.inputOriginOf(travs, forEach, sc, iters, depth)
 }
 
@@ -309,29 +309,12 @@ func (m *modInst) inputOrigin(expr hcl.Expression, forEach hcl.Expression, sc sc
 // where key is known in scope, such as var.rules[count.index], as whole
 // traversals, so where the value is set is found down to that element.
 func (m *modInst) indexedVarTraversals(expr hcl.Expression, sc scope) []hcl.Traversal {
-	se, ok := expr.(hclsyntax.Expression)
-	if !ok {
-		return nil
-	}
 	var out []hcl.Traversal
-	hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
-		var rest hcl.Traversal
-		ix, ok := n.(*hclsyntax.IndexExpr)
-		if rt, isRel := n.(*hclsyntax.RelativeTraversalExpr); isRel {
-			ix, ok = rt.Source.(*hclsyntax.IndexExpr)
-			rest = rt.Traversal
+	for _, iv := range m.info(expr).indexed {
+		if t, ok := m.indexTraversal(iv.ix, sc); ok {
+			out = append(out, append(t, iv.rest...))
 		}
-		if !ok {
-			return nil
-		}
-		if src, isTrav := ix.Collection.(*hclsyntax.ScopeTraversalExpr); !isTrav || src.Traversal.RootName() != "var" {
-			return nil
-		}
-		if t, ok := m.indexTraversal(ix, sc); ok {
-			out = append(out, append(t, rest...))
-		}
-		return nil
-	})
+	}
 	// the longest first: var.x[0].cidr before var.x[0]
 	sort.SliceStable(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
 	return out
@@ -367,7 +350,7 @@ func (m *modInst) inputOriginOf(travs []hcl.Traversal, forEach hcl.Expression, s
 			}
 			rest := t[2:]
 			// in the caller, each.value is the module call's for_each
-			if up, ok := m.parent.inputOriginOf(prefixed(in.Expr, rest), m.call.forEach, scope{data: m.data}, nil, depth+1); ok {
+			if up, ok := m.parent.inputOriginOf(m.parent.prefixed(in.Expr, rest), m.call.forEach, scope{data: m.data}, nil, depth+1); ok {
 				return up, true
 			}
 			return descend(in.Expr, rest), true
@@ -396,7 +379,7 @@ func (m *modInst) elementOrigin(forEach hcl.Expression, key cty.Value, t hcl.Tra
 		return hcl.Range{}, false
 	}
 	steps := append(hcl.Traversal{hcl.TraverseIndex{Key: k}}, t[2:]...)
-	for _, ft := range forEach.Variables() {
+	for _, ft := range m.info(forEach).travs {
 		if ft.RootName() != "var" || len(ft) != 2 {
 			continue
 		}
@@ -408,14 +391,14 @@ func (m *modInst) elementOrigin(forEach hcl.Expression, key cty.Value, t hcl.Tra
 	return hcl.Range{}, false
 }
 
-// prefixed returns the traversals of expr, each followed by rest when expr
+// prefixed returns the traversals of expr (an expression of m), each followed by rest when expr
 // is exactly a traversal (so var.a.b in a module whose input a = var.x in
 // its parent continues as var.x.b there).
-func prefixed(expr hcl.Expression, rest hcl.Traversal) []hcl.Traversal {
+func (m *modInst) prefixed(expr hcl.Expression, rest hcl.Traversal) []hcl.Traversal {
 	if st, ok := expr.(*hclsyntax.ScopeTraversalExpr); ok {
 		return []hcl.Traversal{append(append(hcl.Traversal{}, st.Traversal...), rest...)}
 	}
-	return expr.Variables()
+	return m.info(expr).travs
 }
 
 // descend follows steps (attributes, keys, indexes) into a literal object

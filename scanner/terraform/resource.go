@@ -27,6 +27,9 @@ type resInst struct {
 	inputs map[string]hcl.Range
 	// forEach is the resource's for_each, for values read from each.value.
 	forEach hcl.Expression
+	// computed holds the unknown values of attributes the configuration
+	// does not set (computedAttr).
+	computed map[string]cty.Value
 }
 
 // resourceState expands and evaluates the resource with the given key
@@ -108,18 +111,33 @@ func (m *modInst) resourceValue(key string, attrs map[string]bool, rng hcl.Range
 			if v, set := vals[a]; set && !(v.IsKnown() && !v.IsMarked() && v.IsNull()) {
 				continue
 			}
-			v := cty.UnknownVal(cty.DynamicPseudoType)
-			if rs.cfg.mode == "managed" && (a == "id" || a == "arn") {
-				// A managed resource always has an id and an ARN once
-				// created: `var.key_arn == null ? ... : ...` with a key's
-				// ARN passed in is decided, as Terraform decides it.
-				v = cty.UnknownVal(cty.String).RefineNotNull()
-			}
-			vals[a] = v.Mark(reasonMark{computedReason(rs.cfg, inst.addr, a)})
+			vals[a] = inst.computedAttr(rs.cfg, a)
 		}
 		objs[i] = cty.ObjectVal(vals)
 	}
 	return rs.exp.combine(objs)
+}
+
+// computedAttr is the value of attribute a of the instance when the
+// configuration does not set it: unknown, with the reason. It is made
+// once per instance and attribute; every reference shares it.
+func (inst *resInst) computedAttr(cfg *resourceConfig, a string) cty.Value {
+	if v, ok := inst.computed[a]; ok {
+		return v
+	}
+	v := cty.UnknownVal(cty.DynamicPseudoType)
+	if cfg.mode == "managed" && (a == "id" || a == "arn") {
+		// A managed resource always has an id and an ARN once
+		// created: `var.key_arn == null ? ... : ...` with a key's
+		// ARN passed in is decided, as Terraform decides it.
+		v = cty.UnknownVal(cty.String).RefineNotNull()
+	}
+	v = v.Mark(reasonMark{computedReason(cfg, inst.addr, a)})
+	if inst.computed == nil {
+		inst.computed = map[string]cty.Value{}
+	}
+	inst.computed[a] = v
+	return v
 }
 
 func computedReason(cfg *resourceConfig, addr, attr string) string {

@@ -114,7 +114,7 @@ func (f osFS) ReadFile(name string) ([]byte, error) {
 	if f.limit > 0 {
 		r = io.LimitReader(file, f.limit+1)
 	}
-	src, err := io.ReadAll(r)
+	src, err := readAllSized(r, st.Size(), f.limit)
 	if err != nil {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: WithoutPath(err)}
 	}
@@ -122,6 +122,36 @@ func (f osFS) ReadFile(name string) ([]byte, error) {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: fmt.Errorf("file grew past %d bytes while read: %w of %s", f.limit, ErrTooLarge, size(f.limit))}
 	}
 	return src, nil
+}
+
+// readAllSized reads r to its end into a buffer of the size the file
+// had when opened (plus one byte, to see the end without growing), as
+// os.ReadFile does, instead of io.ReadAll's doubling from 512 bytes: a
+// Terraform load reads every file of every module it calls. The buffer
+// still grows if the file does while it is read; limit (when positive)
+// bounds the first allocation as it bounds the read.
+func readAllSized(r io.Reader, size, limit int64) ([]byte, error) {
+	n := size + 1
+	if n < 512 {
+		n = 512
+	}
+	if limit > 0 && n > limit+1 {
+		n = limit + 1
+	}
+	buf := make([]byte, 0, n)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		m, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+m]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 // openRegular opens name without blocking (a named pipe with no writer

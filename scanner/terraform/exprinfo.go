@@ -1,0 +1,88 @@
+package terraform
+
+import (
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// exprInfo is what evaluation needs to know about an expression that does
+// not depend on where it is evaluated: its traversals (Variables), the
+// attribute names it reads (attrNames) and the var.x[key] index
+// expressions in it (indexedVarTraversals). An
+// expression of a module called from twenty examples, or of a resource
+// with a hundred instances, is evaluated many times; walking its syntax
+// tree each time was a tenth of a scan's time and allocations.
+type exprInfo struct {
+	travs   []hcl.Traversal // never modified: callers copy before appending
+	attrs   map[string]bool // nil when travs is empty; never modified
+	indexed []indexedVar
+}
+
+// indexedVar is an index expression over a var.x traversal
+// (var.rules[count.index]), with the traversal that follows it, if any.
+type indexedVar struct {
+	ix   *hclsyntax.IndexExpr
+	rest hcl.Traversal
+}
+
+// exprCache holds the exprInfo of a module's expressions. It lives in the
+// moduleConfig, which configCache shares between root modules (and
+// goroutines) and drops with the configuration, so it is safe for
+// concurrent use and holds no tree longer than the configuration does.
+type exprCache struct {
+	m sync.Map // hcl.Expression (a pointer) -> *exprInfo
+}
+
+// info returns the exprInfo of expr, computed on first use. Expressions
+// of the native syntax are remembered (they are pointers, compared by
+// identity); others (JSON syntax) are analysed each time.
+func (m *modInst) info(expr hcl.Expression) *exprInfo {
+	se, native := expr.(hclsyntax.Expression)
+	if !native {
+		return m.analyse(expr)
+	}
+	c := &m.cfg.exprs
+	if v, ok := c.m.Load(se); ok {
+		return v.(*exprInfo)
+	}
+	v, _ := c.m.LoadOrStore(se, m.analyse(expr))
+	return v.(*exprInfo)
+}
+
+func (m *modInst) analyse(expr hcl.Expression) *exprInfo {
+	in := &exprInfo{travs: expr.Variables()}
+	if len(in.travs) > 0 {
+		in.attrs = attrNames(expr, in.travs, m.cfg.varLocalShadowed)
+	}
+	in.indexed = indexedVars(expr)
+	return in
+}
+
+// indexedVars finds the index expressions over var.x in expr, and the
+// traversal after each (var.x[key].rest).
+func indexedVars(expr hcl.Expression) []indexedVar {
+	se, ok := expr.(hclsyntax.Expression)
+	if !ok {
+		return nil
+	}
+	var out []indexedVar
+	hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+		var rest hcl.Traversal
+		ix, ok := n.(*hclsyntax.IndexExpr)
+		if rt, isRel := n.(*hclsyntax.RelativeTraversalExpr); isRel {
+			ix, ok = rt.Source.(*hclsyntax.IndexExpr)
+			rest = rt.Traversal
+		}
+		if !ok {
+			return nil
+		}
+		if src, isTrav := ix.Collection.(*hclsyntax.ScopeTraversalExpr); !isTrav || src.Traversal.RootName() != "var" {
+			return nil
+		}
+		out = append(out, indexedVar{ix: ix, rest: rest})
+		return nil
+	})
+	return out
+}
