@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"runtime/pprof"
 
 	"github.com/spf13/cobra"
@@ -49,19 +48,6 @@ func main() {
 		os.Exit(code)
 	}
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
-}
-
-// tuneGC trades some memory for speed in a short-lived batch process: a
-// scan allocates many short-lived syntax trees and values, and with the
-// default GC target about a fifth of the run goes to collecting them. At
-// 200 the heap may grow to three times the live data instead of twice (a
-// scan of the EKS, VPC and S3 modules: 0.50 s and 120 MB at the default,
-// 0.43 s and 155 MB here). No memory limit is set: with a live heap above
-// it the collector would run without pause. GOGC, when set, wins.
-func tuneGC() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(200)
-	}
 }
 
 func startProfile(path string) (stop func(), err error) {
