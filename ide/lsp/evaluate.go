@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"go.lsp.dev/protocol"
@@ -131,6 +132,10 @@ func (s *Server) evaluate(ctx context.Context, snap snapshot) *evaluation {
 			rules[r.ID] = r
 		}
 	}
+	// Sized once: a shown finding carries its rule, and a module has
+	// hundreds of findings.
+	ev.shown = make([]shown, 0, len(res.Findings))
+	ev.diags = slices.Grow(ev.diags, len(res.Findings))
 	for _, f := range res.Findings {
 		sh, ok := s.show(f, rules[f.Rule], snap)
 		if ok {
