@@ -23,6 +23,36 @@ const Redacted = "(sensitive)"
 // stay readable.
 var secretName = regexp.MustCompile(`(?i)(password|passwd|passphrase|secret|secret_?string|secret_?value|token|private_?key|credentials?)$`)
 
+// secretNames remembers secretName's answer for each property name seen:
+// every finding's message is redacted against every resource of its
+// document, so an editor matches the same few hundred names on every
+// keystroke, and the regexp cost more than the rest of redaction. Bounded:
+// cleared when it holds maxSecretNames names.
+var (
+	secretNamesMu sync.RWMutex
+	secretNames   = map[string]bool{}
+)
+
+const maxSecretNames = 1 << 14
+
+// isSecretName reports whether secretName matches k.
+func isSecretName(k string) bool {
+	secretNamesMu.RLock()
+	is, ok := secretNames[k]
+	secretNamesMu.RUnlock()
+	if ok {
+		return is
+	}
+	is = secretName.MatchString(k)
+	secretNamesMu.Lock()
+	if len(secretNames) >= maxSecretNames {
+		clear(secretNames)
+	}
+	secretNames[k] = is
+	secretNamesMu.Unlock()
+	return is
+}
+
 // Redact returns a copy of r whose property values that are sensitive (its
 // Sensitive paths and the values of secret-named properties) read
 // Redacted, in Properties and in Change.Before. The copy shares nothing
@@ -53,7 +83,7 @@ func redactValue(v any, path string, sensitive map[string]bool) any {
 		}
 		m := make(map[string]any, len(x))
 		for k, e := range x {
-			if secretName.MatchString(k) && e != nil {
+			if isSecretName(k) && e != nil {
 				m[k] = Redacted
 				continue
 			}
@@ -108,7 +138,7 @@ func collectSensitive(v any, path string, inside bool, sensitive map[string]bool
 	switch x := v.(type) {
 	case map[string]any:
 		for k, e := range x {
-			collectSensitive(e, AppendKey(path, k), inside || secretName.MatchString(k), sensitive, seen)
+			collectSensitive(e, AppendKey(path, k), inside || isSecretName(k), sensitive, seen)
 		}
 	case []any:
 		for i, e := range x {
