@@ -43,14 +43,14 @@ type fastChangeEntry struct {
 
 type fastChange struct {
 	tfjson.Change
-	Before          value   `json:"before"`
-	After           value   `json:"after,omitempty"`
-	AfterUnknown    value   `json:"after_unknown,omitempty"`
-	BeforeSensitive value   `json:"before_sensitive,omitempty"`
-	AfterSensitive  value   `json:"after_sensitive,omitempty"`
-	ReplacePaths    value   `json:"replace_paths,omitempty"`
-	BeforeIdentity  skipped `json:"before_identity,omitempty"`
-	AfterIdentity   skipped `json:"after_identity,omitempty"`
+	Before          value    `json:"before"`
+	After           value    `json:"after,omitempty"`
+	AfterUnknown    rawValue `json:"after_unknown,omitempty"`
+	BeforeSensitive rawValue `json:"before_sensitive,omitempty"`
+	AfterSensitive  rawValue `json:"after_sensitive,omitempty"`
+	ReplacePaths    value    `json:"replace_paths,omitempty"`
+	BeforeIdentity  skipped  `json:"before_identity,omitempty"`
+	AfterIdentity   skipped  `json:"after_identity,omitempty"`
 }
 
 // skipped is a member that is not decoded; it records whether it is
@@ -75,6 +75,43 @@ func (s *skipped) UnmarshalJSON(b []byte) error {
 
 // value is a JSON value decoded by the shared valueParser.
 type value struct{ v any }
+
+// rawValue is a JSON value kept as its text, a slice of the input, and
+// decoded only when read: the skeletons (after_unknown, after_sensitive,
+// before_sensitive) of a plan of many resources decode to about as much
+// memory as the values themselves, and each is read once, by flagged,
+// while its resource is built.
+type rawValue []byte
+
+func (r *rawValue) UnmarshalJSON(b []byte) error {
+	if b[0] == 'n' { // null
+		*r = nil
+		return nil
+	}
+	// encoding/json passes a slice of the input, which the loader keeps
+	// unchanged (it is the plan's source for excerpts).
+	*r = b
+	return nil
+}
+
+// value returns the undecoded value as skeleton, or nil.
+func (r rawValue) value() any {
+	if r == nil {
+		return nil
+	}
+	return skeleton(r)
+}
+
+// skeleton is the text of a skeleton value that flagged decodes.
+type skeleton []byte
+
+// decodeSkeleton decodes a skeleton's text as the decoder decodes values
+// (without interning: the keys are read once).
+func decodeSkeleton(s skeleton) any {
+	p := &valueParser{}
+	v, _ := p.parse(s, 0)
+	return v
+}
 
 // current is the parser of the decode in progress; fastDecode holds
 // decodeMu while it runs so that the value fields, which cannot carry
@@ -144,8 +181,8 @@ func convertChanges(in []*fastChangeEntry) []*tfjson.ResourceChange {
 		if e.Change != nil {
 			c := e.Change.Change
 			c.Before, c.After = e.Change.Before.v, e.Change.After.v
-			c.AfterUnknown = e.Change.AfterUnknown.v
-			c.BeforeSensitive, c.AfterSensitive = e.Change.BeforeSensitive.v, e.Change.AfterSensitive.v
+			c.AfterUnknown = e.Change.AfterUnknown.value()
+			c.BeforeSensitive, c.AfterSensitive = e.Change.BeforeSensitive.value(), e.Change.AfterSensitive.value()
 			if l, ok := e.Change.ReplacePaths.v.([]any); ok {
 				c.ReplacePaths = l
 			}
@@ -180,7 +217,7 @@ func newValueParser() *valueParser {
 }
 
 func (p *valueParser) intern(b []byte) string {
-	if len(b) > maxIntern {
+	if len(b) > maxIntern || p.strs == nil {
 		return string(b)
 	}
 	if s, ok := p.strs[string(b)]; ok {

@@ -49,6 +49,9 @@ func asObject(v any) map[string]any {
 // lists of flags, true at a flagged value, false or absent elsewhere. A
 // skeleton that is true as a whole flags the resource itself, path "".
 func flagged(skel any) []string {
+	if raw, ok := skel.(skeleton); ok {
+		skel = decodeSkeleton(raw)
+	}
 	var out []string
 	var walk func(p string, v any)
 	walk = func(p string, v any) {
