@@ -69,6 +69,9 @@ func runScan(ctx context.Context, fl *scanFlags, paths []string, stdout, stderr 
 	if err != nil {
 		return err
 	}
+	// Everything is loaded: the syntax trees the Terraform loader keeps
+	// for later loads would only hold memory while the rules run.
+	terraform.ClearCaches()
 	res, err := ws.Check(ctx, units, workspace.CheckOptions{Layer: model.RuleLayerCI, Context: fl.context(), Workers: fl.jobs})
 	if err != nil {
 		return &codeError{code: exitError, err: err}

@@ -61,6 +61,15 @@ type parsed struct {
 // per keystroke.
 var parseCache = newLatest[string, parsed]()
 
+// ClearCaches drops the parsed files and decoded modules kept for later
+// loads. A batch command (stackgate scan) calls it once it has loaded
+// everything, so the syntax trees do not stay in memory while rules are
+// evaluated; a long-running process (the language server) keeps them.
+func ClearCaches() {
+	parseCache.clear()
+	configCache.clear()
+}
+
 // maxCached bounds each cache's entries; a long-running process starts a
 // cache afresh when it fills.
 const maxCached = 8192
@@ -215,8 +224,14 @@ func (l *loader) readModuleDir(display, abs string) (files, overrides []*parsedF
 			errs = append(errs, relabel(err, name))
 			continue
 		}
-		l.files[name] = src
 		pf, perrs := parseSource(name, src)
+		if pf != nil && pf.file.Bytes != nil {
+			// the same bytes as the cached tree's (same name, same
+			// hash): a module called from twenty root modules keeps
+			// one copy of its files, not twenty
+			src = pf.file.Bytes
+		}
+		l.files[name] = src
 		errs = append(errs, perrs...)
 		switch {
 		case pf == nil:
