@@ -84,6 +84,9 @@ type entry struct {
 	key      *yaml.Node // the logical id (or the Fn::ForEach key that made it)
 	decl     *yaml.Node
 	bindings map[string]string
+	// slot is the index of key in the Resources section's Content for a
+	// declaration of the section itself; -1 for one a Fn::ForEach made.
+	slot int
 }
 
 // Load parses and evaluates a CloudFormation template. Errors are a
@@ -138,12 +141,14 @@ func Load(file string, src []byte, opts Options) (*Template, error) {
 			tpl.Suppressions = append(tpl.Suppressions, l.metadataSuppressions(e, r.Origin.NameRange.Start.Line)...)
 		}
 		entries[i] = entry{}
-		if e.bindings == nil {
-			// A declaration of its own (not a Fn::ForEach body, which
-			// serves every iteration): nothing reads its node tree
-			// again, so let it go. On a large template the tree is
-			// most of the memory Load uses.
-			e.decl.Content = nil
+		if e.slot >= 0 {
+			// A declaration of the section itself (not a Fn::ForEach
+			// body, which serves every iteration): nothing reads its
+			// nodes again, so let them go. On a large template the node
+			// tree is most of the memory Load uses, and the nodes of one
+			// resource share memory pages: all of them must go for the
+			// pages to be reused.
+			sec.Content[e.slot], sec.Content[e.slot+1] = nil, nil
 		}
 	}
 	if err := l.errs.Err(); err != nil {
@@ -209,6 +214,10 @@ func (l *loader) collect(sec *yaml.Node, bindings map[string]string, depth int) 
 			continue
 		}
 		if e, ok := l.declare(k.Value, k, decl, bindings); ok {
+			e.slot = -1
+			if bindings == nil && depth == 0 {
+				e.slot = i
+			}
 			out = append(out, e)
 		}
 	}
