@@ -66,11 +66,11 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal(m.l.workspace)})
 		case "count":
 			if sc.data.hasCount {
-				vars["count"] = cty.ObjectVal(map[string]cty.Value{"index": sc.data.countIndex})
+				vars["count"] = sc.data.countObj
 			}
 		case "each":
 			if sc.data.hasEach {
-				vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": sc.data.eachKey, "value": sc.data.eachValue})
+				vars["each"] = sc.data.eachObj
 			}
 		case "self":
 			vars["self"] = unknownBecause(cty.DynamicPseudoType, "self is known only after apply")

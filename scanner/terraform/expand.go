@@ -45,22 +45,30 @@ func (e expansion) instanceKey(i int) string {
 
 // data returns the count/each values of instance i.
 func (e expansion) data(i int) instData {
+	var d instData
 	switch e.kind {
 	case expandCount:
-		return instData{hasCount: true, countIndex: e.keys[i]}
+		d = instData{hasCount: true, countIndex: e.keys[i]}
 	case expandEach:
-		d := instData{hasEach: true, eachKey: e.keys[i], eachValue: e.values[i]}
+		d = instData{hasEach: true, eachKey: e.keys[i], eachValue: e.values[i]}
 		if e.eachRef != nil {
 			d.eachRef = &tfmap.Ref{Address: e.eachRef.Address + e.instanceKey(i), Type: e.eachRef.Type}
 		}
-		return d
 	case expandUnknown:
-		return instData{
+		d = instData{
 			hasCount: true, countIndex: unknownBecause(cty.Number, e.reason),
 			hasEach: true, eachKey: unknownBecause(cty.String, e.reason), eachValue: unknownBecause(cty.DynamicPseudoType, e.reason),
 		}
+	default:
+		return instData{}
 	}
-	return instData{}
+	if d.hasCount {
+		d.countObj = cty.ObjectVal(map[string]cty.Value{"index": d.countIndex})
+	}
+	if d.hasEach {
+		d.eachObj = cty.ObjectVal(map[string]cty.Value{"key": d.eachKey, "value": d.eachValue})
+	}
+	return d
 }
 
 // size is how many instances there are.

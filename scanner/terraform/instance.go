@@ -38,6 +38,9 @@ type instData struct {
 	countIndex         cty.Value
 	eachKey, eachValue cty.Value
 	eachRef            *tfmap.Ref // each.value is this resource instance
+	// countObj and eachObj are count and each as expressions see them
+	// (count.index; each.key and each.value), made once per instance.
+	countObj, eachObj cty.Value
 }
 
 // scope is where an expression is evaluated: the instance data of its
