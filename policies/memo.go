@@ -271,8 +271,7 @@ func (e *Engine) evaluateGroups(ctx context.Context, pq *preparedQuery, doc *mod
 		members = members[:0]
 		clear(owner)
 		own := 0
-		start := next
-		for ; next < len(dirty) && (e.chunkSize <= 0 || own < e.chunkSize || next == start); next++ {
+		for ; next < len(dirty) && (e.chunkSize <= 0 || own < e.chunkSize); next++ {
 			g := &groups[dirty[next]]
 			owner[g.addr] = dirty[next]
 			own += len(byAddr[g.addr])
