@@ -1,6 +1,9 @@
 package terraform
 
 import (
+	"maps"
+	"slices"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -23,7 +26,7 @@ type moduleConfig struct {
 	// attrsRead is every attribute name the module's expressions read
 	// after a traversal step: the attributes a whole resource object
 	// (for_each = aws_kms_key.this, then each.value.key_id) must offer.
-	attrsRead map[string]bool
+	attrsRead []string
 	// varLocalShadowed is set when var or local may name an iterator
 	// (shadowsVarOrLocal): attribute names then include var.x's x.
 	varLocalShadowed bool
@@ -149,7 +152,7 @@ func decodeModule(display, abs string, files []*parsedFile) (*moduleConfig, []*m
 	var errs []*model.Error
 	add := func(diags hcl.Diagnostics) { errs = append(errs, diagErrors(diags)...) }
 	m.varLocalShadowed = shadowsVarOrLocal(files)
-	m.attrsRead = attrsReadIn(files, m.varLocalShadowed)
+	m.attrsRead = slices.Sorted(maps.Keys(attrsReadIn(files, m.varLocalShadowed)))
 	for _, pf := range files {
 		content, _, diags := pf.file.Body.PartialContent(fileSchema)
 		add(diags)

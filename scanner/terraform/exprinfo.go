@@ -1,6 +1,8 @@
 package terraform
 
 import (
+	"maps"
+	"slices"
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
@@ -16,7 +18,7 @@ import (
 // tree each time was a tenth of a scan's time and allocations.
 type exprInfo struct {
 	travs   []hcl.Traversal // never modified: callers copy before appending
-	attrs   map[string]bool // nil when travs is empty; never modified
+	attrs   []string        // sorted; nil when travs is empty; never modified
 	indexed []indexedVar
 }
 
@@ -32,7 +34,8 @@ type indexedVar struct {
 // goroutines) and drops with the configuration, so it is safe for
 // concurrent use and holds no tree longer than the configuration does.
 type exprCache struct {
-	m sync.Map // hcl.Expression (a pointer) -> *exprInfo
+	mu sync.RWMutex
+	m  map[hclsyntax.Expression]*exprInfo
 }
 
 // info returns the exprInfo of expr, computed on first use. Expressions
@@ -44,17 +47,29 @@ func (m *modInst) info(expr hcl.Expression) *exprInfo {
 		return m.analyse(expr)
 	}
 	c := &m.cfg.exprs
-	if v, ok := c.m.Load(se); ok {
-		return v.(*exprInfo)
+	c.mu.RLock()
+	in, ok := c.m[se]
+	c.mu.RUnlock()
+	if ok {
+		return in
 	}
-	v, _ := c.m.LoadOrStore(se, m.analyse(expr))
-	return v.(*exprInfo)
+	in = m.analyse(expr)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if prev, ok := c.m[se]; ok {
+		return prev // another load analysed it first
+	}
+	if c.m == nil {
+		c.m = map[hclsyntax.Expression]*exprInfo{}
+	}
+	c.m[se] = in
+	return in
 }
 
 func (m *modInst) analyse(expr hcl.Expression) *exprInfo {
 	in := &exprInfo{travs: expr.Variables()}
 	if len(in.travs) > 0 {
-		in.attrs = attrNames(expr, in.travs, m.cfg.varLocalShadowed)
+		in.attrs = slices.Sorted(maps.Keys(attrNames(expr, in.travs, m.cfg.varLocalShadowed)))
 	}
 	in.indexed = indexedVars(expr)
 	return in

@@ -3,6 +3,7 @@ package terraform
 import (
 	"errors"
 	"io/fs"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -90,8 +91,8 @@ func (m *modInst) expandCall(call *moduleCall) *callState {
 			return cs
 		}
 		child := l.newInst(cfg, m, call, addr+cs.exp.instanceKey(i), cs.exp.data(i), key, m.depth+1)
-		for name, in := range call.inputs {
-			if cfg.variables[name] == nil {
+		for _, name := range slices.Sorted(maps.Keys(call.inputs)) {
+			if in := call.inputs[name]; cfg.variables[name] == nil {
 				l.addErr(errAt(in.NameRange, "module %q has no variable named %q", call.name, name))
 			}
 		}

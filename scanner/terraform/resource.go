@@ -73,7 +73,7 @@ func (m *modInst) resourceState(key string, rng hcl.Range) *resState {
 // attrs that configuration does not set (id, arn and whatever the
 // referring expression reads), whose values only the provider knows. nil
 // attrs stand for every attribute the module reads.
-func (m *modInst) resourceValue(key string, attrs map[string]bool, rng hcl.Range) (v cty.Value) {
+func (m *modInst) resourceValue(key string, attrs []string, rng hcl.Range) (v cty.Value) {
 	rs := m.resourceState(key, rng)
 	if rs == nil {
 		if m.l.active[m.prefix()+key] {
@@ -107,7 +107,7 @@ func (m *modInst) resourceValue(key string, attrs map[string]bool, rng hcl.Range
 				vals[k.AsString()] = v
 			}
 		}
-		for a := range attrs {
+		for _, a := range attrs {
 			if v, set := vals[a]; set && !(v.IsKnown() && !v.IsMarked() && v.IsNull()) {
 				continue
 			}

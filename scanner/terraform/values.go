@@ -1,6 +1,9 @@
 package terraform
 
 import (
+	"maps"
+	"slices"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -163,15 +166,17 @@ func (m *modInst) moduleValue(name string, want map[string]bool, rng hcl.Range) 
 	if cs.exp.kind == expandUnknown {
 		return unknownBecause(cty.DynamicPseudoType, cs.exp.reason)
 	}
+	// Outputs are evaluated in name order, so that what evaluating them
+	// reports (notes, errors) comes in the same order on every run.
 	objs := make([]cty.Value, len(cs.insts))
 	for i, child := range cs.insts {
 		outs := map[string]cty.Value{}
-		for out := range child.cfg.outputs {
+		for _, out := range slices.Sorted(maps.Keys(child.cfg.outputs)) {
 			if want == nil || want[out] {
 				outs[out] = child.output(out, rng)
 			}
 		}
-		for out := range want {
+		for _, out := range slices.Sorted(maps.Keys(want)) {
 			if _, ok := outs[out]; !ok {
 				outs[out] = child.output(out, rng) // reports the missing output
 			}
