@@ -3,6 +3,7 @@ package policies
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"slices"
 	"sync"
 
@@ -30,7 +31,7 @@ import (
 // environment and context terms and of the input terms (resourceTerm:
 // all the rules see of a resource) of the resources of that address and
 // of every resource they reference. Those resources are a group; its key
-// is a SHA-256 over exactly those terms' canonical text, so a group whose
+// is a SHA-256 over exactly those terms (appendCanonical), so a group whose
 // key is remembered would be found the same again. An edit to a launch
 // template changes the key of every instance that references it.
 //
@@ -126,6 +127,48 @@ func (m *Memo) putLocked(k memoKey, d []memoDeny) {
 	m.cur[k] = d
 }
 
+// appendCanonical appends to b an encoding of v that two values share only
+// when they are equal: a type tag, then the value (strings and numbers
+// length-prefixed, arrays and objects counted, object members in key
+// order). ok is false for a value no input holds (a set, a variable).
+func appendCanonical(b []byte, v ast.Value) (_ []byte, ok bool) {
+	switch x := v.(type) {
+	case ast.Null:
+		return append(b, 'z'), true
+	case ast.Boolean:
+		if x {
+			return append(b, 't'), true
+		}
+		return append(b, 'f'), true
+	case ast.Number:
+		b = binary.AppendUvarint(append(b, 'n'), uint64(len(x)))
+		return append(b, x...), true
+	case ast.String:
+		b = binary.AppendUvarint(append(b, 's'), uint64(len(x)))
+		return append(b, x...), true
+	case *ast.Array:
+		b = binary.AppendUvarint(append(b, 'a'), uint64(x.Len()))
+		for i := 0; i < x.Len(); i++ {
+			if b, ok = appendCanonical(b, x.Elem(i).Value); !ok {
+				return b, false
+			}
+		}
+		return b, true
+	case ast.Object:
+		b = binary.AppendUvarint(append(b, 'o'), uint64(x.Len()))
+		ok = true
+		x.Foreach(func(k, v *ast.Term) { // in key order
+			if ok {
+				if b, ok = appendCanonical(b, k.Value); ok {
+					b, ok = appendCanonical(b, v.Value)
+				}
+			}
+		})
+		return b, ok
+	}
+	return b, false
+}
+
 // memoGroup is the resources of one address, judged together, with the
 // resources they reference.
 type memoGroup struct {
@@ -146,27 +189,24 @@ func (e *Engine) evaluateMemo(ctx context.Context, pq *preparedQuery, doc *model
 	digests := make([]memoKey, n)
 	bad := make([]bool, n)
 	var buf []byte
-	var err error
+	var ok bool
 	for i := range doc.Resources {
 		rs[i] = &doc.Resources[i]
 		terms[i] = resourceTerm(rs[i])
-		if buf, err = terms[i].AppendText(buf[:0]); err != nil {
+		if buf, ok = appendCanonical(buf[:0], terms[i].Value); !ok {
 			bad[i] = true
 			continue
 		}
 		digests[i] = sha256.Sum256(buf)
 	}
-	base := sha256.New()
-	if buf, err = environmentTerm(doc).AppendText(buf[:0]); err != nil {
+	buf, ok = appendCanonical(buf[:0], environmentTerm(doc).Value)
+	if ok {
+		buf, ok = appendCanonical(buf, contextTerm(doc).Value)
+	}
+	if !ok {
 		return e.evaluate(ctx, pq, doc, rs, byAddress, nil, nil)
 	}
-	base.Write(buf)
-	base.Write([]byte{0})
-	if buf, err = contextTerm(doc).AppendText(buf[:0]); err != nil {
-		return e.evaluate(ctx, pq, doc, rs, byAddress, nil, nil)
-	}
-	base.Write(buf)
-	baseSum := base.Sum(nil)
+	baseSum := sha256.Sum256(buf)
 
 	byAddr := make(map[string][]int32, n)
 	var groups []memoGroup
@@ -193,7 +233,7 @@ func (e *Engine) evaluateMemo(ctx context.Context, pq *preparedQuery, doc *model
 		slices.Sort(g.members)
 		g.members = slices.Compact(g.members)
 		h.Reset()
-		h.Write(baseSum)
+		h.Write(baseSum[:])
 		for _, j := range g.members {
 			if bad[j] {
 				g.noMemo = true

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/stackgate/stackgate/policies/model"
 )
@@ -271,4 +272,41 @@ func repoPath(t *testing.T, elem ...string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestAppendCanonical: equal values encode alike whatever the order their
+// objects were built in; values that differ, even only in where one
+// string ends and the next begins, encode differently.
+func TestAppendCanonical(t *testing.T) {
+	enc := func(src string) string {
+		t.Helper()
+		v, err := ast.ParseTerm(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, ok := appendCanonical(nil, v.Value)
+		if !ok {
+			t.Fatalf("%s: no encoding", src)
+		}
+		return string(b)
+	}
+	if enc(`{"a": 1, "b": [true, null]}`) != enc(`{"b": [true, null], "a": 1}`) {
+		t.Error("the order of an object's members changed its encoding")
+	}
+	distinct := []string{
+		`["ab", "c"]`, `["a", "bc"]`, `["abc"]`, `"abc"`,
+		`{"a": "b"}`, `{"ab": ""}`, `{"a": ["b"]}`, `[{"a": "b"}]`,
+		`1`, `"1"`, `1.0`, `true`, `"true"`, `false`, `null`, `"null"`, `[]`, `{}`, `""`, `[null]`, `[[]]`,
+	}
+	seen := map[string]string{}
+	for _, src := range distinct {
+		e := enc(src)
+		if other, dup := seen[e]; dup {
+			t.Errorf("%s and %s encode alike", src, other)
+		}
+		seen[e] = src
+	}
+	if _, ok := appendCanonical(nil, ast.NewSet(ast.StringTerm("x"))); ok {
+		t.Error("a set has an encoding: no input holds one")
+	}
 }
