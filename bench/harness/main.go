@@ -165,8 +165,14 @@ func readTools(file, bin string) []tool {
 		{Name: "stackgate", Version: strings.TrimPrefix(strings.TrimSpace(output(filepath.Join(bin, "stackgate"), "version")), "stackgate "), Path: filepath.Join(bin, "stackgate")},
 		{Name: "parsefloor", Version: "bench/parsefloor", Path: filepath.Join(bin, "parsefloor")},
 	}
-	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+	// Only newlines are trimmed: a tool that built ends its line with an
+	// empty reason after a tab, which TrimSpace took from the last line
+	// (and with it the tool: trivy, written last, was left out).
+	for _, line := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
 		f := strings.Split(line, "\t")
+		if len(f) == 3 {
+			f = append(f, "")
+		}
 		if len(f) < 4 {
 			continue
 		}
