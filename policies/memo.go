@@ -33,7 +33,10 @@ import (
 // of every resource they reference. Those resources are a group; its key
 // is a SHA-256 over exactly those terms (appendCanonical), so a group whose
 // key is remembered would be found the same again. An edit to a launch
-// template changes the key of every instance that references it.
+// template changes the key of every instance that references it. A new
+// built-in rule that relates resources otherwise (by tag, by name, across
+// the document) must widen the group here, and the chunks of
+// evaluateChunks: checkMemo, run on every rule fixture, is the test.
 //
 // What is remembered is each group's deny objects (rule, resource, path,
 // message, status), not located findings: locations come from the
