@@ -3,10 +3,12 @@ package plan
 import (
 	"encoding/json"
 	"errors"
+	"runtime"
 	"sync"
 	"unicode/utf8"
 
 	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/stackgate/stackgate/internal/parallel"
 )
 
 // fastDoc is the plan as decode reads it on the common path: with
@@ -18,18 +20,28 @@ import (
 // checks, deferred changes) checked for their kind but not decoded: on a
 // plan of many resources, planned_values and prior_state alone are about
 // half the input and several times that as decoded trees.
+//
+// The members that hold almost all of the work, configuration and the
+// entries of resource_changes and resource_drift, are kept as slices of
+// the input by that first pass and decoded afterwards, each entry on its
+// own, on every core (decodeRest).
 type fastDoc struct {
 	rawPlan
 	Errored         bool                `json:"errored"`
 	Variables       map[string]*fastVar `json:"variables,omitempty"`
-	ResourceDrift   []*fastChangeEntry  `json:"resource_drift,omitempty"`
-	ResourceChanges []*fastChangeEntry  `json:"resource_changes,omitempty"`
+	ResourceDrift   rawList             `json:"resource_drift,omitempty"`
+	ResourceChanges rawList             `json:"resource_changes,omitempty"`
+	Configuration   rawValue            `json:"configuration,omitempty"`
 	PlannedValues   skipped             `json:"planned_values,omitempty"`
 	PriorState      skipped             `json:"prior_state,omitempty"`
 	OutputChanges   skipped             `json:"output_changes,omitempty"`
 	Relevant        skipped             `json:"relevant_attributes,omitempty"`
 	Checks          skipped             `json:"checks,omitempty"`
 	DeferredChanges skipped             `json:"deferred_changes,omitempty"`
+
+	// What decodeRest decodes from the members kept as text.
+	changes, drift []*fastChangeEntry
+	config         *tfjson.Config
 }
 
 type fastVar struct {
@@ -73,8 +85,61 @@ func (s *skipped) UnmarshalJSON(b []byte) error {
 	return errKind
 }
 
-// value is a JSON value decoded by the shared valueParser.
-type value struct{ v any }
+// value is a JSON value decoded by a valueParser: encoding/json keeps its
+// text (a slice of the input), which decodeRest parses on the core that
+// decodes the entry holding it.
+type value struct {
+	v   any
+	raw []byte
+}
+
+func (v *value) UnmarshalJSON(b []byte) error {
+	v.raw = b
+	return nil
+}
+
+// parse decodes the kept text with p.
+func (v *value) parse(p *valueParser) {
+	if v.raw != nil {
+		v.v, _ = p.parse(v.raw, 0)
+		v.raw = nil
+	}
+}
+
+// rawList is an array member kept as its text, or nil for null; anything
+// else is an error (the full decoder reports it).
+type rawList []byte
+
+func (r *rawList) UnmarshalJSON(b []byte) error {
+	switch b[0] {
+	case 'n':
+		*r = nil
+		return nil
+	case '[':
+		*r = b
+		return nil
+	}
+	return errKind
+}
+
+// elements splits the text of a valid JSON array into its elements.
+func (r rawList) elements() [][]byte {
+	if r == nil {
+		return nil
+	}
+	src := []byte(r)
+	out := [][]byte{}
+	i := skipSpace(src, 1)
+	for i < len(src) && src[i] != ']' {
+		end := skipValue(src, i)
+		out = append(out, src[i:end])
+		i = skipSpace(src, end)
+		if i < len(src) && src[i] == ',' {
+			i = skipSpace(src, i+1)
+		}
+	}
+	return out
+}
 
 // rawValue is a JSON value kept as its text, a slice of the input, and
 // decoded only when read: the skeletons (after_unknown, after_sensitive,
@@ -113,36 +178,89 @@ func decodeSkeleton(s skeleton) any {
 	return v
 }
 
-// current is the parser of the decode in progress; fastDecode holds
-// decodeMu while it runs so that the value fields, which cannot carry
-// state of their own, share one parser (and its interned strings).
-var (
-	decodeMu sync.Mutex
-	current  *valueParser
-)
-
 // fastDecode decodes src on the common path; an error means the caller
 // decodes it again with the full decoder, for the error it has always
 // reported.
 func fastDecode(src []byte) (*fastDoc, error) {
-	decodeMu.Lock()
-	defer decodeMu.Unlock()
-	current = newValueParser()
-	defer func() { current = nil }()
 	var doc fastDoc
 	if err := json.Unmarshal(src, &doc); err != nil {
+		return nil, err
+	}
+	if err := doc.decodeRest(); err != nil {
 		return nil, err
 	}
 	return &doc, nil
 }
 
-func (v *value) UnmarshalJSON(b []byte) error {
-	p := current
-	if p == nil {
-		p = newValueParser()
+// entriesPerTask is how many resource change entries one task decodes.
+const entriesPerTask = 64
+
+// decodeRest decodes what the first pass kept as text: the configuration
+// (terraform-json's own decoder) beside the entries of resource_changes
+// and resource_drift, in tasks of entriesPerTask entries on every core.
+// Each entry is decoded by encoding/json exactly as it is inside the
+// array, so what fails here fails there. A parser (with its interned
+// strings) serves one task at a time, one per core.
+func (d *fastDoc) decodeRest() error {
+	changes, drift := d.ResourceChanges.elements(), d.ResourceDrift.elements()
+	d.ResourceChanges, d.ResourceDrift = nil, nil
+	if changes != nil {
+		d.changes = make([]*fastChangeEntry, len(changes))
 	}
-	x, _ := p.parse(b, 0)
-	v.v = x
+	if drift != nil {
+		d.drift = make([]*fastChangeEntry, len(drift))
+	}
+	var cfgErr error
+	var wg sync.WaitGroup
+	if d.Configuration != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cfgErr = json.Unmarshal(d.Configuration, &d.config)
+		}()
+	}
+	workers := runtime.GOMAXPROCS(0)
+	parsers := make(chan *valueParser, workers)
+	for range workers {
+		parsers <- newValueParser()
+	}
+	nc := (len(changes) + entriesPerTask - 1) / entriesPerTask
+	nd := (len(drift) + entriesPerTask - 1) / entriesPerTask
+	errs := make([]error, nc+nd)
+	parallel.For(nc+nd, workers, func(t int) {
+		elems, out := changes, d.changes
+		if t >= nc {
+			elems, out, t = drift, d.drift, t-nc
+		}
+		p := <-parsers
+		defer func() { parsers <- p }()
+		for i := t * entriesPerTask; i < min(len(elems), (t+1)*entriesPerTask); i++ {
+			if err := json.Unmarshal(elems[i], &out[i]); err != nil {
+				errs[t] = err
+				return
+			}
+			if e := out[i]; e != nil && e.Change != nil {
+				e.Change.Before.parse(p)
+				e.Change.After.parse(p)
+				e.Change.ReplacePaths.parse(p)
+			}
+		}
+	})
+	wg.Wait()
+	if cfgErr != nil {
+		return cfgErr
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	p := <-parsers
+	for _, v := range d.Variables {
+		if v != nil {
+			v.Value.parse(p)
+		}
+	}
 	return nil
 }
 
@@ -160,8 +278,9 @@ func (d *fastDoc) plan() *tfjson.Plan {
 			p.Variables[k] = &tfjson.PlanVariable{Value: v.Value.v}
 		}
 	}
-	p.ResourceChanges = convertChanges(d.ResourceChanges)
-	p.ResourceDrift = convertChanges(d.ResourceDrift)
+	p.Config = d.config
+	p.ResourceChanges = convertChanges(d.changes)
+	p.ResourceDrift = convertChanges(d.drift)
 	if d.PlannedValues {
 		p.PlannedValues = &tfjson.StateValues{}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/stackgate/stackgate/internal/parallel"
 	"github.com/stackgate/stackgate/policies/model"
 	"github.com/stackgate/stackgate/scanner/tfmap"
 )
@@ -82,27 +83,52 @@ func (b *builder) build() (*Plan, error) {
 	b.plan.Notes = append(b.plan.Notes, regionNotes...)
 
 	changeSpans, driftSpans := locateEntries(b.x)
-	byAddr := map[string]int{}
-	for i, rc := range tp.ResourceChanges {
+	// Each entry is built from the entry, the configuration and the
+	// plan's instances alone, on every core; the results (notes, errors)
+	// are taken in plan order, as one loop would.
+	// Each resource is written to its entry's slot at once (not kept as
+	// well as copied), and the slots are then closed up in place.
+	slots := make([]tfmap.Resource, len(tp.ResourceChanges))
+	built := make([]bool, len(tp.ResourceChanges))
+	errs := make([]error, len(tp.ResourceChanges))
+	notes := make([][]string, len(tp.ResourceChanges))
+	parallel.For(len(tp.ResourceChanges), 0, func(i int) {
+		rc := tp.ResourceChanges[i]
 		if rc == nil {
-			continue
+			return
 		}
 		var sp *entrySpan
 		if i < len(changeSpans) {
 			sp = &changeSpans[i]
 		}
-		r, err := b.resource(rc, sp)
-		if err != nil {
-			return nil, err
+		r, err := b.resource(rc, sp, &notes[i])
+		if r != nil {
+			slots[i], built[i] = *r, true
 		}
-		if r == nil {
+		errs[i] = err
+	})
+	n := 0
+	byAddr := map[string]int{}
+	for i := range slots {
+		b.plan.Notes = append(b.plan.Notes, notes[i]...)
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		if !built[i] {
 			continue
 		}
+		r := &slots[i]
 		if _, dup := byAddr[r.Address]; dup {
 			return nil, model.Errorf(file, r.NameRange.Start.Line, r.NameRange.Start.Column, "invalid plan: resource_changes lists %s twice", r.Address)
 		}
-		byAddr[r.Address] = len(b.plan.Resources)
-		b.plan.Resources = append(b.plan.Resources, *r)
+		byAddr[r.Address] = n
+		if n != i {
+			slots[n], slots[i] = slots[i], tfmap.Resource{}
+		}
+		n++
+	}
+	if n > 0 {
+		b.plan.Resources = slots[:n]
 	}
 	for i, rc := range tp.ResourceDrift {
 		if rc == nil || rc.Change == nil || rc.DeposedKey != "" {
@@ -156,7 +182,9 @@ func action(a tfjson.Actions) (string, bool) {
 
 // resource builds the resource of one resource_changes entry; nil when
 // the entry is not one to check (a deposed object, a forgotten resource).
-func (b *builder) resource(rc *tfjson.ResourceChange, sp *entrySpan) (*tfmap.Resource, error) {
+// Its notes are appended to notes; it changes nothing in b, so entries
+// can be built at the same time.
+func (b *builder) resource(rc *tfjson.ResourceChange, sp *entrySpan, notes *[]string) (*tfmap.Resource, error) {
 	at := func() (int, int) {
 		if sp == nil {
 			return 0, 0
@@ -168,11 +196,11 @@ func (b *builder) resource(rc *tfjson.ResourceChange, sp *entrySpan) (*tfmap.Res
 		return nil, model.Errorf(b.file, l, c, "invalid plan: a resource_changes entry lacks address, type or change")
 	}
 	if rc.DeposedKey != "" {
-		b.notef("%s: deposed object %s is destroyed by this plan; not checked", rc.Address, rc.DeposedKey)
+		*notes = append(*notes, fmt.Sprintf("%s: deposed object %s is destroyed by this plan; not checked", rc.Address, rc.DeposedKey))
 		return nil, nil
 	}
 	if rc.Change.Actions.Forget() {
-		b.notef("%s is removed from the state without being destroyed; not checked", rc.Address)
+		*notes = append(*notes, fmt.Sprintf("%s is removed from the state without being destroyed; not checked", rc.Address))
 		return nil, nil
 	}
 	act, ok := action(rc.Change.Actions)

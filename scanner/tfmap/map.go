@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/stackgate/stackgate/internal/parallel"
 	"github.com/stackgate/stackgate/policies/model"
 	"github.com/stackgate/stackgate/scanner/cfntypes"
 )
@@ -57,35 +58,68 @@ import (
 // 6) into the model.
 func Map(rs []Resource, layer string) ([]model.Resource, []string) {
 	m := &mapper{layer: layer, byAddr: map[string]*node{}}
-	slots := make([][]*node, len(rs))
+	// Building a resource that is not a satellite reads only the resource
+	// and the table: those are built on every core, each with the notes
+	// it makes, and taken in input order (notes and all), as one loop
+	// would.
+	built := make([]node, len(rs))
+	made := make([]bool, len(rs))
+	notes := make([][]string, len(rs))
+	parallel.For(len(rs), 0, func(i int) {
+		r := &rs[i]
+		if r.Mode == "data" {
+			return
+		}
+		if e := awsTable().Resources[r.Type]; e != nil && e.Parent != nil {
+			return
+		}
+		own := mapper{layer: layer}
+		if n := own.build(r); n != nil {
+			built[i], made[i] = *n, true
+		}
+		notes[i] = own.notes
+	})
 	var sats []int
+	count := 0
 	for i := range rs {
+		m.notes = append(m.notes, notes[i]...)
+		notes[i] = nil
+		if made[i] {
+			n := &built[i]
+			m.byAddr[rs[i].Address] = n
+			m.order = append(m.order, n)
+			count++
+			continue
+		}
 		r := &rs[i]
 		if r.Mode == "data" {
 			continue
 		}
 		if e := awsTable().Resources[r.Type]; e != nil && e.Parent != nil {
 			sats = append(sats, i)
-			continue
 		}
-		n := m.build(r)
-		if n == nil {
-			continue
-		}
-		slots[i] = []*node{n}
-		m.byAddr[r.Address] = n
-		m.order = append(m.order, n)
 	}
 	for _, i := range sats {
 		m.fold(&rs[i])
 	}
 	m.markUnresolved()
-	var out []model.Resource
-	for _, s := range slots {
-		for _, n := range s {
-			out = append(out, n.finish(layer))
+	if count == 0 {
+		return nil, m.notes
+	}
+	// Finishing a node reads and writes only that node (folds are done);
+	// what the model resource does not keep of it (the path translations,
+	// the before builder) is let go as soon as it is finished.
+	out := make([]model.Resource, count)
+	at := make([]int, 0, count)
+	for i := range built {
+		if made[i] {
+			at = append(at, i)
 		}
 	}
+	parallel.For(len(at), 0, func(k int) {
+		out[k] = built[at[k]].finish(layer)
+		built[at[k]] = node{}
+	})
 	return out, m.notes
 }
 
