@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/stackgate/stackgate/policies/model"
@@ -157,34 +158,51 @@ func isDataAddress(addr string) bool {
 
 // set stores v at path, creating the maps and lists on the way.
 func (b *builder) set(path string, v any) {
-	segs := model.SplitPath(path)
-	if len(segs) == 0 {
-		return
+	if strings.Trim(path, ".") == "" {
+		return // no segments
 	}
-	b.props = setIn(b.props, segs, v).(map[string]any)
+	b.props = setAt(b.props, path, v).(map[string]any)
 }
 
-func setIn(cur any, segs []any, v any) any {
-	if len(segs) == 0 {
+// setAt stores v at path inside cur, creating the maps and lists on the
+// way, with the segments of path as model.SplitPath splits them, read
+// from the text as it goes instead of split (and boxed) first: it runs for
+// every value of every resource.
+func setAt(cur any, path string, v any) any {
+	for path != "" && path[0] == '.' {
+		path = path[1:]
+	}
+	if path == "" {
 		return v
 	}
-	switch k := segs[0].(type) {
-	case string:
-		m, ok := cur.(map[string]any)
-		if !ok {
-			m = map[string]any{}
+	var key string
+	if path[0] == '[' {
+		end := strings.IndexByte(path, ']')
+		if end < 0 {
+			key, path = path, ""
+		} else if n, err := strconv.Atoi(path[1:end]); err != nil {
+			key, path = path[1:end], path[end+1:]
+		} else {
+			l, _ := cur.([]any)
+			for len(l) <= n {
+				l = append(l, nil)
+			}
+			l[n] = setAt(l[n], path[end+1:], v)
+			return l
 		}
-		m[k] = setIn(m[k], segs[1:], v)
-		return m
-	case int:
-		l, _ := cur.([]any)
-		for len(l) <= k {
-			l = append(l, nil)
+	} else {
+		end := strings.IndexAny(path, ".[")
+		if end < 0 {
+			end = len(path)
 		}
-		l[k] = setIn(l[k], segs[1:], v)
-		return l
+		key, path = path[:end], path[end:]
 	}
-	return cur
+	m, ok := cur.(map[string]any)
+	if !ok {
+		m = map[string]any{}
+	}
+	m[key] = setAt(m[key], path, v)
+	return m
 }
 
 // length is the length of the list at path (0 when there is none).
