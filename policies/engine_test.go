@@ -2,7 +2,6 @@ package policies
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -206,38 +205,7 @@ func TestChunkedEvaluation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc := benchDocument(120)
-	for i := 0; i < 30; i++ {
-		lt := fmt.Sprintf("Lt%d", (i*7)%30)
-		doc.Resources = append(doc.Resources, model.Resource{Address: fmt.Sprintf("Instance%d", i), Type: "AWS::EC2::Instance",
-			Origin:     model.Origin{Layer: model.LayerCloudFormation, File: "bench.yaml"},
-			Properties: map[string]any{"LaunchTemplate": map[string]any{"LaunchTemplateId": "${" + lt + "}"}, "Password": "hunter2-secret-value"},
-			Sensitive:  []string{"Password"},
-			References: map[string]model.Reference{"LaunchTemplate.LaunchTemplateId": {Address: lt, Type: "AWS::EC2::LaunchTemplate"}}})
-	}
-	for i := range doc.Resources {
-		if doc.Resources[i].Type == "AWS::EC2::LaunchTemplate" && i%3 == 0 {
-			doc.Resources[i].Properties = map[string]any{"LaunchTemplateData": map[string]any{"MetadataOptions": map[string]any{"HttpTokens": "optional"}}}
-		}
-	}
-	doc.Resources = append(doc.Resources, doc.Resources[5], doc.Resources[0])
-	doc.Resources[len(doc.Resources)-1].Properties = map[string]any{"BucketName": "other"}
-	doc.Resources[7].Change = &model.Change{Action: model.ActionDelete}
-	doc.Resources[9].Change = &model.Change{Action: model.ActionUpdate, ChangedPaths: []string{"Tags"}}
-	rules := map[string]map[string]any{
-		"required-tags":                {"tags": map[string]any{"owner": []any{}, "data-classification": []any{"internal"}}},
-		"allowed-regions":              {"regions": []any{"eu-west-1"}},
-		"allowed-resource-types":       {"deny": []any{"AWS::KMS::*"}},
-		"immutable-no-in-place-update": {},
-		"no-drift":                     {},
-		"no-drift-suppression":         {},
-	}
-	for id := range e.DefaultRules() {
-		rules[id] = map[string]any{}
-	}
-	rules["s3-dual-layer-encryption"] = map[string]any{}
-	doc.Environment = model.Environment{Name: "chunks", Rules: rules}
-	doc.Context.Region = "us-east-1"
+	doc := memoDoc(e)
 	want, err := e.Evaluate(context.Background(), doc)
 	if err != nil {
 		t.Fatal(err)

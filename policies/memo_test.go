@@ -34,9 +34,9 @@ func checkMemo(t *testing.T, e *Engine, doc *model.Document, want []model.Findin
 	}
 }
 
-// memoDoc is the document of TestChunkedEvaluation: every rule on,
-// instances and their launch templates, resources sharing an address,
-// resources being deleted, sensitive values.
+// memoDoc is the document of TestChunkedEvaluation and the memo tests:
+// every rule on, instances and their launch templates, resources sharing
+// an address, resources being deleted, sensitive values.
 func memoDoc(e *Engine) *model.Document {
 	doc := benchDocument(120)
 	for i := 0; i < 30; i++ {
