@@ -73,9 +73,10 @@ func memoDoc(e *Engine) *model.Document {
 	return doc
 }
 
-// TestMemoEvaluation: through a memo, in chunks of several sizes, the
-// findings are those of the whole document's evaluation.
-func TestMemoEvaluation(t *testing.T) {
+// evaluatedMemoDoc is a fresh engine, memoDoc and its findings evaluated
+// whole (without chunks or a memo): what the other evaluations must find.
+func evaluatedMemoDoc(t *testing.T) (*Engine, *model.Document, []model.Finding) {
+	t.Helper()
 	e, err := New()
 	if err != nil {
 		t.Fatal(err)
@@ -88,6 +89,13 @@ func TestMemoEvaluation(t *testing.T) {
 	if len(want) < 100 {
 		t.Fatalf("only %d findings: the document should violate more", len(want))
 	}
+	return e, doc, want
+}
+
+// TestMemoEvaluation: through a memo, in chunks of several sizes, the
+// findings are those of the whole document's evaluation.
+func TestMemoEvaluation(t *testing.T) {
+	_, doc, want := evaluatedMemoDoc(t)
 	for _, size := range []int{0, 1, 7, 150} {
 		t.Run(fmt.Sprintf("chunks=%d", size), func(t *testing.T) {
 			c, err := New()
@@ -197,15 +205,7 @@ func memoGroups(doc *model.Document) map[string]bool {
 // TestMemoBounded: a memo keeps at most its size, and still finds what an
 // evaluation without it finds when the document has more groups than that.
 func TestMemoBounded(t *testing.T) {
-	e, err := New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := memoDoc(e)
-	want, err := e.Evaluate(context.Background(), doc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, doc, want := evaluatedMemoDoc(t)
 	m := NewMemo(16)
 	for i := 0; i < 3; i++ {
 		got, err := e.Evaluate(context.Background(), doc, WithMemo(m))
