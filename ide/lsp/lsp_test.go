@@ -123,39 +123,23 @@ func fixRoundTrip(t *testing.T, dir, rel, lang, rule, wantInFix string) string {
 	return fixed
 }
 
-func TestFixCloudFormationIMDS(t *testing.T) {
-	dir := copyTree(t, repoPath("testdata", "conformance"))
-	fixRoundTrip(t, dir, "cloudformation/template.yaml", "yaml", "ec2-imdsv2", "HttpTokens: required")
-}
-
-func TestFixCloudFormationKeyRotation(t *testing.T) {
-	dir := copyTree(t, repoPath("testdata", "conformance"))
-	fixRoundTrip(t, dir, "cloudformation/template.yaml", "yaml", "kms-key-rotation", "EnableKeyRotation: true")
-}
-
-func TestFixCloudFormationPublicAccess(t *testing.T) {
-	dir := copyTree(t, repoPath("testdata", "conformance"))
-	fixRoundTrip(t, dir, "cloudformation/template.yaml", "yaml", "s3-public-access-block", "BlockPublicPolicy: true")
-}
-
-func TestFixTerraformKeyRotation(t *testing.T) {
-	dir := copyTree(t, repoPath("testdata", "conformance"))
-	fixRoundTrip(t, dir, "terraform-aws/main.tf", "terraform", "kms-key-rotation", "enable_key_rotation = true")
-}
-
-func TestFixTerraformIMDS(t *testing.T) {
-	dir := copyTree(t, repoPath("testdata", "conformance"))
-	fixRoundTrip(t, dir, "terraform-aws/main.tf", "terraform", "ec2-imdsv2", `http_tokens = "required"`)
-}
-
-func TestFixTerraformPublicAccess(t *testing.T) {
-	dir := copyTree(t, repoPath("testdata", "conformance"))
-	fixRoundTrip(t, dir, "terraform-aws/main.tf", "terraform", "s3-public-access-block", "block_public_policy     = true")
-}
-
-func TestFixAWSCCKeyRotation(t *testing.T) {
-	dir := copyTree(t, repoPath("testdata", "conformance"))
-	fixRoundTrip(t, dir, "terraform-awscc/main.tf", "terraform", "kms-key-rotation", "enable_key_rotation = true")
+// TestFixRoundTrip: each mechanical quick fix, in each language, on the
+// conformance fixture.
+func TestFixRoundTrip(t *testing.T) {
+	for _, tc := range []struct{ name, file, lang, rule, wantInFix string }{
+		{"cloudformation imds", "cloudformation/template.yaml", "yaml", "ec2-imdsv2", "HttpTokens: required"},
+		{"cloudformation key rotation", "cloudformation/template.yaml", "yaml", "kms-key-rotation", "EnableKeyRotation: true"},
+		{"cloudformation public access", "cloudformation/template.yaml", "yaml", "s3-public-access-block", "BlockPublicPolicy: true"},
+		{"terraform key rotation", "terraform-aws/main.tf", "terraform", "kms-key-rotation", "enable_key_rotation = true"},
+		{"terraform imds", "terraform-aws/main.tf", "terraform", "ec2-imdsv2", `http_tokens = "required"`},
+		{"terraform public access", "terraform-aws/main.tf", "terraform", "s3-public-access-block", "block_public_policy     = true"},
+		{"awscc key rotation", "terraform-awscc/main.tf", "terraform", "kms-key-rotation", "enable_key_rotation = true"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := copyTree(t, repoPath("testdata", "conformance"))
+			fixRoundTrip(t, dir, tc.file, tc.lang, tc.rule, tc.wantInFix)
+		})
+	}
 }
 
 const bareTemplate = `AWSTemplateFormatVersion: "2010-09-09"
