@@ -12,6 +12,7 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/stackgate/stackgate/policies/model"
+	"github.com/stackgate/stackgate/scanner/vfs"
 )
 
 // Limits on hostile input. Real plans of large estates are tens of MiB and
@@ -45,38 +46,19 @@ func ReadFile(name string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	// Read a regular file into a slice of its size, allocated without
-	// clearing it first (a bytes.Buffer grown to the size clears it: a
-	// tenth of a second on a 35 MB plan); one byte more tells a file that
-	// grew since Stat.
+	// A regular file is read into a buffer of its size; anything else
+	// (a pipe: stackgate plan <(terraform show -json tfplan)) grows one.
+	var size int64
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 		if st.Size() > MaxSize {
 			return nil, tooLarge(name, st.Size())
 		}
-		src := make([]byte, st.Size()+1)
-		n, err := io.ReadFull(f, src)
-		switch {
-		case err == io.ErrUnexpectedEOF || err == io.EOF:
-			return src[:n:n], nil
-		case err != nil:
-			return nil, err
-		}
-		// Larger than when it was opened: read the rest as below.
-		var buf bytes.Buffer
-		buf.Write(src)
-		if _, err := buf.ReadFrom(io.LimitReader(f, MaxSize+1-int64(len(src)))); err != nil {
-			return nil, err
-		}
-		if buf.Len() > MaxSize {
-			return nil, tooLarge(name, int64(buf.Len()))
-		}
-		return buf.Bytes(), nil
+		size = st.Size()
 	}
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(io.LimitReader(f, MaxSize+1)); err != nil {
+	src, err := vfs.ReadAllSized(io.LimitReader(f, MaxSize+1), size, MaxSize)
+	if err != nil {
 		return nil, err
 	}
-	src := buf.Bytes()
 	if len(src) > MaxSize {
 		return nil, tooLarge(name, int64(len(src)))
 	}

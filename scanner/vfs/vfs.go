@@ -114,7 +114,7 @@ func (f osFS) ReadFile(name string) ([]byte, error) {
 	if f.limit > 0 {
 		r = io.LimitReader(file, f.limit+1)
 	}
-	src, err := readAllSized(r, st.Size(), f.limit)
+	src, err := ReadAllSized(r, st.Size(), f.limit)
 	if err != nil {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: WithoutPath(err)}
 	}
@@ -124,13 +124,14 @@ func (f osFS) ReadFile(name string) ([]byte, error) {
 	return src, nil
 }
 
-// readAllSized reads r to its end into a buffer of the size the file
+// ReadAllSized reads r to its end into a buffer of the size the file
 // had when opened (plus one byte, to see the end without growing), as
 // os.ReadFile does, instead of io.ReadAll's doubling from 512 bytes: a
-// Terraform load reads every file of every module it calls. The buffer
-// still grows if the file does while it is read; limit (when positive)
-// bounds the first allocation as it bounds the read.
-func readAllSized(r io.Reader, size, limit int64) ([]byte, error) {
+// Terraform load reads every file of every module it calls, a plan can be
+// hundreds of megabytes. The buffer still grows if the file does while it
+// is read (or from 512 bytes when size is 0: a pipe); limit (when
+// positive) bounds the first allocation, the caller bounds the read.
+func ReadAllSized(r io.Reader, size, limit int64) ([]byte, error) {
 	n := size + 1
 	if n < 512 {
 		n = 512
