@@ -83,17 +83,17 @@ const warmTimeout = 20 * time.Second
 func (k *hook) warm() {
 	ctx, cancel := context.WithTimeout(context.Background(), warmTimeout)
 	defer cancel()
-	k.once.Do(func() { k.h, k.err = k.prepare(ctx) })
-	if k.err == nil {
-		if err := k.h.Warm(); err != nil {
+	if h, err := k.handler(ctx); err == nil {
+		if err := h.Warm(); err != nil {
 			k.log.Error("stackgate could not load its configuration or rules", "error", err.Error())
 		}
 	}
 }
 
-// hook prepares the handler once per container, on the first
-// invocation: reading the configuration (from S3 or SSM, a network call)
-// and compiling the rules are not done at init.
+// hook prepares the handler once per container: warm does it when the
+// container starts, or the first invocation if it comes sooner. Reading
+// the configuration (from S3 or SSM, a network call) and compiling the
+// rules are never done in a Go init function.
 type hook struct {
 	getenv func(string) string
 	log    *slog.Logger
@@ -107,19 +107,26 @@ func newHook(getenv func(string) string, log *slog.Logger) *hook {
 	return &hook{getenv: getenv, log: log}
 }
 
-func (k *hook) handle(ctx context.Context, req hooks.Request) (hooks.Response, error) {
+// handler is the handler, prepared by the first caller (with its
+// context); later callers wait for it and get the same handler or error.
+func (k *hook) handler(ctx context.Context) (*hooks.Handler, error) {
 	k.once.Do(func() { k.h, k.err = k.prepare(ctx) })
-	if k.err != nil {
+	return k.h, k.err
+}
+
+func (k *hook) handle(ctx context.Context, req hooks.Request) (hooks.Response, error) {
+	h, err := k.handler(ctx)
+	if err != nil {
 		k.log.Error("stackgate could not check the operation", "clientRequestToken", req.ClientRequestToken,
-			"operation", req.Operation(), "error", k.err.Error())
+			"operation", req.Operation(), "error", err.Error())
 		return hooks.Response{
 			HookStatus:         hooks.StatusFailed,
 			ErrorCode:          hooks.ErrorInternalFailure,
-			Message:            "stackgate could not check this operation: " + k.err.Error(),
+			Message:            "stackgate could not check this operation: " + err.Error(),
 			ClientRequestToken: req.ClientRequestToken,
 		}, nil
 	}
-	return k.h.Handle(ctx, req)
+	return h.Handle(ctx, req)
 }
 
 // prepare builds the handler: AWS clients from the default configuration
