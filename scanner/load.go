@@ -29,6 +29,12 @@ type LoadOptions struct {
 	Workers int
 	// Progress, if set, is called after each file with the count so far.
 	Progress func(done, total int)
+	// Then, if set, is called with each unit as soon as it is loaded, on
+	// the goroutine that loaded it and before Progress. A caller that
+	// checks units one at a time (stackgate scan) checks each while the
+	// others load and may then drop what it no longer needs, so that a
+	// large tree is never held in memory as a whole.
+	Then func(i int, l *Loaded)
 	// FS is the view of files the loaders read (nil: the disk). The
 	// Terraform loader uses it too unless its own options set one.
 	FS vfs.FS
@@ -78,6 +84,9 @@ func Load(ctx context.Context, cands []Candidate, opts LoadOptions) []Loaded {
 			out[i] = Loaded{File: cands[i].Path, Err: err}
 		} else {
 			out[i] = loadOne(ctx, cands[i], opts)
+		}
+		if opts.Then != nil {
+			opts.Then(i, &out[i])
 		}
 		if opts.Progress != nil {
 			opts.Progress(int(done.Add(1)), len(cands))

@@ -41,7 +41,7 @@ func (w *Workspace) LoadTerraformFile(ctx context.Context, paths []string, file 
 	if len(keep) == 0 {
 		keep = roots
 	}
-	return load(ctx, keep, opts, fsys), nil
+	return load(ctx, keep, opts, fsys, nil), nil
 }
 
 // reaches reports whether the module in dir is target (an absolute path)

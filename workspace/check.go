@@ -61,16 +61,101 @@ type Result struct {
 // units that failed to load are reported in Result.Errors. The error
 // returned is the configuration's or the rules' (nothing was checked).
 func (w *Workspace) Check(ctx context.Context, units []scanner.Loaded, opts CheckOptions) (*Result, error) {
+	g, err := w.checkGate(opts)
+	if err != nil {
+		return nil, err
+	}
+	checked := make([]unitCheck, len(units))
+	parallel.For(len(units), opts.Workers, func(i int) {
+		checked[i] = w.checkUnit(ctx, g, units[i], opts)
+	})
+	return assemble(ctx, units, checked)
+}
+
+// LoadAndCheck is LoadPaths followed by Check, with each unit checked on
+// the goroutine that loaded it as soon as it is loaded (while the others
+// load) and its resources then dropped: only one unit per worker is held
+// in memory as a model, not the whole tree, so a scan of a thousand
+// templates peaks at what a few need. The result is Check's. The units
+// returned have everything but their Resources (Result.Resources counts
+// them). lopts.Workers sets how many units are loaded and checked at once.
+// The error returned is the configuration's or the rules' first, then
+// LoadPaths'.
+func (w *Workspace) LoadAndCheck(ctx context.Context, paths []string, lopts LoadOptions, copts CheckOptions) ([]scanner.Loaded, *Result, error) {
+	if err := checkLayer(copts); err != nil {
+		return nil, nil, err
+	}
+	fsys := lopts.fs()
+	cands, err := w.discover(ctx, paths, lopts, fsys)
+	if err != nil {
+		if _, gerr := w.Gate(); gerr != nil {
+			return nil, nil, gerr
+		}
+		return nil, nil, err
+	}
+	checked := make([]unitCheck, len(cands))
+	units := load(ctx, cands, lopts, fsys, func(i int, l *scanner.Loaded) {
+		g, err := w.Gate() // waits for the rules to compile
+		if err != nil {
+			return // nothing is checked; returned below
+		}
+		checked[i] = w.checkUnit(ctx, g, *l, copts)
+		l.Resources = nil
+	})
+	if _, err := w.Gate(); err != nil {
+		return units, nil, err
+	}
+	res, err := assemble(ctx, units, checked)
+	return units, res, err
+}
+
+// checkGate is the gate for a check with opts, once opts are valid.
+func (w *Workspace) checkGate(opts CheckOptions) (*gate.Gate, error) {
 	g, err := w.Gate()
 	if err != nil {
 		return nil, err
 	}
+	return g, checkLayer(opts)
+}
+
+func checkLayer(opts CheckOptions) error {
 	if !slices.Contains(model.RuleLayers(), opts.Layer) {
-		return nil, fmt.Errorf("workspace.Check: layer %q; want one of %v", opts.Layer, model.RuleLayers())
+		return fmt.Errorf("workspace.Check: layer %q; want one of %v", opts.Layer, model.RuleLayers())
 	}
+	return nil
+}
+
+// unitCheck is what checking one unit found.
+type unitCheck struct {
+	checked   bool // the unit loaded, was not skipped, and was evaluated
+	resources int
+	findings  []model.Finding
+	err       error
+}
+
+// checkUnit evaluates one loaded unit; a unit that failed to load or was
+// skipped is not checked.
+func (w *Workspace) checkUnit(ctx context.Context, g *gate.Gate, l scanner.Loaded, opts CheckOptions) unitCheck {
+	if l.Err != nil || l.Skipped {
+		return unitCheck{}
+	}
+	var evalOpts []policies.EvalOption
+	if opts.Incremental {
+		evalOpts = append(evalOpts, policies.WithMemo(w.memo))
+	}
+	c := unitCheck{checked: true, resources: len(l.Resources)}
+	c.findings, c.err = g.Check(ctx, UnitOf(l, opts.Layer, opts.Context), evalOpts...)
+	if c.err != nil {
+		c.err = inFile(l.File, c.err)
+	}
+	return c
+}
+
+// assemble is the result of checking units: load errors and problems in
+// unit order, then each checked unit's findings and evaluation error.
+func assemble(ctx context.Context, units []scanner.Loaded, checked []unitCheck) (*Result, error) {
 	res := &Result{Sources: map[string][]byte{}}
-	var todo []scanner.Loaded
-	for _, l := range units {
+	for i, l := range units {
 		res.Notes = append(res.Notes, l.Notes...)
 		switch {
 		case l.Err != nil:
@@ -79,31 +164,20 @@ func (w *Workspace) Check(ctx context.Context, units []scanner.Loaded, opts Chec
 			for _, p := range l.Problems {
 				res.Errors = append(res.Errors, inFile(l.File, p))
 			}
-			todo = append(todo, l)
 			for f, b := range l.Sources {
 				res.Sources[f] = b
 			}
-			res.Resources += len(l.Resources)
+			res.Resources += checked[i].resources
 		}
 	}
 	res.Files = len(res.Sources)
-
-	found := make([][]model.Finding, len(todo))
-	errs := make([]error, len(todo))
-	var evalOpts []policies.EvalOption
-	if opts.Incremental {
-		evalOpts = append(evalOpts, policies.WithMemo(w.memo))
-	}
-	parallel.For(len(todo), opts.Workers, func(i int) {
-		found[i], errs[i] = g.Check(ctx, UnitOf(todo[i], opts.Layer, opts.Context), evalOpts...)
-		if errs[i] != nil {
-			errs[i] = inFile(todo[i].File, errs[i])
+	for _, c := range checked {
+		if !c.checked {
+			continue
 		}
-	})
-	for i := range todo {
-		res.Findings = append(res.Findings, found[i]...)
-		if errs[i] != nil {
-			res.Errors = append(res.Errors, errs[i])
+		res.Findings = append(res.Findings, c.findings...)
+		if c.err != nil {
+			res.Errors = append(res.Errors, c.err)
 		}
 	}
 	if err := ctx.Err(); err != nil {

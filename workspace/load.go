@@ -54,7 +54,7 @@ func (w *Workspace) LoadPaths(ctx context.Context, paths []string, opts LoadOpti
 	if err != nil {
 		return nil, err
 	}
-	return load(ctx, cands, opts, fsys), nil
+	return load(ctx, cands, opts, fsys, nil), nil
 }
 
 // discover finds the candidates under paths through fsys, with the
@@ -68,13 +68,15 @@ func (w *Workspace) discover(ctx context.Context, paths []string, opts LoadOptio
 	return cands, ctx.Err()
 }
 
-// load loads candidates through fsys with the options' loaders.
-func load(ctx context.Context, cands []scanner.Candidate, opts LoadOptions, fsys vfs.FS) []scanner.Loaded {
+// load loads candidates through fsys with the options' loaders; then, if
+// set, is called with each unit as soon as it is loaded (scanner.LoadOptions.Then).
+func load(ctx context.Context, cands []scanner.Candidate, opts LoadOptions, fsys vfs.FS, then func(int, *scanner.Loaded)) []scanner.Loaded {
 	return scanner.Load(ctx, cands, scanner.LoadOptions{
 		CloudFormation: opts.CloudFormation,
 		Terraform:      opts.Terraform,
 		Workers:        opts.Workers,
 		Progress:       opts.Progress,
+		Then:           then,
 		FS:             fsys,
 	})
 }

@@ -65,16 +65,22 @@ func runScan(ctx context.Context, fl *scanFlags, paths []string, stdout, stderr 
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	ws, units, err := fl.loadPaths(ctx, paths, stderr)
+	ws, lopts, err := fl.openPaths(paths, stderr)
 	if err != nil {
 		return err
 	}
+	// Each unit is checked as soon as it is loaded and its model dropped
+	// (LoadAndCheck), so a large tree is never held in memory whole.
+	units, res, err := ws.LoadAndCheck(ctx, paths, lopts.LoadOptions, workspace.CheckOptions{Layer: model.RuleLayerCI, Context: fl.context()})
+	lopts.progressDone()
 	// Everything is loaded: the syntax trees the Terraform loader keeps
-	// for later loads would only hold memory while the rules run.
+	// for later loads would only hold memory while the report is written.
 	terraform.ClearCaches()
-	res, err := ws.Check(ctx, units, workspace.CheckOptions{Layer: model.RuleLayerCI, Context: fl.context(), Workers: fl.jobs})
 	if err != nil {
-		return &codeError{code: exitError, err: err}
+		return &codeError{code: exitError, err: err} // a config error comes first
+	}
+	if err := fl.checkParams(units); err != nil {
+		return err
 	}
 	return fl.report(ws, res, stdout, stderr, fl.allowParseErrors)
 }
@@ -102,37 +108,15 @@ func (fl *scanFlags) registerScan(cmd *cobra.Command) {
 }
 
 // loadPaths opens the workspace and loads what the paths hold (while the
-// rules compile). Shared by scan and inspect, so both see the same units.
+// rules compile), for inspect. scan loads the same units (openPaths), so
+// both see the same.
 func (fl *scanFlags) loadPaths(ctx context.Context, paths []string, stderr io.Writer) (*workspace.Workspace, []scanner.Loaded, error) {
-	if err := fl.validate(); err != nil {
-		return nil, nil, err
-	}
-	params, err := fl.cfnParams()
+	ws, lopts, err := fl.openPaths(paths, stderr)
 	if err != nil {
 		return nil, nil, err
 	}
-	tfVars := map[string]string{}
-	for _, v := range fl.tfVars {
-		name, value, ok := strings.Cut(v, "=")
-		if !ok || name == "" {
-			return nil, nil, usageErr("--var %q: want name=value", v)
-		}
-		tfVars[name] = value
-	}
-	ws, err := fl.open(paths[0])
-	if err != nil {
-		return nil, nil, err
-	}
-	prog := newProgress(stderr, fl.progress)
-	units, err := ws.LoadPaths(ctx, paths, workspace.LoadOptions{
-		Exclude:        fl.exclude,
-		NoGitignore:    fl.noGitignore,
-		CloudFormation: cfn.Options{Params: params, Region: fl.region, AccountID: fl.account},
-		Terraform:      terraform.Options{Vars: tfVars, VarFiles: fl.tfVarFiles},
-		Workers:        fl.jobs,
-		Progress:       prog.update,
-	})
-	prog.done()
+	units, err := ws.LoadPaths(ctx, paths, lopts.LoadOptions)
+	lopts.progressDone()
 	if _, gerr := ws.Gate(); gerr != nil {
 		return nil, nil, &codeError{code: exitError, err: gerr} // a config error comes first
 	}
@@ -143,6 +127,49 @@ func (fl *scanFlags) loadPaths(ctx context.Context, paths []string, stderr io.Wr
 		return nil, nil, err
 	}
 	return ws, units, nil
+}
+
+// loadOptions are the load options the flags give, with the progress
+// display that reports on them.
+type loadOptions struct {
+	workspace.LoadOptions
+	progressDone func()
+}
+
+// openPaths validates the flags and opens the workspace (which starts
+// compiling the rules) for loading paths.
+func (fl *scanFlags) openPaths(paths []string, stderr io.Writer) (*workspace.Workspace, loadOptions, error) {
+	if err := fl.validate(); err != nil {
+		return nil, loadOptions{}, err
+	}
+	params, err := fl.cfnParams()
+	if err != nil {
+		return nil, loadOptions{}, err
+	}
+	tfVars := map[string]string{}
+	for _, v := range fl.tfVars {
+		name, value, ok := strings.Cut(v, "=")
+		if !ok || name == "" {
+			return nil, loadOptions{}, usageErr("--var %q: want name=value", v)
+		}
+		tfVars[name] = value
+	}
+	ws, err := fl.open(paths[0])
+	if err != nil {
+		return nil, loadOptions{}, err
+	}
+	prog := newProgress(stderr, fl.progress)
+	return ws, loadOptions{
+		LoadOptions: workspace.LoadOptions{
+			Exclude:        fl.exclude,
+			NoGitignore:    fl.noGitignore,
+			CloudFormation: cfn.Options{Params: params, Region: fl.region, AccountID: fl.account},
+			Terraform:      terraform.Options{Vars: tfVars, VarFiles: fl.tfVarFiles},
+			Workers:        fl.jobs,
+			Progress:       prog.update,
+		},
+		progressDone: prog.done,
+	}, nil
 }
 
 // checkParams makes a --param that names no parameter of any scanned

@@ -1,0 +1,106 @@
+package workspace
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/stackgate/stackgate/policies/model"
+)
+
+// TestLoadAndCheck: checking each unit as it loads (and dropping its
+// model) gives the result of loading everything and then checking it, on
+// trees with templates, Terraform roots, plans, user rules, files that do
+// not load and files that are skipped; and the units it returns hold no
+// resources any more.
+func TestLoadAndCheck(t *testing.T) {
+	for _, rel := range []string{"testdata/conformance", "examples", "testdata/hostile", "testdata/cfn"} {
+		dir, err := filepath.Abs(filepath.Join("..", rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			ctx := context.Background()
+			ws, err := Open(Options{Start: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			copts := CheckOptions{Layer: model.RuleLayerCI}
+			units, err := ws.LoadPaths(ctx, []string{dir}, LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := ws.Check(ctx, units, copts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want.Findings)+len(want.Errors) == 0 {
+				t.Fatal("no findings and no errors: the tree was not loaded")
+			}
+			streamed, got, err := ws.LoadAndCheck(ctx, []string{dir}, LoadOptions{Workers: 3}, copts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want.Findings, got.Findings, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("findings differ (-load then check +load and check):\n%s", diff)
+			}
+			if diff := cmp.Diff(errorTexts(want.Errors), errorTexts(got.Errors)); diff != "" {
+				t.Errorf("errors differ (-load then check +load and check):\n%s", diff)
+			}
+			if diff := cmp.Diff(want.Notes, got.Notes, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("notes differ:\n%s", diff)
+			}
+			if got.Blocking != want.Blocking || got.Files != want.Files || got.Resources != want.Resources || len(got.Sources) != len(want.Sources) {
+				t.Errorf("blocking %v, %d files, %d resources, %d sources; want %v, %d, %d, %d",
+					got.Blocking, got.Files, got.Resources, len(got.Sources), want.Blocking, want.Files, want.Resources, len(want.Sources))
+			}
+			if len(streamed) != len(units) {
+				t.Fatalf("%d units returned; LoadPaths loads %d", len(streamed), len(units))
+			}
+			for _, u := range streamed {
+				if len(u.Resources) > 0 {
+					t.Errorf("%s: %d resources still held after its check", u.File, len(u.Resources))
+				}
+			}
+		})
+	}
+}
+
+// TestLoadAndCheckConfigError: a configuration that does not compile is
+// the error returned, before anything else, and nothing is checked.
+func TestLoadAndCheckConfigError(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "stackgate.yaml")
+	for name, src := range map[string]string{
+		cfg:                          "rules:\n  no-such-rule: {}\n",
+		filepath.Join(dir, "t.yaml"): "Resources:\n  B:\n    Type: AWS::S3::Bucket\n",
+	} {
+		if err := os.WriteFile(name, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ws, err := Open(Options{Start: dir, ConfigFile: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, res, err := ws.LoadAndCheck(context.Background(), []string{dir}, LoadOptions{}, CheckOptions{Layer: model.RuleLayerCI})
+	if err == nil || res != nil {
+		t.Fatalf("LoadAndCheck = %v, %v; want the configuration's error and no result", res, err)
+	}
+	if _, gerr := ws.Gate(); gerr == nil || gerr.Error() != err.Error() {
+		t.Errorf("error %q; want the gate's %v", err, gerr)
+	}
+}
+
+func errorTexts(errs []error) []string {
+	out := make([]string, len(errs))
+	for i, e := range errs {
+		out[i] = fmt.Sprint(e)
+	}
+	return out
+}
