@@ -122,23 +122,13 @@ func (r *rawList) UnmarshalJSON(b []byte) error {
 	return errKind
 }
 
-// elements splits the text of a valid JSON array into its elements.
-func (r rawList) elements() [][]byte {
+// elements splits the text of a JSON array into its elements (see
+// splitArray); ok is false when it is not one.
+func (r rawList) elements() ([][]byte, bool) {
 	if r == nil {
-		return nil
+		return nil, true
 	}
-	src := []byte(r)
-	out := [][]byte{}
-	i := skipSpace(src, 1)
-	for i < len(src) && src[i] != ']' {
-		end := skipValue(src, i)
-		out = append(out, src[i:end])
-		i = skipSpace(src, end)
-		if i < len(src) && src[i] == ',' {
-			i = skipSpace(src, i+1)
-		}
-	}
-	return out
+	return splitArray(r)
 }
 
 // rawValue is a JSON value kept as its text, a slice of the input, and
@@ -182,14 +172,17 @@ func decodeSkeleton(s skeleton) any {
 // decodes it again with the full decoder, for the error it has always
 // reported.
 func fastDecode(src []byte) (*fastDoc, error) {
-	var doc fastDoc
-	if err := json.Unmarshal(src, &doc); err != nil {
-		return nil, err
+	doc, ok := splitPlan(src)
+	if !ok {
+		doc = &fastDoc{}
+		if err := json.Unmarshal(src, doc); err != nil {
+			return nil, err
+		}
 	}
 	if err := doc.decodeRest(); err != nil {
 		return nil, err
 	}
-	return &doc, nil
+	return doc, nil
 }
 
 // entriesPerTask is how many resource change entries one task decodes.
@@ -202,7 +195,14 @@ const entriesPerTask = 64
 // array, so what fails here fails there. A parser (with its interned
 // strings) serves one task at a time, one per core.
 func (d *fastDoc) decodeRest() error {
-	changes, drift := d.ResourceChanges.elements(), d.ResourceDrift.elements()
+	changes, ok := d.ResourceChanges.elements()
+	if !ok {
+		return errKind
+	}
+	drift, ok := d.ResourceDrift.elements()
+	if !ok {
+		return errKind
+	}
 	d.ResourceChanges, d.ResourceDrift = nil, nil
 	if changes != nil {
 		d.changes = make([]*fastChangeEntry, len(changes))

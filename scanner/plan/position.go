@@ -182,6 +182,14 @@ func skipSpace(src []byte, i int) int {
 // skipString returns the offset after the JSON string starting at i.
 func skipString(src []byte, i int) int {
 	for j := i + 1; j < len(src); j++ {
+		// Most bytes are neither a quote nor a backslash: skip them
+		// without the switch.
+		for j < len(src) && skipStop[src[j]]&stopString == 0 {
+			j++
+		}
+		if j >= len(src) {
+			break
+		}
 		switch src[j] {
 		case '\\':
 			j++
@@ -191,6 +199,23 @@ func skipString(src []byte, i int) int {
 	}
 	return len(src)
 }
+
+// skipStop marks the bytes skipString (stopString) and the bracket
+// counting of skipValue (stopNested) must look at; the others are passed
+// over in a tight loop.
+var skipStop = func() (t [256]uint8) {
+	t['"'] = stopString | stopNested
+	t['\\'] = stopString
+	for _, c := range []byte("{}[]") {
+		t[c] = stopNested
+	}
+	return t
+}()
+
+const (
+	stopString = 1 << iota
+	stopNested
+)
 
 // skipValue returns the offset after the JSON value starting at i.
 func skipValue(src []byte, i int) int {
@@ -203,6 +228,12 @@ func skipValue(src []byte, i int) int {
 	case '{', '[':
 		depth := 0
 		for j := i; j < len(src); j++ {
+			for j < len(src) && skipStop[src[j]]&stopNested == 0 {
+				j++
+			}
+			if j >= len(src) {
+				break
+			}
 			switch src[j] {
 			case '"':
 				j = skipString(src, j) - 1
