@@ -1,6 +1,9 @@
 package main
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 func TestGCPercentFor(t *testing.T) {
 	const mb = 1 << 20
@@ -17,6 +20,25 @@ func TestGCPercentFor(t *testing.T) {
 	} {
 		if got := gcPercentFor(c.live); got != c.want {
 			t.Errorf("gcPercentFor(%d MB) = %d, want %d", c.live/mb, got, c.want)
+		}
+	}
+}
+
+func TestMemoryLimitFor(t *testing.T) {
+	const mb = 1 << 20
+	for _, c := range []struct {
+		live uint64
+		want int64
+	}{
+		{0, memoryBudget},
+		{20 * mb, memoryBudget},
+		{36 * mb, memoryBudget},
+		{37 * mb, 74 * mb},
+		{500 * mb, 1000 * mb},
+		{math.MaxUint64, math.MaxInt64 / 2},
+	} {
+		if got := memoryLimitFor(c.live); got != c.want {
+			t.Errorf("memoryLimitFor(%d MB) = %d MB, want %d MB", c.live/mb, got/mb, c.want/mb)
 		}
 	}
 }
