@@ -110,6 +110,9 @@ func resourceTerm(r *model.Resource) *ast.Term {
 			ast.Item(ast.StringTerm("module"), ast.StringTerm(r.Origin.Module)),
 		)),
 	}
+	if len(r.UnknownPaths) > 0 {
+		items = append(items, ast.Item(ast.StringTerm("unknown_index"), unknownIndexTerm(r.UnknownPaths)))
+	}
 	if r.Region != "" {
 		items = append(items, ast.Item(ast.StringTerm("region"), ast.StringTerm(r.Region)))
 	}
@@ -137,6 +140,33 @@ func resourceTerm(r *model.Resource) *ast.Term {
 		)))
 	}
 	return ast.ObjectTerm(items...)
+}
+
+// unknownIndexTerm is r.unknown_index, what lib.unknown and
+// lib.unknown_within look up instead of scanning r.unknown_paths: "paths",
+// the set of the unknown paths, and "within", the set of the paths that
+// cover one of them in the sense of lib.covers ("", each path up to a "."
+// or "[" in it, the path itself). Both are objects mapping to true, so a
+// lookup is one hash probe.
+func unknownIndexTerm(us []model.Unknown) *ast.Term {
+	paths := ast.NewObject()
+	within := ast.NewObject()
+	t := ast.InternedTerm(true)
+	within.Insert(ast.InternedEmptyString, t)
+	for _, u := range us {
+		p := u.Path
+		paths.Insert(ast.StringTerm(p), t)
+		for i := 0; i < len(p); i++ {
+			if p[i] == '.' || p[i] == '[' {
+				within.Insert(ast.StringTerm(p[:i]), t)
+			}
+		}
+		within.Insert(ast.StringTerm(p), t)
+	}
+	return ast.ObjectTerm(
+		ast.Item(ast.StringTerm("paths"), ast.NewTerm(paths)),
+		ast.Item(ast.StringTerm("within"), ast.NewTerm(within)),
+	)
 }
 
 func stringsTerm(l []string) *ast.Term {
@@ -188,7 +218,8 @@ func anyTerm(v any) *ast.Term {
 }
 
 // InputJSON is the document as the rules see it (input), as indented JSON,
-// without the by_type index (the same resources again, grouped by type).
+// without the indexes the engine adds for the library: by_type (the same
+// resources again, grouped by type) and each resource's unknown_index.
 // For showing rule authors what to match; callers redact values first.
 func InputJSON(doc *model.Document) ([]byte, error) {
 	v, err := ast.JSON(inputValue(doc, nil))
@@ -197,6 +228,13 @@ func InputJSON(doc *model.Document) ([]byte, error) {
 	}
 	if m, ok := v.(map[string]any); ok {
 		delete(m, "by_type")
+		// Nor the resources' unknown_index: unknown_paths again, as sets.
+		rs, _ := m["resources"].([]any)
+		for _, r := range rs {
+			if r, ok := r.(map[string]any); ok {
+				delete(r, "unknown_index")
+			}
+		}
 	}
 	return json.MarshalIndent(v, "", "  ")
 }

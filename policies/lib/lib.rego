@@ -27,8 +27,24 @@ deleted(r) if r.change.action == "delete"
 # unknown(r, path) is true when the value at path, or a value containing it,
 # is not known statically (an unresolved parameter or variable, a value known
 # only after apply).
+#
+# These two are the hottest helpers: rules ask them for every value they
+# read. The engine gives a resource with unknown paths an index of them
+# (r.unknown_index, see policies/input.go): "paths", the set of its unknown
+# paths, and "within", the set of the paths that cover one of them (each
+# unknown path and its ancestors, up to ""). With it a question is a few
+# set lookups instead of a scan of r.unknown_paths that builds strings for
+# each entry. Inputs without the index (hand-written test inputs) take the
+# scan.
+unknown(r, path) if {
+	index := r.unknown_index
+	some p in _prefixes(path)
+	index.paths[p]
+}
+
 unknown(r, path) if {
 	some u in r.unknown_paths
+	not r.unknown_index
 	covers(u.path, path)
 }
 
@@ -37,12 +53,22 @@ unknown(r, path) if {
 # to the whole Properties, path "", when a macro or Fn::If supplies them).
 # A rule that fails a missing value checks this first, so that an unknown
 # ancestor yields "unknown", never "fail".
+unknown_within(r, path) if r.unknown_index.within[path]
+
 unknown_within(r, path) if {
 	some u in r.unknown_paths
+	not r.unknown_index
 	covers(path, u.path)
 }
 
 unknown_within(r, path) if unknown(r, path)
+
+# _prefixes(path) is every path that covers path (see covers): "", the
+# path up to each "." or "[" in it, and path itself. It depends on the
+# path alone, so OPA computes it once per path and evaluation.
+_prefixes(path) := array.concat(["", path], [substring(path, 0, i) |
+	some i in array.concat(indexof_n(path, "."), indexof_n(path, "["))
+])
 
 covers("", _)
 

@@ -79,3 +79,22 @@ test_taggable if {
 	not lib.taggable({"type": "AWS::S3::BucketPolicy", "properties": {}, "unknown_paths": []})
 	not lib.taggable({"type": "Custom::Thing", "properties": {}, "unknown_paths": []})
 }
+
+# The engine gives a resource with unknown paths an index of them
+# (unknown_index, see policies/input.go); unknown and unknown_within answer
+# the same with it as by scanning unknown_paths.
+unindexed := {"unknown_paths": [{"path": "A.B[2]", "reason": "x"}, {"path": "C", "reason": "y"}]}
+
+indexed := object.union(unindexed, {"unknown_index": {
+	"paths": {"A.B[2]": true, "C": true},
+	"within": {"": true, "A": true, "A.B": true, "A.B[2]": true, "C": true},
+}})
+
+probe_paths := ["", "A", "A.B", "A.B[2]", "A.B[2].D", "A.B[2][0]", "A.B[20]", "A.BC", "C", "C.D", "C[1]", "CD", "D", "A.B[1]"]
+
+test_unknown_index_agrees if {
+	[p | some p in probe_paths; lib.unknown(indexed, p)] == [p | some p in probe_paths; lib.unknown(unindexed, p)]
+	[p | some p in probe_paths; lib.unknown_within(indexed, p)] == [p | some p in probe_paths; lib.unknown_within(unindexed, p)]
+	[p | some p in probe_paths; lib.unknown(indexed, p)] == ["A.B[2]", "A.B[2].D", "A.B[2][0]", "C", "C.D", "C[1]"]
+	[p | some p in probe_paths; lib.unknown_within(indexed, p)] == ["", "A", "A.B", "A.B[2]", "A.B[2].D", "A.B[2][0]", "C", "C.D", "C[1]"]
+}
