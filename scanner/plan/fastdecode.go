@@ -235,7 +235,9 @@ func (d *fastDoc) decodeRest() error {
 		p := <-parsers
 		defer func() { parsers <- p }()
 		for i := t * entriesPerTask; i < min(len(elems), (t+1)*entriesPerTask); i++ {
-			if err := json.Unmarshal(elems[i], &out[i]); err != nil {
+			if e, ok := decodeEntry(elems[i], p); ok {
+				out[i] = e
+			} else if err := json.Unmarshal(elems[i], &out[i]); err != nil {
 				errs[t] = err
 				return
 			}
