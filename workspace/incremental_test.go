@@ -17,16 +17,9 @@ import (
 // second (everything remembered).
 func TestIncrementalCheck(t *testing.T) {
 	for _, rel := range []string{"testdata/conformance", "examples"} {
-		dir, err := filepath.Abs(filepath.Join("..", rel))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Run(filepath.Base(dir), func(t *testing.T) {
+		t.Run(filepath.Base(rel), func(t *testing.T) {
 			ctx := context.Background()
-			ws, err := Open(Options{Start: dir})
-			if err != nil {
-				t.Fatal(err)
-			}
+			dir, ws := openTree(t, rel)
 			units, err := ws.LoadPaths(ctx, []string{dir}, LoadOptions{})
 			if err != nil {
 				t.Fatal(err)

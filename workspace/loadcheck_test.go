@@ -20,16 +20,9 @@ import (
 // resources any more.
 func TestLoadAndCheck(t *testing.T) {
 	for _, rel := range []string{"testdata/conformance", "examples", "testdata/hostile", "testdata/cfn"} {
-		dir, err := filepath.Abs(filepath.Join("..", rel))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Run(filepath.Base(dir), func(t *testing.T) {
+		t.Run(filepath.Base(rel), func(t *testing.T) {
 			ctx := context.Background()
-			ws, err := Open(Options{Start: dir})
-			if err != nil {
-				t.Fatal(err)
-			}
+			dir, ws := openTree(t, rel)
 			copts := CheckOptions{Layer: model.RuleLayerCI}
 			units, err := ws.LoadPaths(ctx, []string{dir}, LoadOptions{})
 			if err != nil {
@@ -103,4 +96,19 @@ func errorTexts(errs []error) []string {
 		out[i] = fmt.Sprint(e)
 	}
 	return out
+}
+
+// openTree opens the workspace of a tree of the repository (rel to its
+// root), as a scan started there would.
+func openTree(t *testing.T, rel string) (dir string, ws *Workspace) {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err = Open(Options{Start: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, ws
 }
