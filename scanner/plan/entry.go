@@ -114,12 +114,12 @@ var (
 // (see plainName), that repeats, or that matches one of fields only
 // without regard to case is false, as is any name fn does not know that
 // way; names that are not fields at all are passed to fn, which ignores
-// them as encoding/json does.
+// them as encoding/json does. With p, names are interned.
 func eachMember(b []byte, p *valueParser, fields []string, fn func(name string, v []byte) bool) bool {
 	if len(b) < 2 || b[0] != '{' {
 		return false
 	}
-	var seen [16]string
+	var seen [64]string // more members than that: left to encoding/json
 	n := 0
 	i := skipSpace(b, 1)
 	if i < len(b) && b[i] == '}' {
@@ -127,7 +127,12 @@ func eachMember(b []byte, p *valueParser, fields []string, fn func(name string, 
 	}
 	for i < len(b) && b[i] == '"' {
 		kEnd := skipString(b, i)
-		name := p.intern(b[i+1 : kEnd-1]) // no copy: the names repeat
+		var name string
+		if p != nil {
+			name = p.intern(b[i+1 : kEnd-1]) // no copy: the names repeat
+		} else {
+			name = string(b[i+1 : kEnd-1])
+		}
 		if !plainName(name) || !knownOrForeign(name, fields) || n == len(seen) {
 			return false
 		}

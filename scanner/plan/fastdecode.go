@@ -216,7 +216,7 @@ func (d *fastDoc) decodeRest() error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			cfgErr = json.Unmarshal(d.Configuration, &d.config)
+			d.config, cfgErr = decodeConfig(d.Configuration)
 		}()
 	}
 	workers := runtime.GOMAXPROCS(0)
