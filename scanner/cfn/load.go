@@ -1,6 +1,7 @@
 package cfn
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -86,6 +87,8 @@ type entry struct {
 	bindings map[string]string
 	// slot is the index of key in the Resources section's Content for a
 	// declaration of the section itself; -1 for one a Fn::ForEach made.
+	// In a template parsed in chunks it is the index of the declaration's
+	// chunk (see collectSplit).
 	slot int
 }
 
@@ -93,10 +96,39 @@ type entry struct {
 // *model.Error or an ErrorList of them; a template with errors yields no
 // resources, as CloudFormation would reject it.
 func Load(file string, src []byte, opts Options) (*Template, error) {
-	s, err := parseYAML(file, src, maxBytes(opts))
+	if err := checkDoc(file, src, maxBytes(opts)); err != nil {
+		return nil, err
+	}
+	if !isJSONFile(file) {
+		if sections, resources, ok := splitLayout(src); ok {
+			if s, ok := parseSplit(file, src, sections, resources); ok {
+				if tpl, err := load(s, opts); err != errParseWhole {
+					return tpl, err
+				}
+			}
+		}
+	}
+	// The whole document: a template splitLayout does not accept, or one
+	// with a chunk that does not parse or validate, whose errors and their
+	// positions are the whole parse's.
+	s, err := parseWhole(file, src)
+	if err == nil {
+		err = checkRoot(s)
+	}
 	if err != nil {
 		return nil, err
 	}
+	return load(s, opts)
+}
+
+// errParseWhole is load's answer for a template parsed in chunks when a
+// resource's chunk does not parse or validate: the template must then be
+// parsed whole. It never leaves the package.
+var errParseWhole = errors.New("cfn: parse the template whole")
+
+// load loads a parsed template.
+func load(s *source, opts Options) (*Template, error) {
+	src := s.src
 	l := &loader{src: s, opts: opts, types: map[string]string{}, budget: maxValues + len(src)/2}
 	root := s.root
 
@@ -128,20 +160,36 @@ func Load(file string, src []byte, opts Options) (*Template, error) {
 		l.errorf(sec, "Resources must be a mapping of logical ids to resources, not %s", kindName(sec))
 		return nil, l.errs.Err()
 	}
-	entries := l.collect(sec, nil, 0)
+	var entries []entry
+	if s.split != nil {
+		var ok bool
+		if entries, ok = l.collectSplit(); !ok {
+			return nil, errParseWhole
+		}
+	} else {
+		entries = l.collect(sec, nil, 0)
+	}
 	l.loadConditions(mapGet(root, "Conditions"))
 
-	tpl := &Template{File: file, Resources: make([]model.Resource, 0, len(entries)), Parameters: slices.Sorted(maps.Keys(l.params))}
+	tpl := &Template{File: s.file, Resources: make([]model.Resource, 0, len(entries)), Parameters: slices.Sorted(maps.Keys(l.params))}
 	for i, e := range entries {
 		if l.fatal {
 			break
+		}
+		if s.split != nil {
+			// The declaration's second parse (see collectSplit); its
+			// nodes go with its batch.
+			var parsed bool
+			if e.key, e.decl, parsed = s.resourceNodes(e.slot); !parsed {
+				return nil, errParseWhole // it parsed in collectSplit
+			}
 		}
 		if r, ok := l.resource(e); ok {
 			tpl.Resources = append(tpl.Resources, r)
 			tpl.Suppressions = append(tpl.Suppressions, l.metadataSuppressions(e, r.Origin.NameRange.Start.Line)...)
 		}
 		entries[i] = entry{}
-		if e.slot >= 0 {
+		if e.slot >= 0 && s.split == nil {
 			// A declaration of the section itself (not a Fn::ForEach
 			// body, which serves every iteration): nothing reads its
 			// nodes again, so let them go. On a large template the node
@@ -222,6 +270,31 @@ func (l *loader) collect(sec *yaml.Node, bindings map[string]string, depth int) 
 		}
 	}
 	return out
+}
+
+// collectSplit is collect for a template parsed in chunks: the
+// resources' chunks are parsed (a batch at a time), validated and
+// declared, and their nodes dropped; Load parses them again when it
+// evaluates the resources, so that the nodes of one batch at a time are
+// alive. The entries' slots are the chunks' indexes. ok is false when a chunk does not parse or
+// validate as in the whole document.
+func (l *loader) collectSplit() ([]entry, bool) {
+	sp := l.src.split
+	out := make([]entry, 0, len(sp.resources))
+	for b, from := range sp.batches {
+		nodes, ok := l.src.parseBatch(b, true)
+		if !ok {
+			return nil, false
+		}
+		for j := 0; j+1 < len(nodes); j += 2 {
+			k, decl := nodes[j], nodes[j+1]
+			if e, ok := l.declare(k.Value, k, decl, nil); ok {
+				e.key, e.decl, e.slot = nil, nil, from+j/2
+				out = append(out, e)
+			}
+		}
+	}
+	return out, true
 }
 
 // declare checks one resource declaration and records its type.

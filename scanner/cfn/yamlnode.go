@@ -22,6 +22,9 @@ type source struct {
 	src   []byte
 	lines []int // lines[i] is the byte offset where line i+1 starts
 	root  *yaml.Node
+	// split is set when the template is parsed in chunks (split.go): root
+	// then holds the Resources section without its entries.
+	split *splitSource
 
 	nonASCII map[int]bool    // lines holding non-ASCII bytes
 	runeIdx  map[int][]int32 // rune offsets of non-ASCII lines, built on demand
@@ -33,30 +36,53 @@ func parseYAML(file string, src []byte, limit int64) (*source, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.root.Kind != yaml.MappingNode {
-		return nil, model.Errorf(file, s.root.Line, s.root.Column, "template must be a mapping of sections (AWSTemplateFormatVersion, Parameters, Resources, ...), not %s", kindName(s.root))
+	if err := checkRoot(s); err != nil {
+		return nil, err
 	}
 	return s, nil
+}
+
+// checkRoot rejects a template whose top level is not a mapping.
+func checkRoot(s *source) error {
+	if s.root.Kind != yaml.MappingNode {
+		return model.Errorf(s.file, s.root.Line, s.root.Column, "template must be a mapping of sections (AWSTemplateFormatVersion, Parameters, Resources, ...), not %s", kindName(s.root))
+	}
+	return nil
 }
 
 // parseDoc checks src against the size, encoding and nesting limits,
 // parses it and validates the node tree (no aliases, no duplicate keys,
 // bounded depth). Every failure is a *model.Error.
 func parseDoc(file string, src []byte, limit int64) (*source, error) {
-	if err := checkSize(file, src, limit); err != nil {
+	if err := checkDoc(file, src, limit); err != nil {
 		return nil, err
+	}
+	return parseWhole(file, src)
+}
+
+// checkDoc checks src against the size, encoding and nesting limits (and
+// a JSON file's syntax) before it is parsed.
+func checkDoc(file string, src []byte, limit int64) error {
+	if err := checkSize(file, src, limit); err != nil {
+		return err
 	}
 	if err := checkUTF8(file, src); err != nil {
-		return nil, err
+		return err
 	}
 	if err := prescan(file, src); err != nil {
-		return nil, err
+		return err
 	}
 	if isJSONFile(file) {
 		if err := checkJSON(file, src); err != nil {
-			return nil, err
+			return err
 		}
 	}
+	return nil
+}
+
+// parseWhole parses and validates src, which checkDoc accepted, as one
+// document.
+func parseWhole(file string, src []byte) (*source, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
