@@ -121,3 +121,43 @@ func TestSplitPlan(t *testing.T) {
 		}
 	}
 }
+
+// TestFlaggedText: flagged lists the same paths from a skeleton's text
+// as from its decoded value, and flaggedText declines only what the
+// decoder may read otherwise.
+func TestFlaggedText(t *testing.T) {
+	skels := []string{
+		`true`, `false`, `null`, `{}`, `[]`, `{"a":true}`, `{"a":false,"b":[true,false,{"c":true}],"d":{"e":{"f":true}}}`,
+		`[true,[true,[true]]]`, `{"":true,"x":{"":true}}`, `{"":{"y":true}}`, `{"a":1,"b":"true","c":null,"d":[1,"x",true]}`,
+		` { "a" : [ true , false ] , "b" : true } `, `{"caf` + "\u00e9" + `":true}`, `{"a":true,"a":false}`, `{"a\u0062":true}`,
+		`{"` + "\xff" + `":true}`, `[{"a":[{},{"b":true}]},true]`,
+	}
+	for _, name := range fixtures {
+		_, src := readFixture(t, name)
+		var doc struct {
+			ResourceChanges []struct {
+				Change struct{ AfterUnknown, AfterSensitive, BeforeSensitive json.RawMessage }
+			} `json:"resource_changes"`
+		}
+		if err := json.Unmarshal(src, &doc); err != nil {
+			t.Fatal(err)
+		}
+		for _, rc := range doc.ResourceChanges {
+			for _, s := range []json.RawMessage{rc.Change.AfterUnknown, rc.Change.AfterSensitive, rc.Change.BeforeSensitive} {
+				if s != nil {
+					if _, ok := flaggedText(s); !ok {
+						t.Errorf("%s: skeleton not walked: %.80s", name, s)
+					}
+					skels = append(skels, string(s))
+				}
+			}
+		}
+	}
+	for _, s := range skels {
+		got := flagged(skeleton(s))
+		want := flagged(decodeSkeleton(skeleton(s)))
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: flagged %q, from the decoded value %q", s, got, want)
+		}
+	}
+}

@@ -1,10 +1,12 @@
 package plan
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"sort"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/stackgate/stackgate/policies/model"
 )
@@ -50,6 +52,10 @@ func asObject(v any) map[string]any {
 // skeleton that is true as a whole flags the resource itself, path "".
 func flagged(skel any) []string {
 	if raw, ok := skel.(skeleton); ok {
+		if out, ok := flaggedText(raw); ok {
+			sort.Strings(out)
+			return out
+		}
 		skel = decodeSkeleton(raw)
 	}
 	var out []string
@@ -73,6 +79,105 @@ func flagged(skel any) []string {
 	walk("", skel)
 	sort.Strings(out)
 	return out
+}
+
+// flaggedText is flagged for a skeleton's text: it walks the text and
+// keeps only the flagged paths, where decoding it first made a map or list
+// for every level of every skeleton of every resource (three a resource)
+// only to walk them once. ok is false for what it does not decode as the
+// decoder would: a member name with escapes or invalid UTF-8, or one that
+// repeats (the decoded map keeps the last), or more than 256 members.
+func flaggedText(b []byte) (out []string, ok bool) {
+	path := make([]byte, 0, 64)
+	var walk func(i int) (int, bool)
+	walk = func(i int) (int, bool) {
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			return i, false
+		}
+		switch b[i] {
+		case 't':
+			out = append(out, string(path))
+			return i + 4, true
+		case '{':
+			// A key extends the path with a dot unless the path is ""
+			// (model.AppendKey).
+			mark := len(path)
+			var kbuf [16][]byte
+			keys := kbuf[:0]
+			i = skipSpace(b, i+1)
+			if i < len(b) && b[i] == '}' {
+				return i + 1, true
+			}
+			for {
+				if i >= len(b) || b[i] != '"' {
+					return i, false
+				}
+				end := skipString(b, i)
+				key := b[i+1 : end-1]
+				if bytes.IndexByte(key, '\\') >= 0 || !utf8.Valid(key) || len(keys) == 256 {
+					return i, false
+				}
+				for _, k := range keys {
+					if bytes.Equal(k, key) {
+						return i, false
+					}
+				}
+				keys = append(keys, key)
+				if mark > 0 {
+					path = append(path, '.')
+				}
+				path = append(path, key...)
+				i = skipSpace(b, end)
+				if i >= len(b) || b[i] != ':' {
+					return i, false
+				}
+				var ok bool
+				if i, ok = walk(i + 1); !ok {
+					return i, false
+				}
+				path = path[:mark]
+				i = skipSpace(b, i)
+				switch {
+				case i < len(b) && b[i] == ',':
+					i++
+				case i < len(b) && b[i] == '}':
+					return i + 1, true
+				default:
+					return i, false
+				}
+				i = skipSpace(b, i)
+			}
+		case '[':
+			mark := len(path)
+			i = skipSpace(b, i+1)
+			if i < len(b) && b[i] == ']' {
+				return i + 1, true
+			}
+			for n := 0; ; n++ {
+				path = append(path, '[')
+				path = strconv.AppendInt(path, int64(n), 10)
+				path = append(path, ']')
+				var ok bool
+				if i, ok = walk(i); !ok {
+					return i, false
+				}
+				path = path[:mark]
+				i = skipSpace(b, i)
+				switch {
+				case i < len(b) && b[i] == ',':
+					i++
+				case i < len(b) && b[i] == ']':
+					return i + 1, true
+				default:
+					return i, false
+				}
+			}
+		}
+		return skipValue(b, i), true
+	}
+	end, ok := walk(0)
+	return out, ok && skipSpace(b, end) == len(b)
 }
 
 // underAny reports whether path equals or lies inside one of the paths
