@@ -282,7 +282,11 @@ func (e *Engine) Evaluate(ctx context.Context, doc *model.Document, opts ...Eval
 // appends their findings to out, those for which keep (when not nil)
 // holds of the finding's resource address.
 func (e *Engine) evaluate(ctx context.Context, pq *preparedQuery, doc *model.Document, resources []*model.Resource, byAddress map[string]*model.Resource, keep func(string) bool, out []model.Finding) ([]model.Finding, error) {
-	err := pq.denies(ctx, inputValue(doc, resources), func(n int) { out = slices.Grow(out, n) }, func(r *ruleModule, obj map[string]any) {
+	pq, resources, err := e.narrow(ctx, pq, resources)
+	if err != nil || len(pq.rules) == 0 {
+		return out, err
+	}
+	err = pq.denies(ctx, inputValue(doc, resources), func(n int) { out = slices.Grow(out, n) }, func(r *ruleModule, obj map[string]any) {
 		if keep != nil && !keep(str(obj["resource"])) {
 			return
 		}
