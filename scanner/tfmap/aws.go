@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/stackgate/stackgate/policies/model"
@@ -35,8 +36,7 @@ func mapAWS(b *builder, r *Resource, e *entry) {
 		}
 	}
 	for _, l := range leaves(r, "", r.Attrs) {
-		segs := model.SplitPath(l.path)
-		top, _ := segs[0].(string)
+		top := firstKey(l.path)
 		if handled[top] || (l.unknown && l.path == top && e.computed[top]) {
 			continue
 		}
@@ -382,4 +382,30 @@ func extraElements(r *Resource, p string, n int) []leaf {
 		}
 	}
 	return out
+}
+
+// firstKey returns the first segment of path when it is a key, as
+// model.SplitPath(path)[0].(string) does, without splitting the rest of a
+// path that every value of every resource has; "" for an index or none.
+func firstKey(path string) string {
+	for path != "" && path[0] == '.' {
+		path = path[1:]
+	}
+	if path == "" {
+		return ""
+	}
+	if path[0] == '[' {
+		end := strings.IndexByte(path, ']')
+		if end < 0 {
+			return path
+		}
+		if _, err := strconv.Atoi(path[1:end]); err != nil {
+			return path[1:end]
+		}
+		return ""
+	}
+	if end := strings.IndexAny(path, ".["); end >= 0 {
+		return path[:end]
+	}
+	return path
 }

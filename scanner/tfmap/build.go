@@ -102,6 +102,13 @@ func (b *builder) emit(r *Resource, cfnPath string, l leaf) {
 // CloudFormation index facing a provider key means the shapes differ
 // there, and the walk stops. Ranges already set are kept.
 func (b *builder) ancestorRanges(r *Resource, tfPath, cfnPath string) {
+	if !b.ancestorRangesCanonical(r, tfPath, cfnPath) {
+		b.ancestorRangesSplit(r, tfPath, cfnPath)
+	}
+}
+
+// ancestorRangesSplit is ancestorRanges for any paths.
+func (b *builder) ancestorRangesSplit(r *Resource, tfPath, cfnPath string) {
 	tf, cfn := model.SplitPath(tfPath), model.SplitPath(cfnPath)
 	i, j := len(tf), len(cfn)
 	for i > 0 && j > 1 {
@@ -129,6 +136,102 @@ func (b *builder) ancestorRanges(r *Resource, tfPath, cfnPath string) {
 			b.paths[at] = rng
 		}
 	}
+}
+
+// ancestorRangesCanonical is ancestorRanges for paths that are written as
+// model.JoinPath writes them (as the paths of every value of every
+// resource are), without splitting them into boxed segments and joining
+// each ancestor's path again: the ancestors' paths are prefixes of the
+// text. It runs for every value of every resource. It reports false,
+// having done nothing, for a path that is not canonical.
+func (b *builder) ancestorRangesCanonical(r *Resource, tfPath, cfnPath string) bool {
+	var tfBuf, cfnBuf [16]pathSeg
+	tf, ok := canonicalSegs(tfPath, tfBuf[:0])
+	if !ok {
+		return false
+	}
+	cfn, ok := canonicalSegs(cfnPath, cfnBuf[:0])
+	if !ok {
+		return false
+	}
+	i, j := len(tf), len(cfn)
+	for i > 0 && j > 1 {
+		tfIndex, cfnIndex := tf[i-1].index, cfn[j-1].index
+		switch {
+		case tfIndex && !cfnIndex:
+			i--
+			continue
+		case cfnIndex && !tfIndex:
+			return true
+		}
+		i, j = i-1, j-1
+		at := cfnPath[:cfn[j-1].end]
+		if _, ok := b.paths[at]; ok {
+			continue
+		}
+		if i == 0 {
+			if !r.NameRange.IsZero() {
+				b.paths[at] = r.NameRange
+			}
+			return true
+		}
+		if rng, ok := r.Ranges[tfPath[:tf[i-1].end]]; ok && !rng.IsZero() {
+			b.paths[at] = rng
+		}
+	}
+	return true
+}
+
+// pathSeg is a segment of a canonical path: whether it is a list index,
+// and the offset where it ends in the path's text.
+type pathSeg struct {
+	index bool
+	end   int
+}
+
+// canonicalSegs appends the segments of path to segs, as model.SplitPath
+// splits it, and reports whether path is canonical: model.JoinPath of
+// those segments gives path back, so the path of the first k segments is
+// path[:segs[k-1].end]. Keys are separated by dots (none leading,
+// trailing or doubled, one before every key but the first), indexes are
+// decimal without sign or leading zeros.
+func canonicalSegs(path string, segs []pathSeg) ([]pathSeg, bool) {
+	for i := 0; i < len(path); {
+		if path[i] == '[' {
+			end := strings.IndexByte(path[i:], ']')
+			if end < 0 {
+				return nil, false
+			}
+			digits := path[i+1 : i+end]
+			if digits == "" || len(digits) > 9 || (digits[0] == '0' && len(digits) > 1) {
+				return nil, false
+			}
+			for k := 0; k < len(digits); k++ {
+				if digits[k] < '0' || digits[k] > '9' {
+					return nil, false
+				}
+			}
+			i += end + 1
+			segs = append(segs, pathSeg{index: true, end: i})
+			continue
+		}
+		if i > 0 {
+			if path[i] != '.' {
+				return nil, false // a key right after an index: JoinPath puts a dot
+			}
+			i++
+		}
+		end := strings.IndexAny(path[i:], ".[")
+		if end == 0 || i == len(path) {
+			return nil, false // an empty key
+		}
+		if end < 0 {
+			end = len(path) - i
+		}
+		i += end
+		segs = append(segs, pathSeg{end: i})
+	}
+	return segs, true
 }
 
 // placeholder is the readable value a reference stands for.
