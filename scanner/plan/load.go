@@ -49,16 +49,26 @@ func newBuilder(file string, src []byte) (*builder, error) {
 		return nil, tooLarge(file, int64(len(src)))
 	}
 	x := newLineIndex(file, src)
+	// Where each entry is in the text is found beside the decoding, on
+	// another core: it reads only the text (locateEntries never fails),
+	// with a cursor of its own. build waits for it.
+	spans := make(chan [2][]entrySpan, 1)
+	lx := *x
+	go func() {
+		changes, drift := locateEntries(&lx)
+		spans <- [2][]entrySpan{changes, drift}
+	}()
 	tp, err := decode(x)
 	if err != nil {
 		return nil, err
 	}
 	b := &builder{
-		file: file,
-		x:    x,
-		tp:   tp,
-		plan: &Plan{File: file, FormatVersion: tp.FormatVersion, TerraformVersion: tp.TerraformVersion},
-		cfg:  indexConfig(tp.Config),
+		file:  file,
+		x:     x,
+		tp:    tp,
+		plan:  &Plan{File: file, FormatVersion: tp.FormatVersion, TerraformVersion: tp.TerraformVersion},
+		cfg:   indexConfig(tp.Config),
+		spans: spans,
 	}
 	b.rv = &resolver{cfg: b.cfg, instances: map[string]bool{}}
 	for _, rc := range tp.ResourceChanges {
@@ -82,7 +92,8 @@ func (b *builder) build() (*Plan, error) {
 	b.plan.Region = b.regions["aws"]
 	b.plan.Notes = append(b.plan.Notes, regionNotes...)
 
-	changeSpans, driftSpans := locateEntries(b.x)
+	located := <-b.spans
+	changeSpans, driftSpans := located[0], located[1]
 	// Each entry is built from the entry, the configuration and the
 	// plan's instances alone, on every core; the results (notes, errors)
 	// are taken in plan order, as one loop would.
@@ -155,6 +166,9 @@ type builder struct {
 	// source holds the resources the HCL evaluator loaded from the
 	// configuration's .tf files, by address; nil without them.
 	source map[string]*tfmap.Resource
+	// spans receives, once, where the resource_changes and
+	// resource_drift entries are (locateEntries).
+	spans <-chan [2][]entrySpan
 }
 
 func (b *builder) notef(format string, args ...any) {
