@@ -1,6 +1,8 @@
 package cfn
 
 import (
+	"strconv"
+
 	"github.com/stackgate/stackgate/policies/model"
 	"github.com/stackgate/stackgate/scanner/cfntypes"
 )
@@ -51,13 +53,104 @@ func (e *emitter) emit(v *value, path, pattern string) (any, bool) {
 
 // object emits the fields of a mapping value.
 func (e *emitter) object(v *value, path, pattern string) map[string]any {
-	out := make(map[string]any, len(v.fields))
+	if e.l.leaves == nil {
+		out := make(map[string]any, len(v.fields))
+		for _, f := range v.fields {
+			if x, keep := e.emit(f.val, model.AppendKey(path, f.key), model.AppendKey(pattern, f.key)); keep {
+				out[e.l.intern(f.key)] = x
+			}
+		}
+		return out
+	}
+	// The fields first (their paths, references and unknowns are the
+	// resource's own whatever the map is), then the map: a shared one
+	// when it holds only scalars.
+	var small [maxLeafFields]leafField
+	kept := small[:0]
 	for _, f := range v.fields {
 		if x, keep := e.emit(f.val, model.AppendKey(path, f.key), model.AppendKey(pattern, f.key)); keep {
-			out[e.l.intern(f.key)] = x
+			kept = append(kept, leafField{e.l.intern(f.key), x})
 		}
 	}
+	var arr [maxLeafKey + 64]byte
+	key, leaf := leafKey(arr[:0], kept)
+	if leaf {
+		if m, ok := e.l.leaves[string(key)]; ok {
+			return m
+		}
+	}
+	out := make(map[string]any, len(kept))
+	for _, f := range kept {
+		out[f.key] = f.val
+	}
+	if leaf && len(e.l.leaves) < leafCap {
+		e.l.leaves[string(key)] = out
+	}
 	return out
+}
+
+// leafField is one emitted field of a mapping.
+type leafField struct {
+	key string
+	val any
+}
+
+// Bounds of leaf sharing: mappings of up to maxLeafFields scalars whose
+// content key is at most maxLeafKey bytes, at most leafCap of them.
+const (
+	maxLeafFields = 8
+	maxLeafKey    = 256
+	leafCap       = 1 << 14
+)
+
+// leafKey encodes the content of a mapping of one to maxLeafFields
+// scalars, or reports false when it is empty, larger, holds a value that
+// is not a scalar or the key would be longer than maxLeafKey. Each value
+// carries its type, so "true" the string and true the boolean, or 1 and
+// 1.0, differ.
+//
+// On a large generated template most resources repeat the same small
+// mappings ({Status: Enabled}, a public access block of four trues, a
+// tag), each otherwise a map of its own: a fifth of the memory the
+// model keeps. Equal ones are one map (object).
+func leafKey(buf []byte, fields []leafField) ([]byte, bool) {
+	if len(fields) == 0 || len(fields) > maxLeafFields {
+		return buf, false
+	}
+	for _, f := range fields {
+		buf = strconv.AppendInt(buf, int64(len(f.key)), 10)
+		buf = append(buf, ':')
+		buf = append(buf, f.key...)
+		switch x := f.val.(type) {
+		case nil:
+			buf = append(buf, 'n')
+		case string:
+			buf = append(buf, 's')
+			buf = strconv.AppendInt(buf, int64(len(x)), 10)
+			buf = append(buf, ':')
+			buf = append(buf, x...)
+		case bool:
+			buf = append(buf, 'b')
+			buf = strconv.AppendBool(buf, x)
+		case int64:
+			buf = append(buf, 'i')
+			buf = strconv.AppendInt(buf, x, 10)
+			buf = append(buf, ';')
+		case float64:
+			if x != x {
+				return buf, false
+			}
+			buf = append(buf, 'f')
+			buf = strconv.AppendFloat(buf, x, 'g', -1, 64)
+			buf = append(buf, ';')
+		default:
+			return buf, false
+		}
+		if len(buf) > maxLeafKey {
+			return buf, false
+		}
+	}
+	return buf, true
 }
 
 // Interning bounds: strings up to maxIntern bytes, at most internCap of

@@ -34,6 +34,10 @@ type Template struct {
 	// Notes are non-fatal remarks for the user, e.g. about transforms or
 	// resources kept because their condition could not be decided.
 	Notes []string
+	// Resources of a large template may share the mappings of scalars in
+	// their Properties that are equal (see shareLeaf): the properties are
+	// read-only.
+	//
 	// Suppressions declared in resources' Metadata (stackgate.ignore), the
 	// form JSON templates, which have no comments, can use.
 	Suppressions []model.Suppression
@@ -58,6 +62,9 @@ type loader struct {
 	// strs interns the keys, paths and short strings of the resources
 	// (see intern).
 	strs map[string]string
+	// leaves holds the mappings of scalars already emitted, by content,
+	// for a large template (see shareLeaf); nil otherwise.
+	leaves map[string]map[string]any
 	// What runs on the template before CloudFormation reads it: the SAM
 	// transform, other macros, rain directives. openers says what may
 	// add names the template does not declare (see generated).
@@ -130,6 +137,9 @@ var errParseWhole = errors.New("cfn: parse the template whole")
 func load(s *source, opts Options) (*Template, error) {
 	src := s.src
 	l := &loader{src: s, opts: opts, types: map[string]string{}, budget: maxValues + len(src)/2}
+	if len(src) >= splitMinBytes {
+		l.leaves = map[string]map[string]any{}
+	}
 	root := s.root
 
 	if l.rain = hasRain(root); l.rain {

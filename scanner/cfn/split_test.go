@@ -212,3 +212,34 @@ func TestSplitLoadMatchesWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestLeafSharing: in a large template, equal mappings of scalars are one
+// map, and mappings that differ only in a value's type are not.
+func TestLeafSharing(t *testing.T) {
+	var tpl *Template
+	var err error
+	src := []byte("Resources:\n" +
+		"  A:\n    Type: AWS::S3::Bucket\n    Properties:\n      VersioningConfiguration: {Status: Enabled}\n      Other: [{N: \"1\"}]\n" +
+		"  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      VersioningConfiguration: {Status: Enabled}\n      Other: [{N: 1}]\n")
+	withSplitMin(0, func() { tpl, err = Load("t.yaml", src, Options{}) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := tpl.Resources[0].Properties, tpl.Resources[1].Properties
+	va, vb := a["VersioningConfiguration"].(map[string]any), b["VersioningConfiguration"].(map[string]any)
+	if reflect.ValueOf(va).UnsafePointer() != reflect.ValueOf(vb).UnsafePointer() {
+		t.Error("equal VersioningConfiguration mappings are two maps")
+	}
+	// Other has no declared type: "1" stays a string, 1 an integer.
+	oa, ob := a["Other"].([]any)[0].(map[string]any), b["Other"].([]any)[0].(map[string]any)
+	if reflect.ValueOf(oa).UnsafePointer() == reflect.ValueOf(ob).UnsafePointer() {
+		t.Errorf("%#v and %#v are one map", oa, ob)
+	}
+	for _, pair := range [][2]any{{"true", true}, {int64(1), 1.0}, {"1", int64(1)}, {nil, ""}, {0.0, -0.0 * -1}} {
+		ka, _ := leafKey(nil, []leafField{{"k", pair[0]}})
+		kb, _ := leafKey(nil, []leafField{{"k", pair[1]}})
+		if string(ka) == string(kb) && !reflect.DeepEqual(pair[0], pair[1]) {
+			t.Errorf("%#v and %#v have one key %q", pair[0], pair[1], ka)
+		}
+	}
+}
