@@ -143,19 +143,24 @@ func resourceTerm(r *model.Resource) *ast.Term {
 }
 
 // unknownIndexTerm is r.unknown_index, what lib.unknown and
-// lib.unknown_within look up instead of scanning r.unknown_paths: "paths",
-// the set of the unknown paths, and "within", the set of the paths that
-// cover one of them in the sense of lib.covers ("", each path up to a "."
-// or "[" in it, the path itself). Both are objects mapping to true, so a
-// lookup is one hash probe.
+// lib.unknown_within read instead of scanning r.unknown_paths:
+// "prefixes", the prefixes of the paths an unknown path u covers in the
+// sense of lib.covers (u + "." and u + "[", or "" when u is ""), and
+// "within", the set (an object mapping to true: one hash probe) of the
+// paths that cover an unknown path ("", each path up to a "." or "[" in
+// it, the path itself).
 func unknownIndexTerm(us []model.Unknown) *ast.Term {
-	paths := ast.NewObject()
+	prefixes := make([]*ast.Term, 0, 2*len(us))
 	within := ast.NewObject()
 	t := ast.InternedTerm(true)
 	within.Insert(ast.InternedEmptyString, t)
 	for _, u := range us {
 		p := u.Path
-		paths.Insert(ast.StringTerm(p), t)
+		if p == "" {
+			prefixes = append(prefixes, ast.InternedEmptyString)
+		} else {
+			prefixes = append(prefixes, ast.StringTerm(p+"."), ast.StringTerm(p+"["))
+		}
 		for i := 0; i < len(p); i++ {
 			if p[i] == '.' || p[i] == '[' {
 				within.Insert(ast.StringTerm(p[:i]), t)
@@ -164,7 +169,7 @@ func unknownIndexTerm(us []model.Unknown) *ast.Term {
 		within.Insert(ast.StringTerm(p), t)
 	}
 	return ast.ObjectTerm(
-		ast.Item(ast.StringTerm("paths"), ast.NewTerm(paths)),
+		ast.Item(ast.StringTerm("prefixes"), ast.ArrayTerm(prefixes...)),
 		ast.Item(ast.StringTerm("within"), ast.NewTerm(within)),
 	)
 }

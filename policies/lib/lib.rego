@@ -30,21 +30,27 @@ deleted(r) if r.change.action == "delete"
 #
 # These two are the hottest helpers: rules ask them for every value they
 # read. The engine gives a resource with unknown paths an index of them
-# (r.unknown_index, see policies/input.go): "paths", the set of its unknown
-# paths, and "within", the set of the paths that cover one of them (each
-# unknown path and its ancestors, up to ""). With it a question is a few
-# set lookups instead of a scan of r.unknown_paths that builds strings for
-# each entry. Inputs without the index (hand-written test inputs) take the
-# scan.
+# (r.unknown_index, see policies/input.go): "prefixes", the prefixes a path
+# starts with when an unknown path covers it (u + "." and u + "[" for each
+# unknown path u, "" for an unknown path ""), and "within", the set of the
+# paths that cover an unknown path (each one and its ancestors, up to "").
+# With it a question is one builtin call or one lookup instead of a scan of
+# r.unknown_paths that builds strings for each entry. Inputs without the
+# index (hand-written test inputs) take the scan: _unknown(null, ...),
+# whose constant argument lets OPA's rule index skip that body when there
+# is an index. A resource without unknown paths (most) is answered by the
+# first expression.
 unknown(r, path) if {
-	index := r.unknown_index
-	some p in _prefixes(path)
-	index.paths[p]
+	r.unknown_paths[0]
+	_unknown(object.get(r, "unknown_index", null), r, path)
 }
 
-unknown(r, path) if {
+# path + "." starts with u + "." when path is u or below it, and with
+# u + "[" when path is below u; every path starts with "".
+_unknown(index, _, path) if strings.any_prefix_match(concat("", [path, "."]), index.prefixes)
+
+_unknown(null, r, path) if {
 	some u in r.unknown_paths
-	not r.unknown_index
 	covers(u.path, path)
 }
 
@@ -53,22 +59,19 @@ unknown(r, path) if {
 # to the whole Properties, path "", when a macro or Fn::If supplies them).
 # A rule that fails a missing value checks this first, so that an unknown
 # ancestor yields "unknown", never "fail".
-unknown_within(r, path) if r.unknown_index.within[path]
-
 unknown_within(r, path) if {
-	some u in r.unknown_paths
-	not r.unknown_index
-	covers(path, u.path)
+	r.unknown_paths[0]
+	_unknown_within(object.get(r, "unknown_index", null), r, path)
 }
 
-unknown_within(r, path) if unknown(r, path)
+_unknown_within(index, _, path) if index.within[path]
 
-# _prefixes(path) is every path that covers path (see covers): "", the
-# path up to each "." or "[" in it, and path itself. It depends on the
-# path alone, so OPA computes it once per path and evaluation.
-_prefixes(path) := array.concat(["", path], [substring(path, 0, i) |
-	some i in array.concat(indexof_n(path, "."), indexof_n(path, "["))
-])
+_unknown_within(index, r, path) if _unknown(index, r, path)
+
+_unknown_within(null, r, path) if {
+	some u in r.unknown_paths
+	covers(path, u.path)
+}
 
 covers("", _)
 

@@ -86,9 +86,13 @@ test_taggable if {
 unindexed := {"unknown_paths": [{"path": "A.B[2]", "reason": "x"}, {"path": "C", "reason": "y"}]}
 
 indexed := object.union(unindexed, {"unknown_index": {
-	"paths": {"A.B[2]": true, "C": true},
+	"prefixes": ["A.B[2].", "A.B[2][", "C.", "C["],
 	"within": {"": true, "A": true, "A.B": true, "A.B[2]": true, "C": true},
 }})
+
+whole := {"unknown_paths": [{"path": "", "reason": "x"}]}
+
+whole_indexed := object.union(whole, {"unknown_index": {"prefixes": [""], "within": {"": true}}})
 
 probe_paths := ["", "A", "A.B", "A.B[2]", "A.B[2].D", "A.B[2][0]", "A.B[20]", "A.BC", "C", "C.D", "C[1]", "CD", "D", "A.B[1]"]
 
@@ -97,4 +101,7 @@ test_unknown_index_agrees if {
 	[p | some p in probe_paths; lib.unknown_within(indexed, p)] == [p | some p in probe_paths; lib.unknown_within(unindexed, p)]
 	[p | some p in probe_paths; lib.unknown(indexed, p)] == ["A.B[2]", "A.B[2].D", "A.B[2][0]", "C", "C.D", "C[1]"]
 	[p | some p in probe_paths; lib.unknown_within(indexed, p)] == ["", "A", "A.B", "A.B[2]", "A.B[2].D", "A.B[2][0]", "C", "C.D", "C[1]"]
+	[p | some p in probe_paths; lib.unknown(whole_indexed, p)] == probe_paths
+	[p | some p in probe_paths; lib.unknown(whole, p)] == probe_paths
+	[p | some p in probe_paths; lib.unknown_within(whole_indexed, p)] == probe_paths
 }
