@@ -14,13 +14,15 @@ import data.stackgate.lib.tagging
 # configuration (rules about deletions read input.resources). The engine
 # indexes the resources by type (input.by_type), so a rule only visits the
 # resources it is about; hand-written test inputs without the index work too.
-resources(t) := object.get(input.by_type, t, []) if input.by_type
-
-resources(t) := [r |
+# (One rule with an else, not two rules: OPA evaluates every rule of a
+# function to check that they agree, and rules call this one often.)
+resources(t) := object.get(input.by_type, t, []) if {
+	input.by_type
+} else := [r |
 	some r in input.resources
 	r.type == t
 	not deleted(r)
-] if not input.by_type
+]
 
 deleted(r) if r.change.action == "delete"
 

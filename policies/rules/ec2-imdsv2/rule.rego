@@ -123,21 +123,32 @@ why(r, base) := "HttpTokens is optional" if {
 } else := "HttpTokens is not required"
 
 # own_options(r): the instance sets (or may set) HttpTokens or HttpEndpoint.
-own_options(r) if lib.value(r, "MetadataOptions.HttpTokens") != null
-
-own_options(r) if lib.value(r, "MetadataOptions.HttpEndpoint") != null
-
-own_options(r) if lib.unknown(r, "MetadataOptions.HttpTokens")
-
-own_options(r) if lib.unknown(r, "MetadataOptions.HttpEndpoint")
+# It is false, not undefined, otherwise: every deny body about instances
+# asks, and OPA remembers a function's value for the same arguments, but
+# not that it was undefined.
+own_options(r) := true if {
+	lib.value(r, "MetadataOptions.HttpTokens") != null
+} else := true if {
+	lib.value(r, "MetadataOptions.HttpEndpoint") != null
+} else := true if {
+	lib.unknown(r, "MetadataOptions.HttpTokens")
+} else := true if {
+	lib.unknown(r, "MetadataOptions.HttpEndpoint")
+} else := false
 
 # launch_template_path(r) is the path of the instance's launch template id
-# or name, when it has one that is set or is a reference.
-launch_template_path(r) := "LaunchTemplate.LaunchTemplateId" if {
+# or name, when it has one that is set or is a reference. (Worked out once
+# per instance by _launch_template_path, "" for none; see own_options.)
+launch_template_path(r) := path if {
+	path := _launch_template_path(r)
+	path != ""
+}
+
+_launch_template_path(r) := "LaunchTemplate.LaunchTemplateId" if {
 	set_or_referenced(r, "LaunchTemplate.LaunchTemplateId")
 } else := "LaunchTemplate.LaunchTemplateName" if {
 	set_or_referenced(r, "LaunchTemplate.LaunchTemplateName")
-}
+} else := ""
 
 set_or_referenced(r, path) if lib.value(r, path) != null
 
