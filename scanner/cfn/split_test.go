@@ -243,3 +243,22 @@ func TestLeafSharing(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSplit: on any input, Load gives the same template and errors
+// whether it may split the template or not.
+func FuzzSplit(f *testing.F) {
+	for _, c := range splitCases {
+		f.Add([]byte(c.src))
+	}
+	f.Add(manyResources(3))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		opts := Options{Region: "us-east-1", MaxBytes: 1 << 20}
+		var split, whole *Template
+		var splitErr, wholeErr error
+		withSplitMin(0, func() { split, splitErr = Load("fuzz.yaml", src, opts) })
+		withSplitMin(math.MaxInt, func() { whole, wholeErr = Load("fuzz.yaml", src, opts) })
+		if !reflect.DeepEqual(split, whole) || !reflect.DeepEqual(splitErr, wholeErr) {
+			t.Fatalf("split and whole loads differ:\nsplit: %v\nwhole: %v", splitErr, wholeErr)
+		}
+	})
+}
