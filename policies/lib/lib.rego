@@ -85,18 +85,16 @@ covers(prefix, p) if startswith(p, concat("", [prefix, "["]))
 
 # segments(path) splits a property path into its keys (strings) and list
 # indexes (numbers): "Tags[3].Value" is ["Tags", 3, "Value"], "" is [].
-segments("") := []
-
-# Paths without list indexes (the common case) split without a regex.
-segments(path) := split(path, ".") if {
-	path != ""
+# Paths without list indexes (the common case) split without a regex. (One
+# rule with else branches: OPA evaluates every rule of a function.)
+segments(path) := [] if {
+	path == ""
+} else := split(path, ".") if {
 	not contains(path, "[")
-}
-
-segments(path) := [seg |
+} else := [seg |
 	some m in regex.find_all_string_submatch_n(`\[([0-9]+)\]|([^.\[\]]+)`, path, -1)
 	seg := _segment(m)
-] if contains(path, "[")
+]
 
 _segment(m) := to_number(m[1]) if m[1] != ""
 
