@@ -5,7 +5,11 @@
 // line and column for every value and the short-form intrinsic tags (!Ref,
 // !Sub, ...); JSON is a subset of YAML, so one parser gives positions for
 // both forms. A .json file is first checked as strict JSON, since the YAML
-// parser accepts what JSON does not (a trailing comma). The loader then evaluates what can be known before deployment:
+// parser accepts what JSON does not (a trailing comma). A large block-style
+// YAML template is parsed section by section and its resources a batch at
+// a time, so that the node tree of the whole document is never held (see
+// split.go); the nodes, and so every position, are those of the whole
+// parse. The loader then evaluates what can be known before deployment:
 //
 //   - Parameters resolve to the value given in [Options.Params] or else their
 //     Default, typed by the parameter Type. A parameter with neither is
