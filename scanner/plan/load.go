@@ -60,6 +60,7 @@ func newBuilder(file string, src []byte) (*builder, error) {
 	}()
 	tp, err := decode(x)
 	if err != nil {
+		<-spans // no goroutine outlives Load
 		return nil, err
 	}
 	b := &builder{

@@ -60,9 +60,10 @@ type entrySpan struct {
 }
 
 // locateEntries finds the entries of the top-level resource_changes and
-// resource_drift arrays, in order. The plan has already been decoded
-// successfully, so the input is valid JSON; anything unexpected means
-// nothing more is located, never a failure. It scans the bytes in place,
+// resource_drift arrays, in order. It runs beside decode, so the input
+// may not be valid JSON (its result is then not used); anything
+// unexpected means nothing more is located, never a failure, and every
+// step moves forward. It scans the bytes in place,
 // allocating nothing but the spans, and converts offsets in increasing
 // order.
 func locateEntries(x *lineIndex) (changes, drift []entrySpan) {
@@ -97,6 +98,11 @@ func locateEntries(x *lineIndex) (changes, drift []entrySpan) {
 				start := i
 				a, b, ok := addressSpan(src, start)
 				end := skipValue(src, start)
+				if end <= start {
+					// Not a value (the text is not valid JSON: decode
+					// reports it, and locateEntries runs beside decode).
+					return changes, drift
+				}
 				sp := entrySpan{}
 				if ok {
 					sp.whole.Start = x.pos(start)

@@ -161,3 +161,25 @@ func TestFlaggedText(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFastDecodeSame: whatever the input, the quick decoding loads what
+// the full decoder loads, or fails with the same error.
+func FuzzFastDecodeSame(f *testing.F) {
+	for _, name := range fixtures {
+		_, src := readFixture(f, name)
+		f.Add(src)
+	}
+	f.Add([]byte(`{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","name":"b","mode":"managed","change":{"actions":["update"],"before":{"x":1},"after":{"x":2,"t":{"k":"v"}},"after_unknown":{"id":true,"l":[false,true]},"after_sensitive":{"p":true}}}],"configuration":{"root_module":{"resources":[{"address":"a.b","mode":"managed","type":"a","name":"b","expressions":{"x":{"references":["var.v"]},"blk":[{"y":{"constant_value":1}}]}}]}}}`))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		fast, ferr := Load("p.json", src)
+		slowDecodeOnly = true
+		slow, serr := Load("p.json", src)
+		slowDecodeOnly = false
+		if (ferr == nil) != (serr == nil) || (ferr != nil && ferr.Error() != serr.Error()) {
+			t.Fatalf("error %v, full decoder %v", ferr, serr)
+		}
+		if !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("loads differently from the full decoder")
+		}
+	})
+}
