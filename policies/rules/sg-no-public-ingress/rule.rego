@@ -96,30 +96,29 @@ sources contains [r, base, key, sprintf("%s[%d]", [p, i])] if {
 	some i, _ in lib.value(r, p)
 }
 
+# A source range yields at most one finding: it is open to anywhere on a
+# port that is not allowed (fail) or on unknown ports (unknown), or it is
+# itself unknown and the ports are not all allowed (unknown). One deny
+# body asks source_finding once per source, rather than three bodies each
+# asking every source the same questions again.
 deny contains f if {
 	some [r, base, key, path] in sources
-	cidr := anywhere[key]
-	not lib.unknown(r, path)
-	lib.value(r, path) == cidr
-	ports_verdict(r, base) == "open"
-	f := lib.fail(r, path, sprintf("%s allows ingress from %s to %s; only ports %v may be open to the internet.", [subject(r, base), cidr, describe_ports(r, base), sort(allowed_ports)]))
+	f := source_finding(r, base, key, path)
 }
 
-deny contains f if {
-	some [r, base, key, path] in sources
-	cidr := anywhere[key]
+source_finding(r, base, key, path) := f if {
 	not lib.unknown(r, path)
+	cidr := anywhere[key]
 	lib.value(r, path) == cidr
-	ports_verdict(r, base) == "unknown"
-	f := lib.undecided(r, path, sprintf("%s allows ingress from %s, but its protocol or ports are not known statically, so they cannot be checked against the allowed ports here.", [subject(r, base), cidr]))
-}
-
-deny contains f if {
-	some [r, base, _, path] in sources
+	f := open_finding(r, base, path, cidr, ports_verdict(r, base))
+} else := lib.undecided(r, path, sprintf("%s has a source range that is not known statically, so it cannot be checked for public access here.", [subject(r, base)])) if {
 	lib.unknown(r, path)
 	ports_verdict(r, base) != "allowed"
-	f := lib.undecided(r, path, sprintf("%s has a source range that is not known statically, so it cannot be checked for public access here.", [subject(r, base)]))
 }
+
+open_finding(r, base, path, cidr, "open") := lib.fail(r, path, sprintf("%s allows ingress from %s to %s; only ports %v may be open to the internet.", [subject(r, base), cidr, describe_ports(r, base), sort(allowed_ports)]))
+
+open_finding(r, base, path, cidr, "unknown") := lib.undecided(r, path, sprintf("%s allows ingress from %s, but its protocol or ports are not known statically, so they cannot be checked against the allowed ports here.", [subject(r, base), cidr]))
 
 entry_unknown(r, base) if {
 	base != ""
