@@ -38,24 +38,25 @@ deny contains f if {
 	f := lib.undecided(r, block, sprintf("The public access block configuration of bucket %s is not known statically, so it cannot be checked here.", [r.address]))
 }
 
+# Each setting of a configuration that is there yields at most one
+# finding: it is unknown (while the configuration is not), or it is not
+# true. One deny body asks setting_finding once per setting, rather than
+# two bodies each going over every bucket and setting.
 deny contains f if {
 	some r in lib.resources("AWS::S3::Bucket")
 	is_object(lib.value(r, block))
-	some setting in settings
-	path := concat(".", [block, setting])
-	lib.unknown(r, path)
-	not lib.unknown(r, block)
-	f := lib.undecided(r, path, sprintf("%s of bucket %s is not known statically, so it cannot be checked here.", [setting, r.address]))
+	some setting, path in setting_paths
+	f := setting_finding(r, setting, path)
 }
 
-deny contains f if {
-	some r in lib.resources("AWS::S3::Bucket")
-	is_object(lib.value(r, block))
-	some setting in settings
-	path := concat(".", [block, setting])
+setting_paths := {setting: concat(".", [block, setting]) | some setting in settings}
+
+setting_finding(r, setting, path) := lib.undecided(r, path, sprintf("%s of bucket %s is not known statically, so it cannot be checked here.", [setting, r.address])) if {
+	lib.unknown(r, path)
+	not lib.unknown(r, block)
+} else := lib.fail(r, path, sprintf("Bucket %s %s %s; it must be true.", [r.address, state(lib.value(r, path)), setting])) if {
 	not lib.unknown(r, path)
 	lib.value(r, path) != true
-	f := lib.fail(r, path, sprintf("Bucket %s %s %s; it must be true.", [r.address, state(lib.value(r, path)), setting]))
 }
 
 state(null) := "does not set"
