@@ -90,21 +90,42 @@ func decode(x *lineIndex) (*tfjson.Plan, error) {
 	if len(src) > MaxSize {
 		return nil, tooLarge(x.file, int64(len(src)))
 	}
-	if off, ok := tooDeep(src, MaxDepth); ok {
-		p := x.pos(off)
-		return nil, model.Errorf(x.file, p.Line, p.Column, "plan JSON nests deeper than %d levels; no Terraform plan does", MaxDepth)
+	// A plan the quick first pass reads (an object of valid JSON nested
+	// no deeper than MaxDepth) passes the checks below: they are only
+	// made when it does not.
+	var doc *fastDoc
+	split := false
+	if !slowDecodeOnly {
+		doc, split = splitPlan(src)
 	}
-	first := firstNonSpace(src)
-	if first < 0 {
-		return nil, model.Errorf(x.file, 0, 0, "plan JSON is empty")
+	if !split {
+		if off, ok := tooDeep(src, MaxDepth); ok {
+			p := x.pos(off)
+			return nil, model.Errorf(x.file, p.Line, p.Column, "plan JSON nests deeper than %d levels; no Terraform plan does", MaxDepth)
+		}
+		first := firstNonSpace(src)
+		if first < 0 {
+			return nil, model.Errorf(x.file, 0, 0, "plan JSON is empty")
+		}
+		if src[first] != '{' {
+			p := x.pos(first)
+			return nil, model.Errorf(x.file, p.Line, p.Column, "not a Terraform plan: expected a JSON object (the output of terraform show -json PLANFILE)")
+		}
 	}
-	if src[first] != '{' {
-		p := x.pos(first)
-		return nil, model.Errorf(x.file, p.Line, p.Column, "not a Terraform plan: expected a JSON object (the output of terraform show -json PLANFILE)")
+	if !slowDecodeOnly {
+		var err error
+		if split {
+			err = doc.decodeRest()
+		} else {
+			doc, err = fastDecode(src)
+		}
+		if err != nil {
+			doc = nil
+		}
 	}
 	var plan *tfjson.Plan
 	var errored bool
-	if doc, err := fastDecode(src); err == nil && !slowDecodeOnly {
+	if doc != nil {
 		plan, errored = doc.plan(), doc.Errored
 	} else {
 		// Decode again the way that reports errors with their place.

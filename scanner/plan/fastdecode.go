@@ -168,16 +168,13 @@ func decodeSkeleton(s skeleton) any {
 	return v
 }
 
-// fastDecode decodes src on the common path; an error means the caller
-// decodes it again with the full decoder, for the error it has always
-// reported.
+// fastDecode decodes src with encoding/json's first pass, for a plan
+// splitPlan declines; an error means the caller decodes it again with the
+// full decoder, for the error it has always reported.
 func fastDecode(src []byte) (*fastDoc, error) {
-	doc, ok := splitPlan(src)
-	if !ok {
-		doc = &fastDoc{}
-		if err := json.Unmarshal(src, doc); err != nil {
-			return nil, err
-		}
+	doc := &fastDoc{}
+	if err := json.Unmarshal(src, doc); err != nil {
+		return nil, err
 	}
 	if err := doc.decodeRest(); err != nil {
 		return nil, err

@@ -48,14 +48,14 @@ func newBuilder(file string, src []byte) (*builder, error) {
 	if len(src) > MaxSize {
 		return nil, tooLarge(file, int64(len(src)))
 	}
-	x := newLineIndex(file, src)
 	// Where each entry is in the text is found beside the decoding, on
 	// another core: it reads only the text (locateEntries never fails),
-	// with a cursor of its own. build waits for it.
+	// with a line index of its own. build waits for it. decode's index
+	// finds the lines only if it reports an error.
+	x := &lineIndex{file: file, src: src, curCol: 1}
 	spans := make(chan [2][]entrySpan, 1)
-	lx := *x
 	go func() {
-		changes, drift := locateEntries(&lx)
+		changes, drift := locateEntries(newLineIndex(file, src))
 		spans <- [2][]entrySpan{changes, drift}
 	}()
 	tp, err := decode(x)

@@ -21,7 +21,17 @@ type lineIndex struct {
 	curOff, curLine, curCol int
 }
 
+// newLineIndex returns the index of src, with its lines found now; a
+// lineIndex made without them finds them when it first converts an
+// offset (decode converts one only for an error).
 func newLineIndex(file string, src []byte) *lineIndex {
+	x := &lineIndex{file: file, src: src, curCol: 1}
+	x.findLines()
+	return x
+}
+
+func (x *lineIndex) findLines() {
+	src := x.src
 	lines := make([]int, 1, bytes.Count(src, []byte{'\n'})+1)
 	for i := 0; ; {
 		j := bytes.IndexByte(src[i:], '\n')
@@ -31,12 +41,15 @@ func newLineIndex(file string, src []byte) *lineIndex {
 		i += j + 1
 		lines = append(lines, i)
 	}
-	return &lineIndex{file: file, src: src, lines: lines, curCol: 1}
+	x.lines = lines
 }
 
 // pos returns the position of byte offset off (clamped to the input).
 // Columns count code points, as the model requires.
 func (x *lineIndex) pos(off int) model.Pos {
+	if x.lines == nil {
+		x.findLines()
+	}
 	off = max(0, min(off, len(x.src)))
 	l := sort.Search(len(x.lines), func(i int) bool { return x.lines[i] > off }) - 1
 	var col int

@@ -21,9 +21,11 @@ import (
 // It only ever speeds up a plan that encoding/json would decode the same
 // way: whatever it is not sure of (a member name with escapes or
 // non-ASCII letters, one that matches a field only without regard to
-// case, a repeated member, anything invalid) makes fastDecode use
-// encoding/json for the first pass, which reports the error or decodes
-// what is unusual as it always did.
+// case, a repeated member, anything invalid or nested deeper than
+// MaxDepth) makes decode check the limits as it did and use encoding/json
+// for the first pass (fastDecode), which reports the error or decodes
+// what is unusual as it always did. A plan it reads passes those checks,
+// so they are not made again (tooDeep is another pass over the input).
 
 // planMembers are the top-level members splitPlan leaves out of the
 // first pass when they are arrays or objects: decoded later from their
@@ -78,9 +80,10 @@ var fieldNames = func() map[string]bool {
 	return names
 }()
 
-// splitPlan does fastDecode's first pass over src (see above). ok is false
-// when src is not valid JSON or not a plan it is sure to read as
-// encoding/json would; the caller then uses encoding/json.
+// splitPlan does decode's first pass over src (see above). ok is false
+// when src is not valid JSON nested at most MaxDepth deep, or not a plan
+// it is sure to read as encoding/json would; decode then checks the
+// limits and uses encoding/json (fastDecode).
 func splitPlan(src []byte) (doc *fastDoc, ok bool) {
 	i := skipSpace(src, 0)
 	if i >= len(src) || src[i] != '{' {
@@ -126,7 +129,7 @@ func splitPlan(src []byte) (doc *fastDoc, ok bool) {
 			case (use == useEntries && c == '[') || (use == useConfig && c == '{'):
 				// Decoded later from its text; a stand-in of the same
 				// kind goes to the first pass.
-				end, ok := validValue(src, i)
+				end, ok := validNested(src, i, 1)
 				if !ok {
 					return nil, false
 				}
@@ -141,14 +144,14 @@ func splitPlan(src []byte) (doc *fastDoc, ok bool) {
 				}
 				val = standIn(c)
 			case use == useSkip && (c == '[' || c == '{'):
-				end, ok := validValue(src, i)
+				end, ok := validNested(src, i, 1)
 				if !ok {
 					return nil, false
 				}
 				i = end
 				val = standIn(c)
 			default:
-				end, ok := validValue(src, i)
+				end, ok := validNested(src, i, 1)
 				if !ok {
 					return nil, false
 				}
@@ -278,9 +281,14 @@ func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 // validValue validates the JSON value at b[i] (no space before it) by the
 // grammar encoding/json's scanner checks and returns the offset after it.
 // It is several times faster than json.Valid, which calls a state
-// function for every byte. Nesting is bounded by tooDeep, which decode
-// runs first.
+// function for every byte. A value nested deeper than MaxDepth is not
+// valid here (tooDeep reports it).
 func validValue(b []byte, i int) (int, bool) {
+	return validNested(b, i, 0)
+}
+
+// validNested is validValue for a value inside depth arrays and objects.
+func validNested(b []byte, i, depth int) (int, bool) {
 	if i >= len(b) {
 		return i, false
 	}
@@ -288,6 +296,9 @@ func validValue(b []byte, i int) (int, bool) {
 	case '"':
 		return validString(b, i)
 	case '{':
+		if depth++; depth > MaxDepth {
+			return i, false
+		}
 		i = skipSpace(b, i+1)
 		if i < len(b) && b[i] == '}' {
 			return i + 1, true
@@ -304,7 +315,7 @@ func validValue(b []byte, i int) (int, bool) {
 			if i >= len(b) || b[i] != ':' {
 				return i, false
 			}
-			if i, ok = validValue(b, skipSpace(b, i+1)); !ok {
+			if i, ok = validNested(b, skipSpace(b, i+1), depth); !ok {
 				return i, false
 			}
 			i = skipSpace(b, i)
@@ -321,13 +332,16 @@ func validValue(b []byte, i int) (int, bool) {
 			}
 		}
 	case '[':
+		if depth++; depth > MaxDepth {
+			return i, false
+		}
 		i = skipSpace(b, i+1)
 		if i < len(b) && b[i] == ']' {
 			return i + 1, true
 		}
 		for {
 			var ok bool
-			if i, ok = validValue(b, i); !ok {
+			if i, ok = validNested(b, i, depth); !ok {
 				return i, false
 			}
 			i = skipSpace(b, i)

@@ -3,6 +3,7 @@ package plan
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -103,6 +104,9 @@ func TestSplitPlan(t *testing.T) {
 		{`{"format_version":"1.2","errored":true,"resource_changes":[` + entry + `]}`, true},
 		{`{"format_version":"1.2","configuration":{"root_module":{"resources":[{"address":"a.b","expressions":{"x":{"constant_value":1}}}]}},"resource_changes":[` + entry + `]}`, true},
 		{` {} `, true},
+		{`{"format_version":"1.2","planned_values":` + strings.Repeat(`{"a":`, MaxDepth-2) + `[]` + strings.Repeat("}", MaxDepth-2) + `}`, true},
+		{`{"format_version":"1.2","planned_values":` + strings.Repeat(`{"a":`, MaxDepth-1) + `[]` + strings.Repeat("}", MaxDepth-1) + `}`, false},
+		{`{"format_version":"1.2","configuration":{"root_module":` + strings.Repeat(`{"a":`, MaxDepth) + `1` + strings.Repeat("}", MaxDepth) + `}}`, false},
 	} {
 		_, ok := splitPlan([]byte(tc.src))
 		if ok != tc.split {
