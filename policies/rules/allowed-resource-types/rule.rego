@@ -48,26 +48,37 @@ deny_patterns := lib.param(id, "deny", [])
 
 deny contains f if {
 	some r in input.resources
-	pattern := denied_by(r.type)
+	pattern := _denied_by(r.type)
+	pattern != null
 	f := lib.fail(r, "", sprintf("%s is of type %s, which this environment denies (pattern %s).", [r.address, r.type, pattern]))
 }
 
 deny contains f if {
 	some r in input.resources
-	not denied_by(r.type)
+	_denied_by(r.type) == null
 	count(allow) > 0
-	not allowed(r.type)
+	_allowed(r.type) == false
 	f := lib.fail(r, "", sprintf("%s is of type %s, which is not among the types this environment allows (%s).", [r.address, r.type, concat(", ", allow)]))
 }
 
 # denied_by(t) is the first deny pattern matching t. Globs use no
-# delimiters: * matches across the :: separators.
-denied_by(t) := matches[0] if {
-	matches := [p | some p in deny_patterns; glob.match(p, null, t)]
-	count(matches) > 0
+# delimiters: * matches across the :: separators. (Worked out once per
+# type by _denied_by and _allowed, whose value is null or false rather than
+# undefined when nothing matches: OPA remembers a function's value for the
+# same arguments, but not that it was undefined, and every resource asks.)
+denied_by(t) := pattern if {
+	pattern := _denied_by(t)
+	pattern != null
 }
 
-allowed(t) if {
+_denied_by(t) := matches[0] if {
+	matches := [p | some p in deny_patterns; glob.match(p, null, t)]
+	count(matches) > 0
+} else := null
+
+allowed(t) if _allowed(t)
+
+_allowed(t) := true if {
 	some p in allow
 	glob.match(p, null, t)
-}
+} else := false
