@@ -3,6 +3,7 @@ package policies
 import (
 	"context"
 	"fmt"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -73,6 +74,70 @@ func BenchmarkEvaluate(b *testing.B) {
 			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/float64(n), "cpu-ns/resource")
 		})
 	}
+}
+
+// unitDocuments builds n small documents shaped like the units of a scan of
+// a template repository: a few resources each, most of types no default rule
+// is about, some with values not known statically (parameters without a
+// default), an instance or a bucket now and then.
+func unitDocuments(n int) []*model.Document {
+	origin := model.Origin{Layer: model.LayerCloudFormation, File: "unit.yaml"}
+	var docs []*model.Document
+	for i := range n {
+		doc := &model.Document{Environment: model.Environment{Name: "bench"}}
+		add := func(r model.Resource) {
+			r.Address = fmt.Sprintf("%s%d", r.Type[strings.LastIndex(r.Type, ":")+1:], len(doc.Resources))
+			r.Origin = origin
+			doc.Resources = append(doc.Resources, r)
+		}
+		add(model.Resource{Type: "AWS::IAM::Role", Properties: map[string]any{
+			"AssumeRolePolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}}},
+			"Policies":                 []any{map[string]any{"PolicyName": "p", "PolicyDocument": map[string]any{"Statement": []any{map[string]any{"Effect": "Allow", "Action": []any{"s3:GetObject"}, "Resource": "*"}}}}},
+		}})
+		add(model.Resource{Type: "AWS::Lambda::Function", Properties: map[string]any{"Runtime": "python3.12", "Handler": "index.handler", "Code": map[string]any{"ZipFile": "def handler(e, c): pass"}},
+			UnknownPaths: []model.Unknown{{Path: "Role", Reason: "a reference"}, {Path: "Environment.Variables.TABLE", Reason: "parameter Table has no value"}}})
+		add(model.Resource{Type: "AWS::SNS::Topic", Properties: map[string]any{"TopicName": "t"}})
+		docs = append(docs, doc)
+		switch i % 4 {
+		case 0:
+			add(model.Resource{Type: "AWS::EC2::Instance", Properties: map[string]any{"InstanceType": "t3.micro", "Tags": []any{map[string]any{"Key": "Name", "Value": "x"}}},
+				UnknownPaths: []model.Unknown{{Path: "ImageId", Reason: "parameter ImageId has no value"}, {Path: "KeyName", Reason: "parameter KeyName has no value"}, {Path: "SubnetId", Reason: "parameter Subnet has no value"}}})
+			add(model.Resource{Type: "AWS::EC2::SecurityGroup", Properties: map[string]any{"GroupDescription": "web", "SecurityGroupIngress": []any{
+				map[string]any{"IpProtocol": "tcp", "FromPort": int64(80), "ToPort": int64(80), "CidrIp": "0.0.0.0/0"},
+				map[string]any{"IpProtocol": "tcp", "FromPort": int64(22), "ToPort": int64(22)},
+			}}, UnknownPaths: []model.Unknown{{Path: "VpcId", Reason: "parameter VpcId has no value"}, {Path: "SecurityGroupIngress[1].CidrIp", Reason: "parameter SSHLocation has no value"}}})
+		case 1:
+			add(model.Resource{Type: "AWS::S3::Bucket", Properties: map[string]any{"VersioningConfiguration": map[string]any{"Status": "Enabled"}},
+				UnknownPaths: []model.Unknown{{Path: "BucketName", Reason: "parameter BucketName has no value"}}})
+		}
+	}
+	return docs
+}
+
+// BenchmarkEvaluateUnits measures a scan's many small evaluations, one per
+// unit (template), with the default rules; see unitDocuments.
+func BenchmarkEvaluateUnits(b *testing.B) {
+	e, err := New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	docs := unitDocuments(300)
+	n := 0
+	for _, d := range docs {
+		n += len(d.Resources)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		for _, doc := range docs {
+			doc.Environment.Rules = nil
+			if _, err := e.Evaluate(ctx, doc); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/float64(n), "cpu-ns/resource")
 }
 
 // BenchmarkEvaluateUnprepared is the baseline the engine design is measured
