@@ -106,12 +106,17 @@ func Load(file string, src []byte, opts Options) (*Template, error) {
 	if err := checkDoc(file, src, maxBytes(opts)); err != nil {
 		return nil, err
 	}
-	if !isJSONFile(file) {
-		if sections, resources, ok := splitLayout(src); ok {
-			if s, ok := parseSplit(file, src, sections, resources); ok {
-				if tpl, err := load(s, opts); err != errParseWhole {
-					return tpl, err
-				}
+	var sections, resources []chunk
+	brace, split := -1, false
+	if isJSONFile(file) {
+		sections, resources, brace, split = splitLayoutJSON(src)
+	} else {
+		sections, resources, split = splitLayout(src)
+	}
+	if split {
+		if s, ok := parseSplit(file, src, sections, resources, brace); ok {
+			if tpl, err := load(s, opts); err != errParseWhole {
+				return tpl, err
 			}
 		}
 	}

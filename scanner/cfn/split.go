@@ -47,6 +47,9 @@ type chunk struct {
 	start, end int    // byte offsets in the source
 	line       int    // 1-based line of its first line
 	key        string // its key, as the pre-scan read it
+	// sep is the offset of the comma after a JSON member, which a chunk
+	// parsed alone must not hold (blanked, so columns stay); 0 for none.
+	sep int
 }
 
 // splitSource is what the loader needs of a template parsed in chunks:
@@ -186,6 +189,144 @@ func splitLayout(src []byte) (sections []chunk, resources []chunk, ok bool) {
 	return sections, resources, true
 }
 
+// splitLayoutJSON is splitLayout for a JSON template (which checkJSON
+// found valid), laid out one member a line as JSON pretty-printers write
+// it (CDK, cfn-flip, json.MarshalIndent). It returns the offset of the
+// opening brace. Besides the rules of splitLayout on the bytes of src
+// (no tab, carriage return, '&', "Rain::", "Fn::ForEach"):
+//
+//   - the first line is "{" alone, the last "}" alone, both at column 1;
+//   - every other line is indented, the members of the template at the
+//     indentation of the first: a member's line starts with its quoted
+//     alphanumeric name and a colon, a line at that indentation that does
+//     not is one closing bracket (with its comma);
+//   - "Resources": { is the whole of its line, and so at their own deeper
+//     indentation are the resources' lines; the line at the template's
+//     indentation after them closes the section;
+//   - no name repeats, among the sections or among the resources.
+//
+// Each chunk is then one member, its value closed on its last line, and
+// its comma, the last byte before the next member's line (src is valid
+// JSON), is blanked when it is parsed (chunk.sep).
+func splitLayoutJSON(src []byte) (sections, resources []chunk, brace int, ok bool) {
+	if len(src) < splitMinBytes || bytes.ContainsAny(src, "\t\r\x00&") ||
+		bytes.Contains(src, []byte("Rain::")) || bytes.Contains(src, []byte("Fn::ForEach")) {
+		return nil, nil, -1, false
+	}
+	type line struct {
+		start, end, indent int
+		text               []byte // without indentation and line end
+	}
+	var lines []line
+	for start := 0; start < len(src); {
+		end := len(src)
+		if nl := bytes.IndexByte(src[start:], '\n'); nl >= 0 {
+			end = start + nl + 1
+		}
+		ind := indentOf(src[start:end])
+		text := bytes.TrimRight(src[start+ind:end], " \n")
+		if len(text) > 0 {
+			lines = append(lines, line{start, end, ind, text})
+		} else if len(lines) == 0 {
+			return nil, nil, -1, false // blank lines before the brace
+		}
+		start = end
+	}
+	if len(lines) < 3 || string(lines[0].text) != "{" || lines[0].indent != 0 ||
+		string(lines[len(lines)-1].text) != "}" || lines[len(lines)-1].indent != 0 {
+		return nil, nil, -1, false
+	}
+	lineNo := func(l line) int { return 1 + bytes.Count(src[:l.start], []byte{'\n'}) }
+	closer := func(t []byte) bool {
+		t = bytes.TrimSuffix(t, []byte(","))
+		return len(t) == 1 && (t[0] == '}' || t[0] == ']')
+	}
+	// sep returns the offset of the comma that ends the chunk before
+	// line i, or 0 when it has none (the last member).
+	sep := func(i int) int {
+		prev := lines[i-1]
+		if prev.text[len(prev.text)-1] == ',' {
+			return prev.start + prev.indent + len(prev.text) - 1
+		}
+		return 0
+	}
+	body := lines[1 : len(lines)-1]
+	top := body[0].indent
+	seen, ids := map[string]bool{}, map[string]bool{}
+	inRes, resIndent := false, -1
+	closeLast := func(list []chunk, i int) {
+		if n := len(list); n > 0 && list[n-1].end < 0 {
+			list[n-1].end = lines[i].start
+			list[n-1].sep = sep(i)
+		}
+	}
+	for j, l := range body {
+		i := j + 1 // index in lines
+		switch {
+		case l.indent < top || l.indent == 0:
+			return nil, nil, -1, false
+		case inRes && l.indent == top:
+			if !closer(l.text) {
+				return nil, nil, -1, false
+			}
+			closeLast(resources, i)
+			inRes = false
+		case inRes:
+			if resIndent < 0 {
+				resIndent = l.indent
+			}
+			if l.indent < resIndent {
+				return nil, nil, -1, false
+			}
+			if l.indent > resIndent || closer(l.text) {
+				continue
+			}
+			key, ok := jsonKeyLine(l.text)
+			if !ok || ids[key] {
+				return nil, nil, -1, false
+			}
+			ids[key] = true
+			closeLast(resources, i)
+			resources = append(resources, chunk{start: l.start, end: -1, line: lineNo(l), key: key})
+		case l.indent == top && !closer(l.text):
+			key, ok := jsonKeyLine(l.text)
+			if !ok || seen[key] {
+				return nil, nil, -1, false
+			}
+			seen[key] = true
+			closeLast(sections, i)
+			sections = append(sections, chunk{start: l.start, end: -1, line: lineNo(l), key: key})
+			if key == "Resources" {
+				if string(l.text) != `"Resources": {` {
+					return nil, nil, -1, false
+				}
+				sections[len(sections)-1].end = l.end
+				inRes, resIndent = true, -1
+			}
+		case len(sections) == 0:
+			return nil, nil, -1, false
+		}
+	}
+	if inRes || len(resources) == 0 {
+		return nil, nil, -1, false
+	}
+	closeLast(sections, len(lines)-1)
+	return sections, resources, lines[0].start, true
+}
+
+// jsonKeyLine returns the name of a JSON member whose line starts with
+// its quoted alphanumeric name, a colon and a space.
+func jsonKeyLine(t []byte) (string, bool) {
+	i := 1
+	for i < len(t) && (t[i] >= 'a' && t[i] <= 'z' || t[i] >= 'A' && t[i] <= 'Z' || t[i] >= '0' && t[i] <= '9') {
+		i++
+	}
+	if len(t) == 0 || t[0] != '"' || i == 1 || i+2 >= len(t) || t[i] != '"' || t[i+1] != ':' || t[i+2] != ' ' {
+		return "", false
+	}
+	return string(t[1:i]), true
+}
+
 // keyLine reports whether a line (from its first non-space byte) starts
 // with a plain alphanumeric key and a colon followed by a space or the end
 // of the line; tail is what follows the colon.
@@ -224,30 +365,52 @@ func keepChomping(src []byte) bool {
 	return false
 }
 
-// parseSplit parses a template laid out as splitLayout accepts in chunks:
-// the root mapping with every section but the resources, whose chunks the
-// loader parses a batch at a time (parseBatch, resourceNodes). ok is false when a section
-// does not parse or validate as it would in the whole document.
-func parseSplit(file string, src []byte, sections, resources []chunk) (*source, bool) {
+// parseSplit parses a template laid out as splitLayout (or, for JSON,
+// splitLayoutJSON) accepts in chunks: the root mapping with every section
+// but the resources, whose chunks the loader parses a batch at a time
+// (parseBatch, resourceNodes). brace is the offset of a JSON template's
+// opening brace, -1 for YAML. ok is false when a section does not parse
+// or validate as it would in the whole document.
+func parseSplit(file string, src []byte, sections, resources []chunk, brace int) (*source, bool) {
 	root := &yaml.Node{Kind: yaml.MappingNode, Tag: yamltag.Map}
+	if brace >= 0 {
+		// The whole parse's root is the flow mapping of the braces.
+		root.Style = yaml.FlowStyle
+		root.Line = 1 + bytes.Count(src[:brace], []byte{'\n'})
+		root.Column = 1 + brace - lineStartOf(src, brace)
+	}
 	for _, c := range sections {
-		k, v, ok := parseChunk(file, src, c, 0, true)
+		var k, v *yaml.Node
+		var ok bool
+		switch {
+		case c.key == "Resources" && brace >= 0:
+			// `"Resources": {` closed at once: its key and the flow
+			// mapping where the whole parse has it.
+			text := append(append([]byte(nil), src[c.start:c.end]...), '}')
+			k, v, ok = parseChunk(file, text, chunk{start: 0, end: len(text), line: c.line, key: c.key}, 0, true)
+			ok = ok && v.Kind == yaml.MappingNode && len(v.Content) == 0
+		case c.key == "Resources":
+			k, v, ok = parseChunk(file, src, c, 0, true)
+			if ok && (!isNull(v) || v.Tag != yamltag.Null) {
+				ok = false
+			}
+			if ok {
+				// The section's mapping as the whole parse makes it: it
+				// starts at its first key.
+				first := resources[0]
+				v = &yaml.Node{Kind: yaml.MappingNode, Tag: yamltag.Map, Line: first.line,
+					Column: 1 + indentOf(src[first.start:])}
+			}
+		default:
+			k, v, ok = parseChunk(file, src, c, 0, true)
+		}
 		if !ok {
 			return nil, false
 		}
-		if c.key == "Resources" {
-			if !isNull(v) || v.Tag != yamltag.Null {
-				return nil, false
-			}
-			// The section's mapping as the whole parse makes it: it starts
-			// at its first key. Its entries stay in the chunks.
-			first := resources[0]
-			v = &yaml.Node{Kind: yaml.MappingNode, Tag: yamltag.Map, Line: first.line,
-				Column: 1 + first.start - lineStartOf(src, first.start) + indentOf(src[first.start:])}
-		}
-		if len(root.Content) == 0 {
+		if len(root.Content) == 0 && brace < 0 {
 			root.Line, root.Column = k.Line, k.Column
 		}
+		// The entries of the section stay in the chunks.
 		root.Content = append(root.Content, k, v)
 	}
 	return &source{file: file, src: src, lines: lineStarts(src), root: root, split: newSplitSource(resources)}, true
@@ -311,7 +474,17 @@ func parseChunk(file string, src []byte, c chunk, depth int, check bool) (key, v
 // returns the key and value nodes of the chunks, alternating.
 func parseChunks(file string, src []byte, cs []chunk, depth int, check bool) (nodes []*yaml.Node, ok bool) {
 	first, last := cs[0], cs[len(cs)-1]
-	dec := yaml.NewDecoder(bytes.NewReader(src[first.start:last.end]))
+	text := src[first.start:last.end]
+	copied := false
+	for _, c := range cs {
+		if c.sep > 0 {
+			if !copied {
+				text, copied = append([]byte(nil), text...), true
+			}
+			text[c.sep-first.start] = ' '
+		}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(text))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		return nil, false
@@ -329,7 +502,7 @@ func parseChunks(file string, src []byte, cs []chunk, depth int, check bool) (no
 	}
 	for i, c := range cs {
 		k := m.Content[2*i]
-		if k.Kind != yaml.ScalarNode || k.Value != c.key || k.Line != c.line-first.line+1 || k.Column != 1+indentOf(src[c.start:c.end]) {
+		if k.Kind != yaml.ScalarNode || k.Value != c.key || k.Line != c.line-first.line+1 || k.Column != 1+indentOf(text[c.start-first.start:]) {
 			return nil, false
 		}
 	}

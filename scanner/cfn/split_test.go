@@ -1,6 +1,7 @@
 package cfn
 
 import (
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -92,7 +93,54 @@ Outputs:
 	{"bad yaml in a resource", true, "Resources:\n  A:\n    Type: AWS::SNS::Topic\n  B:\n    Type: AWS::SNS::Topic\n    Properties:\n      X: [1, 2\n"},
 	{"no resources section", false, "Parameters:\n  A:\n    Type: String\n"},
 	{"unknown section", true, "Resource:\n  X: 1\nResources:\n  A:\n    Type: AWS::SNS::Topic\n"},
+	{"pretty.json", true, `{
+  "AWSTemplateFormatVersion": "2010-09-09",
+  "Parameters": {
+    "Env": {"Type": "String", "Default": "prod"}
+  },
+  "Resources": {
+    "Key": {
+      "Type": "AWS::KMS::Key",
+      "Properties": {
+        "EnableKeyRotation": "true",
+        "Description": "a, b: {c} [d] # e"
+      }
+    },
+    "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": {"Fn::Sub": "data-${Env}"},
+        "KMSKey": {"Fn::GetAtt": ["Key", "Arn"]}, "Tags": [
+      {"Key": "t", "Value": "naïve"}
+      ]}
+    },
+    "Topic": {
+      "Type": "AWS::SNS::Topic",
+      "Properties": {"X": [1, 2.5, true, null, "s"]}
+    }
+  },
+  "Outputs": {
+    "Arn": {"Value": {"Fn::GetAtt": ["Bucket", "Arn"]}}
+  }
+}
+`},
+	{"json errors.json", true, "{\n  \"Resources\": {\n    \"A\": 5,\n    \"B\": {\"Type\": \"AWS::SNS::Topic\", \"Properties\": {\"X\": {\"Ref\": \"Nope\"}}}\n  }\n}\n"},
+	{"json duplicate.json", false, "{\n  \"Resources\": {\n    \"A\": {\"Type\": \"AWS::SNS::Topic\"},\n    \"A\": {\"Type\": \"AWS::SNS::Topic\"}\n  }\n}\n"},
+	{"json duplicate inside.json", true, "{\n  \"Resources\": {\n    \"A\": {\"Type\": \"AWS::SNS::Topic\", \"Type\": \"X\"}\n  }\n}\n"},
+	{"json minified.json", false, `{"Resources": {"A": {"Type": "AWS::SNS::Topic"}}}`},
+	{"json key without space.json", false, "{\n  \"Resources\":{\n    \"A\": {\"Type\": \"AWS::SNS::Topic\"}\n  }\n}\n"},
+	{"json empty resources.json", false, "{\n  \"Resources\": {\n  }\n}\n"},
 	{"foreach", false, "Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::T:\n    - N\n    - [a, b]\n    - Topic${N}:\n        Type: AWS::SNS::Topic\n"},
+}
+
+// jsonTemplate is a YAML template of plain values as indented JSON.
+func jsonTemplate(t testing.TB, src []byte) []byte {
+	var doc any
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(b, '\n')
 }
 
 // splitSources are the templates the chunked parse is compared on: the
@@ -102,7 +150,11 @@ func splitSources(t *testing.T) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
 	for _, c := range splitCases {
-		out[c.name+".yaml"] = []byte(c.src)
+		name := c.name
+		if !strings.HasSuffix(name, ".json") {
+			name += ".yaml"
+		}
+		out[name] = []byte(c.src)
 	}
 	err := filepath.WalkDir("testdata", func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -123,6 +175,7 @@ func splitSources(t *testing.T) map[string][]byte {
 		t.Fatal(err)
 	}
 	out["generated.yaml"] = benchgen.Template(300)
+	out["generated.json"] = jsonTemplate(t, benchgen.Template(300))
 	out["many.yaml"] = manyResources(100)
 	return out
 }
@@ -151,16 +204,23 @@ func TestSplitTreeMatchesWhole(t *testing.T) {
 	withSplitMin(0, func() {
 		for _, c := range splitCases {
 			_, _, ok := splitLayout([]byte(c.src))
+			if strings.HasSuffix(c.name, ".json") {
+				_, _, _, ok = splitLayoutJSON([]byte(c.src))
+			}
 			if ok != c.split {
 				t.Errorf("%s: splitLayout = %v, want %v", c.name, ok, c.split)
 			}
 		}
 		for name, src := range splitSources(t) {
 			sections, resources, ok := splitLayout(src)
+			brace := -1
+			if isJSONFile(name) {
+				sections, resources, brace, ok = splitLayoutJSON(src)
+			}
 			if !ok {
 				continue
 			}
-			s, ok := parseSplit(name, src, sections, resources)
+			s, ok := parseSplit(name, src, sections, resources, brace)
 			if !ok {
 				continue
 			}
@@ -190,7 +250,7 @@ func TestSplitTreeMatchesWhole(t *testing.T) {
 			compared[name] = true
 		}
 	})
-	for _, name := range []string{"generated.yaml", "many.yaml", "sections around resources.yaml", "block scalar ends a chunk.yaml", "errors in declarations.yaml"} {
+	for _, name := range []string{"generated.yaml", "generated.json", "pretty.json", "many.yaml", "sections around resources.yaml", "block scalar ends a chunk.yaml", "errors in declarations.yaml"} {
 		if !compared[name] {
 			t.Errorf("%s was not parsed in chunks", name)
 		}
@@ -251,12 +311,17 @@ func FuzzSplit(f *testing.F) {
 		f.Add([]byte(c.src))
 	}
 	f.Add(manyResources(3))
+	f.Add(jsonTemplate(f, benchgen.Template(3)))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		opts := Options{Region: "us-east-1", MaxBytes: 1 << 20}
+		name := "fuzz.yaml"
+		if len(src) > 0 && src[0] == '{' {
+			name = "fuzz.json" // the JSON layout starts with its brace
+		}
 		var split, whole *Template
 		var splitErr, wholeErr error
-		withSplitMin(0, func() { split, splitErr = Load("fuzz.yaml", src, opts) })
-		withSplitMin(math.MaxInt, func() { whole, wholeErr = Load("fuzz.yaml", src, opts) })
+		withSplitMin(0, func() { split, splitErr = Load(name, src, opts) })
+		withSplitMin(math.MaxInt, func() { whole, wholeErr = Load(name, src, opts) })
 		if !reflect.DeepEqual(split, whole) || !reflect.DeepEqual(splitErr, wholeErr) {
 			t.Fatalf("split and whole loads differ:\nsplit: %v\nwhole: %v", splitErr, wholeErr)
 		}
