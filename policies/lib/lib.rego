@@ -96,9 +96,9 @@ segments(path) := [] if {
 	seg := _segment(m)
 ]
 
-_segment(m) := to_number(m[1]) if m[1] != ""
-
-_segment(m) := m[2] if m[1] == ""
+_segment(m) := to_number(m[1]) if {
+	m[1] != ""
+} else := m[2]
 
 # value(r, path) is the value at path in the resource's properties, or null
 # when the path is not set (or is unknown: check unknown() first).
