@@ -41,9 +41,10 @@ deleted(r) if r.change.action == "delete"
 # index (hand-written test inputs) take the scan: _unknown(null, ...),
 # whose constant argument lets OPA's rule index skip that body when there
 # is an index. A resource without unknown paths (most) is answered by the
-# first expression.
+# first expression (a unification: it allocates less in OPA than a bare
+# reference tested for truth).
 unknown(r, path) if {
-	r.unknown_paths[0]
+	_ = r.unknown_paths[0]
 	_unknown(object.get(r, "unknown_index", null), r, path)
 }
 
@@ -62,7 +63,7 @@ _unknown(null, r, path) if {
 # A rule that fails a missing value checks this first, so that an unknown
 # ancestor yields "unknown", never "fail".
 unknown_within(r, path) if {
-	r.unknown_paths[0]
+	_ = r.unknown_paths[0]
 	_unknown_within(object.get(r, "unknown_index", null), r, path)
 }
 
