@@ -35,7 +35,7 @@ type Template struct {
 	// resources kept because their condition could not be decided.
 	Notes []string
 	// Resources of a large template may share the mappings of scalars in
-	// their Properties that are equal (see shareLeaf): the properties are
+	// their Properties that are equal (see leafKey): the properties are
 	// read-only.
 	//
 	// Suppressions declared in resources' Metadata (stackgate.ignore), the
@@ -63,7 +63,7 @@ type loader struct {
 	// (see intern).
 	strs map[string]string
 	// leaves holds the mappings of scalars already emitted, by content,
-	// for a large template (see shareLeaf); nil otherwise.
+	// for a large template (see leafKey); nil otherwise.
 	leaves map[string]map[string]any
 	// What runs on the template before CloudFormation reads it: the SAM
 	// transform, other macros, rain directives. openers says what may

@@ -11,7 +11,8 @@ import (
 	"github.com/stackgate/stackgate/internal/yamltag"
 )
 
-// A large block-style YAML template is not parsed as one document: the
+// A large block-style YAML template (or a JSON one laid out a member a
+// line, see splitLayoutJSON) is not parsed as one document: the
 // node tree of a whole document takes about fifteen times the input
 // (a 15 MB template of 110,000 buckets: 250 MB), and while Load builds
 // the model it holds the tree and the model at once. Instead a cheap
@@ -27,8 +28,10 @@ import (
 // A chunk keeps its lines exactly as in the file, indentation included,
 // so node columns, and the byte offsets and scalar ends the loader finds
 // in the file's text, are those of the whole-document parse; lines are
-// shifted by the chunk's first line. The pre-scan accepts only a layout in
-// which splitting provably cannot change how a chunk parses, and Load
+// shifted by the chunk's first line. The pre-scan accepts only layouts in
+// which splitting cannot change how a chunk parses (see splitLayout for
+// the argument; the tests compare the chunks' nodes with the whole
+// parse's, and FuzzSplit the loads), and Load
 // parses the whole document as before whenever it does not accept the
 // layout or any chunk fails to parse or validate (errors and their
 // positions then come from the whole-document parse, as they always
