@@ -57,6 +57,7 @@ func LoadWithConfig(ctx context.Context, file string, src []byte, dir string, op
 	if dir != "" {
 		mod, err := terraform.Load(ctx, dir, opts)
 		if err != nil {
+			<-b.spans // not built: no goroutine outlives the load
 			return nil, err
 		}
 		configured = mod.Resources
@@ -70,6 +71,7 @@ func LoadWithConfig(ctx context.Context, file string, src []byte, dir string, op
 		a.Notes = append(a.Notes, mod.Notes...)
 	}
 	if err := ctx.Err(); err != nil {
+		<-b.spans
 		return nil, err
 	}
 	p, err := b.build()
