@@ -50,48 +50,42 @@ deny contains f if {
 # override the launch template's.
 deny contains f if {
 	some r in lib.resources("AWS::EC2::Instance")
-	own_options(r)
-	imds(r, "MetadataOptions") == "fail"
-	f := lib.fail(r, "MetadataOptions.HttpTokens", sprintf("Instance %s does not require IMDSv2: %s.", [r.address, why(r, "MetadataOptions")]))
+	f := instance_finding(r)
 }
 
-deny contains f if {
-	some r in lib.resources("AWS::EC2::Instance")
+# instance_finding(r) is the finding on an instance, if any (there is at
+# most one): on its own metadata options when it sets them, else on its
+# launch template, else on a launch template that is not known statically,
+# else on launching from no launch template. One deny body asks it once per
+# instance, rather than six bodies each going over every instance.
+instance_finding(r) := f if {
 	own_options(r)
-	imds(r, "MetadataOptions") == "unknown"
-	f := lib.undecided(r, "MetadataOptions.HttpTokens", sprintf("The instance metadata options of instance %s are not known statically, so IMDSv2 cannot be checked here.", [r.address]))
-}
-
-deny contains f if {
-	some r in lib.resources("AWS::EC2::Instance")
+	f := own_options_finding(r, imds(r, "MetadataOptions"))
+} else := f if {
+	not own_options(r)
+	path := launch_template_path(r)
+	f := template_finding(r, path, template_verdict(r, path))
+} else := f if {
+	not own_options(r)
+	path := instance_unknown_path(r)
+	f := lib.undecided(r, path, sprintf("The launch template of instance %s is not known statically, so IMDSv2 cannot be checked here.", [r.address]))
+} else := f if {
 	not own_options(r)
 	not launch_template_path(r)
 	not lib.unknown_within(r, "LaunchTemplate")
 	f := lib.fail(r, "MetadataOptions.HttpTokens", sprintf("Instance %s does not require IMDSv2: it sets no MetadataOptions and launches from no launch template. Set MetadataOptions.HttpTokens to required, or launch it from a launch template in this template that requires tokens.", [r.address]))
 }
 
-deny contains f if {
-	some r in lib.resources("AWS::EC2::Instance")
-	not own_options(r)
-	path := launch_template_path(r)
-	verdict := template_verdict(r, path)
+own_options_finding(r, "fail") := lib.fail(r, "MetadataOptions.HttpTokens", sprintf("Instance %s does not require IMDSv2: %s.", [r.address, why(r, "MetadataOptions")]))
+
+own_options_finding(r, "unknown") := lib.undecided(r, "MetadataOptions.HttpTokens", sprintf("The instance metadata options of instance %s are not known statically, so IMDSv2 cannot be checked here.", [r.address]))
+
+template_finding(r, path, verdict) := lib.fail(r, path, sprintf("Instance %s does not require IMDSv2: %s. Set MetadataOptions.HttpTokens to required on the instance or in the launch template.", [r.address, verdict.why])) if {
 	verdict.status == "fail"
-	f := lib.fail(r, path, sprintf("Instance %s does not require IMDSv2: %s. Set MetadataOptions.HttpTokens to required on the instance or in the launch template.", [r.address, verdict.why]))
 }
 
-deny contains f if {
-	some r in lib.resources("AWS::EC2::Instance")
-	not own_options(r)
-	path := instance_unknown_path(r)
-	f := lib.undecided(r, path, sprintf("The launch template of instance %s is not known statically, so IMDSv2 cannot be checked here.", [r.address]))
-}
-
-deny contains f if {
-	some r in lib.resources("AWS::EC2::Instance")
-	not own_options(r)
-	path := launch_template_path(r)
-	template_verdict(r, path).status == "unknown"
-	f := lib.undecided(r, path, sprintf("Instance %s launches from a launch template whose metadata options are not known statically, so IMDSv2 cannot be checked here.", [r.address]))
+template_finding(r, path, verdict) := lib.undecided(r, path, sprintf("Instance %s launches from a launch template whose metadata options are not known statically, so IMDSv2 cannot be checked here.", [r.address])) if {
+	verdict.status == "unknown"
 }
 
 options_path(r) := template_options if r.type == "AWS::EC2::LaunchTemplate"
