@@ -171,11 +171,30 @@ func assemble(ctx context.Context, units []scanner.Loaded, checked []unitCheck) 
 		}
 	}
 	res.Files = len(res.Sources)
+	// The findings are joined into one slice of the right size, or, when
+	// one unit has them all (a large template), its slice is taken as it
+	// is: a copy of a hundred thousand findings is a hundred MB more at
+	// the run's peak.
+	total, with := 0, 0
 	for _, c := range checked {
+		if len(c.findings) > 0 {
+			total += len(c.findings)
+			with++
+		}
+	}
+	if with > 1 {
+		res.Findings = make([]model.Finding, 0, total)
+	}
+	for i, c := range checked {
 		if !c.checked {
 			continue
 		}
-		res.Findings = append(res.Findings, c.findings...)
+		if with == 1 && len(c.findings) > 0 {
+			res.Findings = c.findings
+		} else {
+			res.Findings = append(res.Findings, c.findings...)
+		}
+		checked[i].findings = nil
 		if c.err != nil {
 			res.Errors = append(res.Errors, c.err)
 		}
@@ -251,11 +270,24 @@ func (w *Workspace) Report(res *Result, opts ReportOptions) *report.Result {
 	}
 	minRank := model.SeverityRank(opts.MinSeverity)
 	hiddenBlocking := 0
+	shown := 0
 	for _, f := range res.Findings {
 		if model.SeverityRank(f.Severity) >= minRank {
-			out.Findings = append(out.Findings, f)
-		} else if f.Blocking {
-			hiddenBlocking++
+			shown++
+		}
+	}
+	if shown == len(res.Findings) {
+		// Nothing is hidden (no --severity, the usual case): the report
+		// reads the result's findings, not a copy of them.
+		out.Findings = res.Findings
+	} else {
+		out.Findings = make([]model.Finding, 0, shown)
+		for _, f := range res.Findings {
+			if model.SeverityRank(f.Severity) >= minRank {
+				out.Findings = append(out.Findings, f)
+			} else if f.Blocking {
+				hiddenBlocking++
+			}
 		}
 	}
 	if hiddenBlocking > 0 {
