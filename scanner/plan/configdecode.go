@@ -79,16 +79,9 @@ func (m *fastModule) quick(b []byte) bool {
 		case "variables":
 			return json.Unmarshal(v, &m.Variables) == nil
 		case "resources":
-			switch v[0] {
-			case 'n':
-				return true
-			case '[':
-			default:
-				return false
-			}
-			elems, ok := splitArray(v)
-			if !ok {
-				return false
+			elems, ok := arrayOrNull(v)
+			if !ok || elems == nil {
+				return ok
 			}
 			m.Resources = make([]*fastResource, len(elems))
 			for i, e := range elems {
@@ -121,10 +114,7 @@ func (r *fastResource) quick(b []byte, p *valueParser) bool {
 		case "address":
 			return stringField(&r.Address, v, nil)
 		case "mode":
-			var s string
-			ok := stringField(&s, v, p)
-			r.Mode = tfjson.ResourceMode(s)
-			return ok
+			return modeField(&r.Mode, v, p)
 		case "type":
 			return stringField(&r.Type, v, p)
 		case "name":
@@ -353,19 +343,22 @@ func constantValue(dst *any, v []byte) bool {
 	return json.Unmarshal(v, dst) == nil
 }
 
+// arrayOrNull splits an already validated JSON array into its elements
+// (non-nil, empty for []); null gives nil elements. ok is false for any
+// other value.
+func arrayOrNull(v []byte) (elems [][]byte, ok bool) {
+	if v[0] == 'n' {
+		return nil, true
+	}
+	return splitArray(v)
+}
+
 // stringList decodes a list of strings (null leaves it nil); false for
 // anything else.
 func stringList(dst *[]string, v []byte) bool {
-	switch v[0] {
-	case 'n':
-		return true
-	case '[':
-	default:
-		return false
-	}
-	elems, ok := splitArray(v)
-	if !ok {
-		return false
+	elems, ok := arrayOrNull(v)
+	if !ok || elems == nil {
+		return ok
 	}
 	out := make([]string, 0, len(elems))
 	for _, e := range elems {

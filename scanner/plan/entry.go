@@ -35,10 +35,7 @@ func decodeEntry(b []byte, p *valueParser) (e *fastChangeEntry, ok bool) {
 		case "module_address":
 			return stringField(&rc.ModuleAddress, v, p)
 		case "mode":
-			var s string
-			ok := stringField(&s, v, p)
-			rc.Mode = tfjson.ResourceMode(s)
-			return ok
+			return modeField(&rc.Mode, v, p)
 		case "type":
 			return stringField(&rc.Type, v, p)
 		case "name":
@@ -182,6 +179,14 @@ func knownOrForeign(name string, fields []string) bool {
 		}
 	}
 	return true
+}
+
+// modeField is stringField for a resource's mode.
+func modeField(dst *tfjson.ResourceMode, v []byte, p *valueParser) bool {
+	var s string
+	ok := stringField(&s, v, p)
+	*dst = tfjson.ResourceMode(s)
+	return ok
 }
 
 // stringField decodes the JSON string v into dst as encoding/json does

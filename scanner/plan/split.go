@@ -318,18 +318,11 @@ func validNested(b []byte, i, depth int) (int, bool) {
 			if i, ok = validNested(b, skipSpace(b, i+1), depth); !ok {
 				return i, false
 			}
+			var done bool
+			if i, done, ok = nextElement(b, i, '}'); !ok || done {
+				return i, ok
+			}
 			i = skipSpace(b, i)
-			if i >= len(b) {
-				return i, false
-			}
-			switch b[i] {
-			case ',':
-				i = skipSpace(b, i+1)
-			case '}':
-				return i + 1, true
-			default:
-				return i, false
-			}
 		}
 	case '[':
 		if depth++; depth > MaxDepth {
@@ -344,18 +337,11 @@ func validNested(b []byte, i, depth int) (int, bool) {
 			if i, ok = validNested(b, i, depth); !ok {
 				return i, false
 			}
+			var done bool
+			if i, done, ok = nextElement(b, i, ']'); !ok || done {
+				return i, ok
+			}
 			i = skipSpace(b, i)
-			if i >= len(b) {
-				return i, false
-			}
-			switch b[i] {
-			case ',':
-				i = skipSpace(b, i+1)
-			case ']':
-				return i + 1, true
-			default:
-				return i, false
-			}
 		}
 	case 't':
 		return i + 4, bytes.HasPrefix(b[i:], []byte("true"))
@@ -400,6 +386,24 @@ func validNested(b []byte, i, depth int) (int, bool) {
 		}
 	}
 	return i, true
+}
+
+// nextElement reads what follows a member or element of an object or
+// array at b[i:], after spaces: a comma (next is just after it) or the
+// container's closing byte (next is just after the container, done). Not
+// ok for anything else; next is then where it is.
+func nextElement(b []byte, i int, closing byte) (next int, done, ok bool) {
+	i = skipSpace(b, i)
+	if i >= len(b) {
+		return i, false, false
+	}
+	switch b[i] {
+	case ',':
+		return i + 1, false, true
+	case closing:
+		return i + 1, true, true
+	}
+	return i, false, false
 }
 
 // splitArray splits the text of a JSON array into its elements, checking

@@ -137,14 +137,9 @@ func flaggedText(b []byte) (out []string, ok bool) {
 					return i, false
 				}
 				path = path[:mark]
-				i = skipSpace(b, i)
-				switch {
-				case i < len(b) && b[i] == ',':
-					i++
-				case i < len(b) && b[i] == '}':
-					return i + 1, true
-				default:
-					return i, false
+				var done bool
+				if i, done, ok = nextElement(b, i, '}'); !ok || done {
+					return i, ok
 				}
 				i = skipSpace(b, i)
 			}
@@ -163,14 +158,9 @@ func flaggedText(b []byte) (out []string, ok bool) {
 					return i, false
 				}
 				path = path[:mark]
-				i = skipSpace(b, i)
-				switch {
-				case i < len(b) && b[i] == ',':
-					i++
-				case i < len(b) && b[i] == ']':
-					return i + 1, true
-				default:
-					return i, false
+				var done bool
+				if i, done, ok = nextElement(b, i, ']'); !ok || done {
+					return i, ok
 				}
 			}
 		}
