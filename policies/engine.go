@@ -17,6 +17,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/tester"
 	"github.com/open-policy-agent/opa/v1/util"
 
+	"github.com/stackgate/stackgate/internal/parallel"
 	"github.com/stackgate/stackgate/policies/model"
 )
 
@@ -268,7 +269,7 @@ func (e *Engine) Evaluate(ctx context.Context, doc *model.Document, opts ...Eval
 		for i := range doc.Resources {
 			all[i] = &doc.Resources[i]
 		}
-		findings, err = e.evaluate(ctx, pq, doc, all, byAddress, nil, nil)
+		findings, err = e.evaluate(ctx, pq, doc, all, nil, byAddress, nil, nil)
 	}
 	if err != nil {
 		return nil, err
@@ -278,15 +279,16 @@ func (e *Engine) Evaluate(ctx context.Context, doc *model.Document, opts ...Eval
 	return findings, nil
 }
 
-// evaluate runs the prepared query over the given resources of doc and
+// evaluate runs the prepared query judging the given resources of doc,
+// with referenced as the resources only input.referenced reaches, and
 // appends their findings to out, those for which keep (when not nil)
 // holds of the finding's resource address.
-func (e *Engine) evaluate(ctx context.Context, pq *preparedQuery, doc *model.Document, resources []*model.Resource, byAddress map[string]*model.Resource, keep func(string) bool, out []model.Finding) ([]model.Finding, error) {
+func (e *Engine) evaluate(ctx context.Context, pq *preparedQuery, doc *model.Document, resources, referenced []*model.Resource, byAddress map[string]*model.Resource, keep func(string) bool, out []model.Finding) ([]model.Finding, error) {
 	pq, resources, err := e.narrow(ctx, pq, resources)
 	if err != nil || len(pq.rules) == 0 {
 		return out, err
 	}
-	err = pq.denies(ctx, inputValue(doc, resources), func(n int) { out = slices.Grow(out, n) }, func(r *ruleModule, obj map[string]any) {
+	err = pq.denies(ctx, inputValue(doc, resources, referenced), func(n int) { out = slices.Grow(out, n) }, func(r *ruleModule, obj map[string]any) {
 		if keep != nil && !keep(str(obj["resource"])) {
 			return
 		}
@@ -346,49 +348,103 @@ func (pq *preparedQuery) builtinOnly() bool {
 }
 
 // evaluateChunks evaluates a large document in chunks of about
-// e.chunkSize resources, so that only one chunk's input value, OPA caches
-// and deny sets are alive at a time. It is used only when every loaded rule
-// is a built-in one: each built-in rule judges a resource on the resource
-// itself and, for ec2-imdsv2, on the resources it references (an instance's
-// launch template), and reports its findings on that resource. So each
-// chunk holds its own resources, every resource sharing an address with
-// one of them, and, as context, the resources they reference; a chunk keeps
-// only the findings on its own resources (a referenced resource is judged
-// in its own chunk). The findings are those of one evaluation of the whole
-// document.
+// e.chunkSize resources, so that only a few chunks' input values, OPA
+// caches and deny sets are alive at a time: one per core, the chunks being
+// evaluated in parallel and merged in order. It is used only when every
+// loaded rule is a built-in one: each built-in rule judges a resource on
+// the resource itself and, for ec2-imdsv2, on the resources it references
+// (an instance's launch template, found through input.referenced), and
+// reports its findings on that resource. So each chunk judges its own
+// resources, every resource sharing an address with one of them, and has
+// the resources they reference only in input.referenced (a referenced
+// resource is judged in its own chunk, once). The findings are those of
+// one evaluation of the whole document.
 func (e *Engine) evaluateChunks(ctx context.Context, pq *preparedQuery, doc *model.Document, byAddress map[string]*model.Resource) ([]model.Finding, error) {
+	chunks, chunkOf := e.chunks(doc)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type result struct {
+		findings []model.Finding
+		err      error
+	}
+	// The findings go into one slice, sized after the first chunk's for
+	// every chunk: chunks are alike, so it rarely grows. (Joining the
+	// per-chunk slices at the end held every finding twice at the run's
+	// peak: 70 MB more for 220k findings.)
+	var out []model.Finding
+	var err error
+	// A finding on an address that no resource has (not made by the
+	// built-in rules, which report on the resource they judge) is kept
+	// once: the first in chunk order, as one evaluation would keep it.
+	foreign := map[string]bool{}
+	parallel.Ordered(len(chunks), 0, func(k int) result {
+		if err := ctx.Err(); err != nil {
+			return result{err: err}
+		}
+		var judged, referenced []*model.Resource
+		for _, m := range chunks[k] {
+			r := &doc.Resources[m]
+			if chunkOf[r.Address] == int32(k) {
+				judged = append(judged, r)
+			} else {
+				referenced = append(referenced, r)
+			}
+		}
+		part, err := e.evaluate(ctx, pq, doc, judged, referenced, byAddress, func(a string) bool {
+			c, ok := chunkOf[a]
+			return !ok || c == int32(k)
+		}, nil)
+		return result{part, err}
+	}, func(k int, r result) bool {
+		if r.err != nil {
+			err = r.err
+			cancel()
+			return false
+		}
+		if out == nil {
+			out = make([]model.Finding, 0, len(r.findings)*len(chunks)+len(r.findings)/8)
+		}
+		for _, f := range r.findings {
+			if _, ok := chunkOf[f.Resource]; !ok {
+				if foreign[f.Resource] {
+					continue
+				}
+				foreign[f.Resource] = true
+			}
+			out = append(out, f)
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// chunks splits doc's resources into chunks of about e.chunkSize own
+// resources (all those of an address together), each followed by the
+// resources they reference, sorted by index; chunkOf gives the chunk that
+// owns each address.
+func (e *Engine) chunks(doc *model.Document) ([][]int32, map[string]int32) {
 	n := len(doc.Resources)
 	byAddr := make(map[string][]int32, n)
 	for i := range doc.Resources {
 		a := doc.Resources[i].Address
 		byAddr[a] = append(byAddr[a], int32(i))
 	}
+	chunkOf := make(map[string]int32, len(byAddr))
 	assigned := make([]bool, n)
 	inChunk := make([]bool, n)
-	// The findings go into one slice, sized after the first chunk's for
-	// every chunk, that each evaluation appends to: chunks are alike, so it
-	// rarely grows. (Joining a slice per chunk at the end held every
-	// finding twice at the run's peak: 70 MB more for 220k findings.)
-	var out []model.Finding
-	chunks := (n + e.chunkSize - 1) / e.chunkSize
-	// Findings on an address that no resource has (not made by the
-	// built-in rules, which report on the resource they judge) are kept
-	// once.
-	foreign := map[string]bool{}
-	var members []int32
-	owned := map[string]bool{}
+	var chunks [][]int32
 	for next := 0; next < n; {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		members = members[:0]
-		clear(owned)
+		k := int32(len(chunks))
+		var members []int32
 		for ; next < n && len(members) < e.chunkSize; next++ {
 			if assigned[next] {
 				continue
 			}
 			a := doc.Resources[next].Address
-			owned[a] = true
+			chunkOf[a] = k
 			for _, j := range byAddr[a] {
 				assigned[j] = true
 				inChunk[j] = true
@@ -407,31 +463,14 @@ func (e *Engine) evaluateChunks(ctx context.Context, pq *preparedQuery, doc *mod
 			}
 		}
 		slices.Sort(members)
-		resources := make([]*model.Resource, len(members))
-		for k, i := range members {
-			resources[k] = &doc.Resources[i]
+		for _, i := range members {
 			inChunk[i] = false
 		}
-		part, err := e.evaluate(ctx, pq, doc, resources, byAddress, func(a string) bool {
-			if owned[a] {
-				return true
-			}
-			if _, ok := byAddr[a]; ok || foreign[a] {
-				return false
-			}
-			foreign[a] = true
-			return true
-		}, out)
-		if err != nil {
-			return nil, err
-		}
-		if out == nil { // the first chunk: part is its findings alone
-			out = append(make([]model.Finding, 0, len(part)*chunks+len(part)/8), part...)
-		} else {
-			out = part
+		if len(members) > 0 {
+			chunks = append(chunks, members)
 		}
 	}
-	return out, nil
+	return chunks, chunkOf
 }
 
 func (e *Engine) prepare(ctx context.Context, enabled map[string]map[string]any) (*preparedQuery, error) {

@@ -172,7 +172,7 @@ func BenchmarkEvaluateUnprepared(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := q.Eval(ctx, rego.EvalParsedInput(inputValue(doc, nil))); err != nil {
+		if _, err := q.Eval(ctx, rego.EvalParsedInput(inputValue(doc, nil, nil))); err != nil {
 			b.Fatal(err)
 		}
 	}

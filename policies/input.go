@@ -14,28 +14,39 @@ import (
 // encoding/json (what rego.EvalInput does) costs more than evaluation for
 // large documents; building the AST directly keeps one keystroke or one
 // deploy cheap. Origin ranges stay on the Go side: rules never need them.
-// The resources are the given ones (a chunk of the document, see
-// Engine.evaluateChunks), or all of the document's when rs is nil.
-func inputValue(doc *model.Document, rs []*model.Resource) ast.Value {
+// The resources judged are the given ones (a chunk of the document, see
+// Engine.evaluateChunks), or all of the document's when rs is nil;
+// context are further resources that only input.referenced reaches.
+func inputValue(doc *model.Document, rs, context []*model.Resource) ast.Value {
 	if rs == nil {
 		rs = make([]*model.Resource, len(doc.Resources))
 		for i := range doc.Resources {
 			rs[i] = &doc.Resources[i]
 		}
 	}
+	return inputOf(doc, rs, resourceTerms(rs), context, resourceTerms(context))
+}
+
+func resourceTerms(rs []*model.Resource) []*ast.Term {
 	terms := make([]*ast.Term, len(rs))
 	for i, r := range rs {
 		terms[i] = resourceTerm(r)
 	}
-	return inputOf(doc, rs, terms)
+	return terms
 }
 
-// inputOf is the input value of the resources rs of doc, whose terms
-// (resourceTerm) are given.
-func inputOf(doc *model.Document, rs []*model.Resource, terms []*ast.Term) ast.Value {
+// inputOf is the input value judging the resources rs of doc, whose terms
+// (resourceTerm) are given, with the resources context (terms
+// contextTerms) reachable through input.referenced only: a rule that
+// follows a reference finds its target there, but judges only rs.
+func inputOf(doc *model.Document, rs []*model.Resource, terms []*ast.Term, context []*model.Resource, contextTerms []*ast.Term) ast.Value {
 	byType := map[string][]*ast.Term{}
+	targets := map[string]bool{}
 	for i, r := range rs {
-		if c := r.Change; c != nil && c.Action == model.ActionDelete {
+		for _, ref := range r.References {
+			targets[ref.Address] = true
+		}
+		if deleted(r) {
 			continue // see lib.resources: deleted resources are not judged on their configuration
 		}
 		byType[r.Type] = append(byType[r.Type], terms[i])
@@ -51,7 +62,44 @@ func inputOf(doc *model.Document, rs []*model.Resource, terms []*ast.Term) ast.V
 		// by_type indexes the same resource terms by CloudFormation type,
 		// leaving out resources being deleted, for lib.resources.
 		ast.Item(ast.StringTerm("by_type"), ast.ObjectTerm(types...)),
+		// referenced is, for each address a judged resource references,
+		// the resources at that address (not being deleted), for
+		// lib.referenced: one lookup instead of a scan of every resource
+		// of the type.
+		ast.Item(ast.StringTerm("referenced"), referencedTerm(targets, rs, terms, context, contextTerms)),
 	)
+}
+
+// referencedTerm is input.referenced: the resources among rs and context
+// at the addresses of targets, by address, in the order given.
+func referencedTerm(targets map[string]bool, rs []*model.Resource, terms []*ast.Term, context []*model.Resource, contextTerms []*ast.Term) *ast.Term {
+	if len(targets) == 0 {
+		return ast.ObjectTerm()
+	}
+	at := map[string][]*ast.Term{}
+	var order []string
+	add := func(rs []*model.Resource, terms []*ast.Term) {
+		for i, r := range rs {
+			if !targets[r.Address] || deleted(r) {
+				continue
+			}
+			if _, ok := at[r.Address]; !ok {
+				order = append(order, r.Address)
+			}
+			at[r.Address] = append(at[r.Address], terms[i])
+		}
+	}
+	add(rs, terms)
+	add(context, contextTerms)
+	items := make([][2]*ast.Term, len(order))
+	for i, a := range order {
+		items[i] = ast.Item(ast.StringTerm(a), ast.ArrayTerm(at[a]...))
+	}
+	return ast.ObjectTerm(items...)
+}
+
+func deleted(r *model.Resource) bool {
+	return r.Change != nil && r.Change.Action == model.ActionDelete
 }
 
 // environmentTerm is input.environment: the environment's name and its
@@ -223,16 +271,18 @@ func anyTerm(v any) *ast.Term {
 }
 
 // InputJSON is the document as the rules see it (input), as indented JSON,
-// without the indexes the engine adds for the library: by_type (the same
-// resources again, grouped by type) and each resource's unknown_index.
+// without the indexes the engine adds for the library: by_type and
+// referenced (the same resources again, grouped by type and by address)
+// and each resource's unknown_index.
 // For showing rule authors what to match; callers redact values first.
 func InputJSON(doc *model.Document) ([]byte, error) {
-	v, err := ast.JSON(inputValue(doc, nil))
+	v, err := ast.JSON(inputValue(doc, nil, nil))
 	if err != nil {
 		return nil, err
 	}
 	if m, ok := v.(map[string]any); ok {
 		delete(m, "by_type")
+		delete(m, "referenced")
 		// Nor the resources' unknown_index: unknown_paths again, as sets.
 		rs, _ := m["resources"].([]any)
 		for _, r := range rs {

@@ -207,7 +207,7 @@ func (e *Engine) evaluateMemo(ctx context.Context, pq *preparedQuery, doc *model
 		buf, ok = appendCanonical(buf, contextTerm(doc).Value)
 	}
 	if !ok {
-		return e.evaluate(ctx, pq, doc, rs, byAddress, nil, nil)
+		return e.evaluate(ctx, pq, doc, rs, nil, byAddress, nil, nil)
 	}
 	baseSum := sha256.Sum256(buf)
 
@@ -326,14 +326,20 @@ func (e *Engine) evaluateGroups(ctx context.Context, pq *preparedQuery, doc *mod
 			}
 		}
 		slices.Sort(members)
-		crs := make([]*model.Resource, len(members))
-		cts := make([]*ast.Term, len(members))
-		for k, j := range members {
-			crs[k], cts[k] = rs[j], terms[j]
+		// The chunk judges its groups' resources; the resources they
+		// reference are context, reached through input.referenced only.
+		var crs, xrs []*model.Resource
+		var cts, xts []*ast.Term
+		for _, j := range members {
+			if _, ok := owner[rs[j].Address]; ok {
+				crs, cts = append(crs, rs[j]), append(cts, terms[j])
+			} else {
+				xrs, xts = append(xrs, rs[j]), append(xts, terms[j])
+			}
 			inChunk[j] = false
 		}
 		chunkForeign := false
-		err := pq.denies(ctx, inputOf(doc, crs, cts), nil, func(r *ruleModule, obj map[string]any) {
+		err := pq.denies(ctx, inputOf(doc, crs, cts, xrs, xts), nil, func(r *ruleModule, obj map[string]any) {
 			a := str(obj["resource"])
 			if gi, ok := owner[a]; ok {
 				groups[gi].denies = append(groups[gi].denies, memoDeny{r, obj})

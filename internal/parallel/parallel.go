@@ -33,3 +33,33 @@ func For(n, workers int, fn func(i int)) {
 	}
 	wg.Wait()
 }
+
+// Ordered calls work(i) for every i in [0, n) on at most workers
+// goroutines (GOMAXPROCS when workers <= 0) and hands each result to
+// merge in index order, on the caller's goroutine. At most workers items
+// are in flight or waiting to be merged, so results are held for a window
+// of items, not for all of them. When merge returns false no further item
+// starts; Ordered waits for those already running and returns.
+func Ordered[T any](n, workers int, work func(i int) T, merge func(i int, v T) bool) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	pending := make([]chan T, 0, workers) // in index order
+	next := 0
+	for done := 0; done < n; done++ {
+		for next < n && len(pending) < workers {
+			ch := make(chan T, 1)
+			go func(i int) { ch <- work(i) }(next)
+			pending = append(pending, ch)
+			next++
+		}
+		v := <-pending[0]
+		pending = pending[1:]
+		if !merge(done, v) {
+			for _, ch := range pending {
+				<-ch
+			}
+			return
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package parallel
 
 import (
+	"runtime"
 	"sync/atomic"
 	"testing"
 )
@@ -28,5 +29,59 @@ func TestForCallsEveryItemOnceWithinTheBound(t *testing.T) {
 		if tt.workers > 0 && int(peak.Load()) > tt.workers {
 			t.Errorf("n=%d: %d items ran at once, bound %d", tt.n, peak.Load(), tt.workers)
 		}
+	}
+}
+
+func TestOrderedMergesInOrderWithinTheWindow(t *testing.T) {
+	for _, tt := range []struct{ n, workers int }{{0, 2}, {1, 2}, {50, 3}, {9, 1}, {5, 0}} {
+		var inFlight, peak atomic.Int32
+		var got []int
+		Ordered(tt.n, tt.workers, func(i int) int {
+			r := inFlight.Add(1)
+			for {
+				p := peak.Load()
+				if r <= p || peak.CompareAndSwap(p, r) {
+					break
+				}
+			}
+			return i * i
+		}, func(i, v int) bool {
+			inFlight.Add(-1) // an item leaves the window once merged
+			if v != i*i {
+				t.Errorf("n=%d: merge(%d) got the result %d of another item", tt.n, i, v)
+			}
+			got = append(got, i)
+			return true
+		})
+		if len(got) != tt.n {
+			t.Fatalf("n=%d: merged %d items", tt.n, len(got))
+		}
+		for i, v := range got {
+			if v != i {
+				t.Fatalf("n=%d: merge order %v", tt.n, got)
+			}
+		}
+		bound := int32(tt.workers)
+		if bound <= 0 {
+			bound = int32(runtime.GOMAXPROCS(0))
+		}
+		if peak.Load() > bound {
+			t.Errorf("n=%d workers=%d: %d items held at once", tt.n, tt.workers, peak.Load())
+		}
+	}
+}
+
+func TestOrderedStopsWhenMergeSaysSo(t *testing.T) {
+	var started atomic.Int32
+	merged := 0
+	Ordered(100, 2, func(i int) int { started.Add(1); return i }, func(i, v int) bool {
+		merged++
+		return i < 4
+	})
+	if merged != 5 {
+		t.Errorf("merged %d items after merge refused the fifth, want 5", merged)
+	}
+	if s := started.Load(); s > 7 {
+		t.Errorf("%d items started after merge refused the fifth (window 2)", s)
 	}
 }

@@ -258,6 +258,19 @@ _first_or_empty(ps) := "" if count(ps) == 0
 # reference(r, path) is the resource reference stored at path, if any.
 reference(r, path) := r.references[path]
 
+# targets(ref) is the resources of the document at a reference's address,
+# not being deleted: one lookup in the engine's index (input.referenced;
+# when the engine judges a large document in chunks, a referenced resource
+# may be there and not in input.resources), or a scan for hand-written test
+# inputs without it.
+targets(ref) := object.get(input.referenced, ref.address, []) if {
+	input.referenced
+} else := [x |
+	some x in input.resources
+	x.address == ref.address
+	not deleted(x)
+]
+
 # changed(r) is true when the layer knows the resource changes in place.
 updated(r) if r.change.action == "update"
 

@@ -167,8 +167,8 @@ instance_unknown_path(r) := "LaunchTemplate" if {
 template_verdict(r, path) := {"status": status, "why": why_template(lt, status)} if {
 	ref := lib.reference(r, path)
 	ref.type == "AWS::EC2::LaunchTemplate"
-	some lt in lib.resources("AWS::EC2::LaunchTemplate")
-	lt.address == ref.address
+	some lt in lib.targets(ref)
+	lt.type == "AWS::EC2::LaunchTemplate"
 	status := imds(lt, template_options)
 } else := {"status": "fail", "why": "its launch template is not defined in this template, so it cannot be shown to require tokens"} if {
 	not lib.unknown(r, path)
