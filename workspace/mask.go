@@ -161,6 +161,20 @@ func declaredSensitive(attrs hcl.Attributes) bool {
 	return v.True()
 }
 
+// sensitiveWord and moduleWord are what a configuration file must contain
+// to have anything to mask: a declaration's sensitive attribute (in native
+// or JSON syntax), or a module block that may pass a sensitive variable.
+var (
+	sensitiveWord = []byte("sensitive")
+	moduleWord    = []byte("module")
+)
+
+// mayMention reports whether src may hold word as a name: it does, or it
+// has a JSON escape (\u0073ensitive is sensitive to the JSON parser).
+func mayMention(src, word []byte) bool {
+	return bytes.Contains(src, word) || bytes.Contains(src, []byte(`\u`))
+}
+
 // sensitiveVariableNames lists the variables any Terraform configuration
 // file of the check declares sensitive.
 func sensitiveVariableNames(sources map[string][]byte) map[string]bool {
@@ -169,6 +183,9 @@ func sensitiveVariableNames(sources map[string][]byte) map[string]bool {
 		name := strings.ToLower(file)
 		if !strings.HasSuffix(name, ".tf") && !strings.HasSuffix(name, ".tf.json") {
 			continue
+		}
+		if !mayMention(src, sensitiveWord) {
+			continue // no variable here can be declared sensitive: not parsed again
 		}
 		f := parseHCL(file, src)
 		if f == nil {
@@ -198,6 +215,11 @@ func hclSpan(r hcl.Range) span { return span{r.Start.Byte, r.End.Byte} }
 // sensitive variables, the literal values of sensitive outputs and the
 // literals a module block gives to variables declared sensitive.
 func terraformSpans(file string, src []byte, sensitive map[string]bool) []span {
+	if !mayMention(src, sensitiveWord) && (len(sensitive) == 0 || !mayMention(src, moduleWord)) {
+		// Nothing here is declared sensitive, and no module block can
+		// pass a sensitive variable: the file is not parsed again.
+		return nil
+	}
 	f := parseHCL(file, src)
 	if f == nil {
 		return nil

@@ -29,6 +29,10 @@ output "o" {
 }
 `),
 		"root/m/vars.tf.json": []byte(`{"variable": {"token": {"sensitive": true, "default": "s3cr3t-json"}}}`),
+		// The word spelled with a JSON escape is still the attribute.
+		"root/e/vars.tf.json": []byte(`{"variable": {"key": {"sens\u0069tive": true, "default": "s3cr3t-escaped"}}}`),
+		// Nothing sensitive: the file is not parsed for masking at all.
+		"root/plain.tf": []byte(`variable "open" { default = "visible-plain" }`),
 	}
 	for _, tc := range []struct {
 		file, src string
@@ -39,6 +43,9 @@ output "o" {
 			hidden: []string{"s3cr3t-default", "line-one-secret", "s3cr3t-module", "s3cr3t-output"},
 			shown:  []string{"visible-default", "secret   = var.secret", `"./m"`}},
 		{file: "root/m/vars.tf.json", src: string(sources["root/m/vars.tf.json"]), hidden: []string{"s3cr3t-json"}},
+		{file: "root/e/vars.tf.json", src: string(sources["root/e/vars.tf.json"]), hidden: []string{"s3cr3t-escaped"}},
+		{file: "root/plain.tf", src: string(sources["root/plain.tf"]), shown: []string{"visible-plain"}},
+		{file: "root/key.tfvars", src: "key = \"s3cr3t-escaped-tfvars\"\n", hidden: []string{"s3cr3t-escaped-tfvars"}},
 		{file: "root/terraform.tfvars", src: "secret = \"s3cr3t-tfvars\"\nplain = \"visible-tfvars\"\n",
 			hidden: []string{"s3cr3t-tfvars"}, shown: []string{"visible-tfvars"}},
 		{file: "t.yaml", src: "Parameters:\n  P:\n    Type: String\n    NoEcho: true\n    Default: s3cr3t-yaml # note\n  Q:\n    Type: String\n    Default: visible-yaml\n  L:\n    Type: CommaDelimitedList\n    NoEcho: 'true'\n    Default: [\"s3cr3t-a\", s3cr3t-b]\n  B:\n    Type: String\n    NoEcho: true\n    Default: |\n      s3cr3t-block\n      s3cr3t-block2\nResources: {}\n",
