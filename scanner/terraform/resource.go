@@ -4,6 +4,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/stackgate/stackgate/scanner/tfmap"
 	"github.com/zclconf/go-cty/cty"
+	"strings"
 )
 
 // resState is a resource of a module instance, expanded and evaluated once.
@@ -14,6 +15,10 @@ type resState struct {
 	insts []*resInst
 	ok    bool
 	whole cty.Value // the whole object, once built (see resourceValue)
+	// byAttrs holds the objects built for references that read given
+	// attributes, by the attribute list: the expressions of a module
+	// read the same resource's id or arn again and again.
+	byAttrs map[string]cty.Value
 }
 
 // resInst is one evaluated resource instance.
@@ -97,15 +102,29 @@ func (m *modInst) resourceValue(key string, attrs []string, rng hcl.Range) (v ct
 		}
 		attrs = m.cfg.attrsRead
 		defer func() { rs.whole = v }()
+	} else {
+		key := strings.Join(attrs, "\x00")
+		if v, ok := rs.byAttrs[key]; ok {
+			return v
+		}
+		defer func() {
+			if rs.byAttrs == nil {
+				rs.byAttrs = map[string]cty.Value{}
+			}
+			rs.byAttrs[key] = v
+		}()
 	}
 	objs := make([]cty.Value, len(rs.insts))
 	for i, inst := range rs.insts {
-		vals := map[string]cty.Value{}
+		var vals map[string]cty.Value
 		if inst.obj.Type().IsObjectType() {
+			vals = make(map[string]cty.Value, inst.obj.LengthInt()+len(attrs))
 			for it := inst.obj.ElementIterator(); it.Next(); {
 				k, v := it.Element()
 				vals[k.AsString()] = v
 			}
+		} else {
+			vals = make(map[string]cty.Value, len(attrs))
 		}
 		for _, a := range attrs {
 			if v, set := vals[a]; set && !(v.IsKnown() && !v.IsMarked() && v.IsNull()) {
