@@ -46,6 +46,12 @@ type Engine struct {
 	userLib bool
 }
 
+// maxPrepared bounds the prepared queries an engine keeps, one per rule
+// set asked for (each environment's, and each subset narrow picks for a
+// document's resource types): a handful in practice, each a few hundred
+// KB compiled.
+const maxPrepared = 64
+
 // defaultChunkSize bounds the resources of one evaluation: the input
 // value, OPA's caches and the deny sets of a chunk are dropped before the
 // next one, so a 100k-resource document is not held several times over.
@@ -486,6 +492,13 @@ func (e *Engine) prepare(ctx context.Context, enabled map[string]map[string]any)
 	e.mu.Lock()
 	pq, ok := e.prepared[key]
 	if !ok {
+		if len(e.prepared) >= maxPrepared {
+			// A long-running process (the language server) asks for
+			// new rule sets as buffers and configurations change;
+			// start afresh rather than keep every one it ever saw.
+			// Queries in use stay valid: callers hold them.
+			clear(e.prepared)
+		}
 		pq = &preparedQuery{}
 		e.prepared[key] = pq
 	}

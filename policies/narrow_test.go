@@ -97,3 +97,46 @@ func TestNarrow(t *testing.T) {
 		t.Errorf("rules = %v and %d resources, want %v and both", ids(got), len(rs), want)
 	}
 }
+
+// TestPreparedBounded asks one engine for more distinct rule sets than it
+// keeps prepared queries for (a language server over many buffers and
+// configurations): it keeps at most maxPrepared, and each query it hands
+// out still evaluates.
+func TestPreparedBounded(t *testing.T) {
+	e, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var all []string
+	for id, r := range e.byID {
+		if r.rule.Parameters == nil { // parameters would need values
+			all = append(all, id)
+		}
+	}
+	slices.Sort(all)
+	doc := &model.Document{Resources: []model.Resource{{Address: "B", Type: "AWS::S3::Bucket", Properties: map[string]any{}}}}
+	asked := 0
+	for mask := 1; asked < 2*maxPrepared && mask < 1<<len(all); mask++ {
+		set := map[string]map[string]any{}
+		for i, id := range all {
+			if mask&(1<<i) != 0 {
+				set[id] = nil
+			}
+		}
+		pq, err := e.prepare(ctx, set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		asked++
+		if n := len(e.prepared); n > maxPrepared {
+			t.Fatalf("after %d rule sets the engine keeps %d prepared queries, want at most %d", asked, n, maxPrepared)
+		}
+		if err := pq.denies(ctx, inputValue(doc, nil, nil), nil, func(*ruleModule, map[string]any) {}); err != nil {
+			t.Fatalf("rule set %d: %v", asked, err)
+		}
+	}
+	if asked <= maxPrepared {
+		t.Fatalf("only %d rule sets to ask for; the test needs more than %d", asked, maxPrepared)
+	}
+}
