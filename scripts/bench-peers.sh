@@ -38,7 +38,7 @@ command -v /usr/bin/time >/dev/null 2>&1 || [ -x /usr/bin/time ] || {
 # stackgate and the benchmark's own programs, from this tree.
 version="$(git describe --tags --always --dirty 2>/dev/null || echo dev)"
 go build -trimpath -ldflags "-s -w -X main.version=$version" -o "$cache/bin/stackgate" ./cmd/stackgate
-for p in gen parsefloor harness; do go build -trimpath -o "$cache/bin/$p" "./bench/$p"; done
+for p in gen parsefloor startfloor harness; do go build -trimpath -o "$cache/bin/$p" "./bench/$p"; done
 
 # install NAME PACKAGE VERSION [ENV...]: go install into the cache once,
 # keyed by version. Writes one line of the tools file: name, version, path

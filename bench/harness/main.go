@@ -164,6 +164,7 @@ func readTools(file, bin string) []tool {
 	ts := []tool{
 		{Name: "stackgate", Version: strings.TrimPrefix(strings.TrimSpace(output(filepath.Join(bin, "stackgate"), "version")), "stackgate "), Path: filepath.Join(bin, "stackgate")},
 		{Name: "parsefloor", Version: "bench/parsefloor", Path: filepath.Join(bin, "parsefloor")},
+		{Name: "startfloor", Version: "bench/startfloor", Path: filepath.Join(bin, "startfloor")},
 	}
 	// Only newlines are trimmed: a tool that built ends its line with an
 	// empty reason after a tab, which TrimSpace took from the last line
@@ -494,6 +495,11 @@ func command(t tool, in *input, rego string) ([]string, string) {
 			return nil, "n/a"
 		}
 		return []string{t.Path, in.Path}, ""
+	case "startfloor":
+		if in.Kind != "none" {
+			return nil, "n/a"
+		}
+		return []string{t.Path}, ""
 	case "opa":
 		if !scan {
 			return nil, "n/a (rule input of plans not exported by stackgate inspect)"

@@ -69,6 +69,7 @@ func writeResults(tools []tool, inputs []*input, results []*result, started time
 	how := map[string]string{
 		"stackgate":  "`stackgate scan DIR --format json` / `stackgate plan FILE --format json`",
 		"parsefloor": "parse floor: reads and parses every input file once, all cores (hcl/v2, yaml/v3, encoding/json)",
+		"startfloor": "start-up floor (version only): a Go program that links OPA's rego package, as every stackgate command must, and prints a version",
 		"opa":        "`opa eval` of stackgate's own Rego rules over the rule input stackgate builds (`stackgate inspect`), every document in one process",
 		"conftest":   "`conftest test` of stackgate's own Rego rules over the same rule input, one JSON file per template/root module",
 		"trivy":      "`trivy config` with its embedded checks, offline (`--skip-check-update`)",
@@ -141,7 +142,7 @@ func writeResults(tools []tool, inputs []*input, results []*result, started time
 			switch {
 			case r.Tool == "stackgate":
 				vs = "1×"
-			case sg > 0 && r.Tool == "parsefloor":
+			case sg > 0 && (r.Tool == "parsefloor" || r.Tool == "startfloor"):
 				vs = "stackgate " + ratio(sg/w.med) + " the floor" + cpuRatio(sgc/c.med)
 			case sg > 0:
 				vs = ratio(w.med/sg) + cpuRatio(c.med/sgc)
@@ -278,7 +279,11 @@ func writeTargets(b *strings.Builder, inputs []*input, results []*result) {
 		row("`stackgate plan` on the 20k plan under 2 s", "no run", false, false)
 	}
 	if w := medWall(results, "stackgate", "version"); w > 0 {
-		row("`stackgate version` under 20 ms", secs(w), w < 0.020, true)
+		got := secs(w)
+		if fl := medWall(results, "startfloor", "version"); fl > 0 {
+			got += fmt.Sprintf(" (start-up floor %s: %s the floor)", secs(fl), ratio(w/fl))
+		}
+		row("`stackgate version` under 20 ms", got, w < 0.020, true)
 	} else {
 		row("`stackgate version` under 20 ms", "no run", false, false)
 	}
