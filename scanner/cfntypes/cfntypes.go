@@ -13,6 +13,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/stackgate/stackgate/policies/model"
 )
@@ -35,7 +36,9 @@ const (
 var typesJSON []byte
 
 // propertyTypes is typesJSON decoded; embedded data, checked by a test.
-var propertyTypes = mustTypes(typesJSON)
+// Decoded on first use, not at start-up: `stackgate version` and a
+// Terraform-only run never need it.
+var propertyTypes = sync.OnceValue(func() map[string]map[string]string { return mustTypes(typesJSON) })
 
 func mustTypes(b []byte) map[string]map[string]string {
 	var t struct {
@@ -51,7 +54,7 @@ func mustTypes(b []byte) map[string]map[string]string {
 // with list indexes written as []) of a resource type: from the table, or
 // string for the Key and Value of tags; "" when it is not declared.
 func TypeOf(resourceType, pattern string) string {
-	if t, ok := propertyTypes[resourceType][pattern]; ok {
+	if t, ok := propertyTypes()[resourceType][pattern]; ok {
 		return t
 	}
 	if pattern == "Tags[].Key" || pattern == "Tags[].Value" {
@@ -107,7 +110,7 @@ func Coerce(s any, typ string) any {
 // properties whose type the table declares. Values at the given skip
 // paths (references, unknowns) are left alone.
 func CoerceProperties(resourceType string, props map[string]any, skip map[string]bool) {
-	if len(propertyTypes[resourceType]) == 0 {
+	if len(propertyTypes()[resourceType]) == 0 {
 		if _, tags := props["Tags"]; !tags {
 			return
 		}

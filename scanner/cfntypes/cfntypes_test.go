@@ -8,7 +8,7 @@ import (
 )
 
 func TestCoercionTable(t *testing.T) {
-	for typ, props := range propertyTypes {
+	for typ, props := range propertyTypes() {
 		if !strings.Contains(typ, "::") {
 			t.Errorf("type %q is not a CloudFormation type", typ)
 		}
@@ -22,11 +22,11 @@ func TestCoercionTable(t *testing.T) {
 	}
 	for _, must := range []string{"AWS::S3::Bucket", "AWS::KMS::Key", "AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress",
 		"AWS::EC2::Instance", "AWS::EC2::LaunchTemplate", "AWS::RDS::DBInstance", "AWS::Lambda::Function"} {
-		if len(propertyTypes[must]) == 0 {
+		if len(propertyTypes()[must]) == 0 {
 			t.Errorf("no property types for %s", must)
 		}
 	}
-	if propertyTypes["AWS::RDS::DBInstance"]["AllocatedStorage"] != String {
+	if propertyTypes()["AWS::RDS::DBInstance"]["AllocatedStorage"] != String {
 		t.Error("AWS::RDS::DBInstance AllocatedStorage is a String in CloudFormation")
 	}
 	tests := []struct {
