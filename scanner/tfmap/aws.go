@@ -335,7 +335,7 @@ func expandEntries(r *Resource, base string, set []attrRule) []listEntry {
 		p := at(rule.TF)
 		v, _ := model.Lookup(r.Attrs, p)
 		for _, l := range leaves(r, p, v) {
-			rel := rule.CFN + strings.TrimPrefix(genericPath(model.SplitPath(l.path)), genericPath(model.SplitPath(p)))
+			rel := rule.CFN + strings.TrimPrefix(genericPathOf(l.path), genericPathOf(p))
 			common = append(common, field{rel: rel, l: l})
 		}
 	}

@@ -44,6 +44,15 @@ type entry struct {
 	computed map[string]bool
 	rules    []compiledRule
 	owns     []string // top-level properties a satellite replaces on its parent
+
+	translations memo[translation]
+}
+
+// translation is what translate returns for one path.
+type translation struct {
+	cfn  string
+	rule *compiledRule
+	ok   bool
 }
 
 // parentSpec says how a satellite names its parent.
@@ -357,9 +366,20 @@ func (e *entry) skipped(segs []any) bool {
 }
 
 // translate maps a provider path to its CloudFormation path by the entry's
-// rules. ok is false for a path the entry drops.
+// rules. ok is false for a path the entry drops. The answer depends on
+// the path and the entry alone, and every resource of a type has the same
+// few paths, so it is remembered.
 func (e *entry) translate(path string) (string, *compiledRule, bool) {
-	segs := model.SplitPath(path)
+	if t, ok := e.translations.get(path); ok {
+		return t.cfn, t.rule, t.ok
+	}
+	cfn, rule, ok := e.translateSegs(model.SplitPath(path))
+	e.translations.put(path, translation{cfn: cfn, rule: rule, ok: ok})
+	return cfn, rule, ok
+}
+
+// translateSegs is translate for the segments of a path.
+func (e *entry) translateSegs(segs []any) (string, *compiledRule, bool) {
 	if len(segs) == 0 || e.skipped(segs) || globalSkip[fmt.Sprint(segs[0])] {
 		return "", nil, false
 	}
@@ -435,6 +455,21 @@ func (e *entry) ancestor(segs []any) (string, bool) {
 // tags (Tags come from tags, or tags_all when it is known) and the
 // per-resource region argument.
 var globalSkip = map[string]bool{"id": true, "arn": true, "tags_all": true, "region": true}
+
+// genericPaths remembers genericPathOf.
+var genericPaths memo[string]
+
+// genericPathOf is genericPath of the segments of path, remembered: list
+// entries (security group rules) ask it of the same paths for every
+// resource.
+func genericPathOf(path string) string {
+	if g, ok := genericPaths.get(path); ok {
+		return g
+	}
+	g := genericPath(model.SplitPath(path))
+	genericPaths.put(path, g)
+	return g
+}
 
 // genericPath PascalCases the keys of a provider path, keeping indexes.
 func genericPath(segs []any) string {
