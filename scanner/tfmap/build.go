@@ -1,7 +1,6 @@
 package tfmap
 
 import (
-	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -372,10 +371,15 @@ func (b *builder) unknownList() []model.Unknown {
 // collections are not set and yield nothing.
 func leaves(r *Resource, root string, v any) []leaf {
 	var out []leaf
-	seen := map[string]bool{}
+	// seen is read only to find the extra leaves below, from r.Refs and
+	// r.Unknown: without either there are none, and no need to record.
+	var seen map[string]bool
+	if len(r.Refs) > 0 || len(r.Unknown) > 0 {
+		seen = map[string]bool{}
+	}
 	var walk func(p string, v any)
 	walk = func(p string, v any) {
-		if p != "" {
+		if p != "" && seen != nil {
 			if ref, ok := r.Refs[p]; ok {
 				ref := ref
 				out = append(out, leaf{path: p, ref: &ref})
@@ -391,7 +395,13 @@ func leaves(r *Resource, root string, v any) []leaf {
 		switch x := v.(type) {
 		case nil:
 		case map[string]any:
-			keys := slices.Sorted(maps.Keys(x))
+			// sorted into a slice of the right size at once: this runs
+			// for every object of every resource
+			keys := make([]string, 0, len(x))
+			for k := range x {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
 			for _, k := range keys {
 				walk(model.AppendKey(p, k), x[k])
 			}
@@ -401,10 +411,15 @@ func leaves(r *Resource, root string, v any) []leaf {
 			}
 		default:
 			out = append(out, leaf{path: p, value: x})
-			seen[p] = true
+			if seen != nil {
+				seen[p] = true
+			}
 		}
 	}
 	walk(root, v)
+	if seen == nil {
+		return out
+	}
 	// Unknown values and references the attribute values do not hold (the
 	// producer stored nil and no container for them).
 	var extra []leaf
