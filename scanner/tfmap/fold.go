@@ -94,17 +94,12 @@ func (m *mapper) foldChange(parent *node, r *Resource, e *entry, satPaths map[st
 		return
 	}
 	owned := e.owns
+	written := writtenPaths{tfToCFN: satPaths}
 	tr := func(p string) (string, bool) {
 		if c, ok := satPaths[p]; ok {
 			return c, true
 		}
-		var below []string
-		for tf, c := range satPaths {
-			if model.HasPrefixPath(tf, p) {
-				below = append(below, c)
-			}
-		}
-		if len(below) > 0 {
+		if below := written.below(nil, p); len(below) > 0 {
 			return commonPath(below), true
 		}
 		if c, _, ok := e.translate(p); ok {

@@ -270,6 +270,12 @@ func (n *node) fill(b *builder, r *Resource) {
 // node's source: the path a value there was written to, the common
 // ancestor of the values below it, or else the entry's rules.
 func (n *node) translator(bs ...*builder) func(string) (string, bool) {
+	written := make([]writtenPaths, len(bs))
+	for i, b := range bs {
+		if b != nil {
+			written[i].tfToCFN = b.tfToCFN
+		}
+	}
 	return func(p string) (string, bool) {
 		top, _, _ := strings.Cut(p, ".")
 		top, _, _ = strings.Cut(top, "[")
@@ -277,18 +283,14 @@ func (n *node) translator(bs ...*builder) func(string) (string, bool) {
 			return n.tagsPath(), true
 		}
 		var below []string
-		for _, b := range bs {
+		for i, b := range bs {
 			if b == nil {
 				continue
 			}
 			if c, ok := b.tfToCFN[p]; ok {
 				return c, true
 			}
-			for tf, c := range b.tfToCFN {
-				if model.HasPrefixPath(tf, p) {
-					below = append(below, c)
-				}
-			}
+			below = written[i].below(below, p)
 		}
 		if len(below) > 0 {
 			return commonPath(below), true
@@ -322,7 +324,7 @@ func translatePaths(ps []string, tr func(string) (string, bool)) []string {
 		return nil
 	}
 	out := []string{}
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(ps))
 	for _, p := range ps {
 		if c, ok := tr(p); ok && c != "" && !seen[c] {
 			seen[c] = true
@@ -330,6 +332,32 @@ func translatePaths(ps []string, tr func(string) (string, bool)) []string {
 		}
 	}
 	return out
+}
+
+// writtenPaths is a builder's tfToCFN with its provider paths sorted,
+// to find the values written below a path that none was written to
+// without reading every path (a change path of a computed attribute, of
+// which a plan lists many, misses every time).
+type writtenPaths struct {
+	tfToCFN map[string]string
+	sorted  []string // made on the first miss
+}
+
+// below appends the CloudFormation paths of the values written at or
+// below the provider path p, in the order of their provider paths. The
+// paths that lie at or below p have p as a prefix of their text, so they
+// are in the run of sorted paths that begin with p.
+func (w *writtenPaths) below(dst []string, p string) []string {
+	if w.sorted == nil {
+		w.sorted = slices.Sorted(maps.Keys(w.tfToCFN))
+	}
+	i, _ := slices.BinarySearch(w.sorted, p)
+	for ; i < len(w.sorted) && strings.HasPrefix(w.sorted[i], p); i++ {
+		if model.HasPrefixPath(w.sorted[i], p) {
+			dst = append(dst, w.tfToCFN[w.sorted[i]])
+		}
+	}
+	return dst
 }
 
 // commonPath is the longest common ancestor path of ps.
