@@ -68,7 +68,7 @@ func (b *builder) emit(r *Resource, cfnPath string, l leaf) {
 	}
 	if l.rng != nil {
 		b.paths[cfnPath] = *l.rng
-	} else if r != nil {
+	} else if r != nil && len(r.Ranges) > 0 { // none without the configuration
 		if rng, ok := model.NearestRange(r.Ranges, l.path); ok {
 			b.paths[cfnPath] = rng
 		}
@@ -285,7 +285,14 @@ func setAt(cur any, path string, v any) any {
 		} else if n, err := strconv.Atoi(path[1:end]); err != nil {
 			key, path = path[1:end], path[end+1:]
 		} else {
-			l, _ := cur.([]any)
+			l, isList := cur.([]any)
+			if isList && n < len(l) {
+				// The list keeps its array: cur already holds it, and
+				// returning l would box its header again (an allocation
+				// for every value written into a list).
+				l[n] = setAt(l[n], path[end+1:], v)
+				return cur
+			}
 			for len(l) <= n {
 				l = append(l, nil)
 			}
