@@ -256,7 +256,11 @@ func (b *builder) resource(rc *tfjson.ResourceChange, sp *entrySpan, notes *[]st
 	if act != model.ActionDelete {
 		unknown = flagged(ch.AfterUnknown)
 	}
-	r.Change.ChangedPaths = model.DiffPaths(before, after, unknown)
+	if len(before) == 0 {
+		r.Change.ChangedPaths = createdPaths(after, unknown)
+	} else {
+		r.Change.ChangedPaths = model.DiffPaths(before, after, unknown)
+	}
 	r.Sensitive = compact(sortedUnion(flagged(ch.AfterSensitive), flagged(ch.BeforeSensitive)))
 
 	conf := b.cfg.resourceFor(steps, string(rc.Mode), rc.Type, rc.Name)

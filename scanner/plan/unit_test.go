@@ -182,3 +182,31 @@ func TestDiffLargeSets(t *testing.T) {
 		t.Errorf("%d changed paths, want 20000 (index-wise)", len(got))
 	}
 }
+
+// TestCreatedPathsIsDiffPaths checks that createdPaths lists what
+// model.DiffPaths lists for a resource with nothing before it.
+func TestCreatedPathsIsDiffPaths(t *testing.T) {
+	tests := []struct {
+		after   string
+		unknown []string
+	}{
+		{`null`, nil},
+		{`{}`, nil},
+		{`null`, []string{""}},
+		{`{"a": 1, "b": null, "c": {}, "d": [], "e": [null, 2]}`, []string{"id", "a"}},
+		{`{"t": {"a.b": "x", "a": {"b": "y"}}, "l": [{"x": [1, {"y": false}]}]}`, []string{"t.a.b", "l[0].x[1].z", ""}},
+		{`{"": 1, "k": {"": "v"}}`, []string{"k."}},
+	}
+	for _, tt := range tests {
+		var v any
+		if err := json.Unmarshal([]byte(tt.after), &v); err != nil {
+			t.Fatal(err)
+		}
+		after := asObject(normalize(v))
+		got := createdPaths(after, tt.unknown)
+		want := model.DiffPaths(map[string]any(nil), after, tt.unknown)
+		if !slices.Equal(got, want) || got == nil {
+			t.Errorf("%s %q: got %q, want %q", tt.after, tt.unknown, got, want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"unicode/utf8"
@@ -222,6 +223,40 @@ func compact(s []string) []string {
 		if i == 0 || x != s[i-1] {
 			out = append(out, x)
 		}
+	}
+	return out
+}
+
+// createdPaths is model.DiffPaths(before, after, unknown) for a before
+// with nothing in it (a resource being created): every value after holds
+// differs from nothing, so the paths are those of its scalars, with the
+// unknown ones, sorted and each once. It lists them in a slice and sorts
+// it rather than gathering them in a set first, as DiffPaths does for
+// the general case; a plan creates most of its resources.
+func createdPaths(after map[string]any, unknown []string) []string {
+	out := make([]string, 0, len(after)+len(unknown))
+	var walk func(p string, v any)
+	walk = func(p string, v any) {
+		switch x := v.(type) {
+		case nil:
+		case map[string]any:
+			for k, e := range x {
+				walk(model.AppendKey(p, k), e)
+			}
+		case []any:
+			for i, e := range x {
+				walk(model.AppendIndex(p, i), e)
+			}
+		default:
+			out = append(out, p)
+		}
+	}
+	walk("", after)
+	out = append(out, unknown...)
+	slices.Sort(out)
+	out = slices.Compact(out) // two keys may make one path ("a.b" and a.b)
+	if len(out) > 0 && out[0] == "" {
+		out = out[1:] // DiffPaths drops the root
 	}
 	return out
 }
