@@ -5,7 +5,11 @@
 // line and column for every value and the short-form intrinsic tags (!Ref,
 // !Sub, ...); JSON is a subset of YAML, so one parser gives positions for
 // both forms. A .json file is first checked as strict JSON, since the YAML
-// parser accepts what JSON does not (a trailing comma). A large block-style
+// parser accepts what JSON does not (a trailing comma). JSON text, whatever
+// the file's name, is read instead by a decoder several times faster that
+// builds the very tree yaml.v3 would, and leaves to yaml.v3 whatever it is
+// not sure to read the same way (see jsonnode.go); a text it reads is
+// strict JSON, so the separate check is then skipped. A large block-style
 // YAML template is parsed section by section and its resources a batch at
 // a time, so that the node tree of the whole document is never held (see
 // split.go); the nodes, and so every position, are those of the whole

@@ -103,15 +103,13 @@ type entry struct {
 // *model.Error or an ErrorList of them; a template with errors yields no
 // resources, as CloudFormation would reject it.
 func Load(file string, src []byte, opts Options) (*Template, error) {
-	if err := checkDoc(file, src, maxBytes(opts)); err != nil {
+	limit := maxBytes(opts)
+	sections, resources, brace, split := layout(file, src, limit)
+	// A template parsed in chunks is not decoded whole here: the chunks
+	// keep its node tree small.
+	doc, err := checkDoc(file, src, limit, !split)
+	if err != nil {
 		return nil, err
-	}
-	var sections, resources []chunk
-	brace, split := -1, false
-	if isJSONFile(file) {
-		sections, resources, brace, split = splitLayoutJSON(src)
-	} else {
-		sections, resources, split = splitLayout(src)
 	}
 	if split {
 		if s, ok := parseSplit(file, src, sections, resources, brace); ok {
@@ -123,7 +121,12 @@ func Load(file string, src []byte, opts Options) (*Template, error) {
 	// The whole document: a template splitLayout does not accept, or one
 	// with a chunk that does not parse or validate, whose errors and their
 	// positions are the whole parse's.
-	s, err := parseWhole(file, src)
+	var s *source
+	if split {
+		s, err = parseWhole(file, src)
+	} else {
+		s, err = parseNodes(file, src, doc)
+	}
 	if err == nil {
 		err = checkRoot(s)
 	}
@@ -131,6 +134,20 @@ func Load(file string, src []byte, opts Options) (*Template, error) {
 		return nil, err
 	}
 	return load(s, opts)
+}
+
+// layout pre-scans src for parsing in chunks (see split.go): ok is false
+// when src is to be parsed whole. A template over the size limit, which
+// checkDoc rejects, is not scanned.
+func layout(file string, src []byte, limit int64) (sections, resources []chunk, brace int, ok bool) {
+	if int64(len(src)) > limit {
+		return nil, nil, -1, false
+	}
+	if isJSONFile(file) {
+		return splitLayoutJSON(src)
+	}
+	sections, resources, ok = splitLayout(src)
+	return sections, resources, -1, ok
 }
 
 // errParseWhole is load's answer for a template parsed in chunks when a

@@ -54,35 +54,81 @@ func checkRoot(s *source) error {
 // parses it and validates the node tree (no aliases, no duplicate keys,
 // bounded depth). Every failure is a *model.Error.
 func parseDoc(file string, src []byte, limit int64) (*source, error) {
-	if err := checkDoc(file, src, limit); err != nil {
+	doc, err := checkDoc(file, src, limit, true)
+	if err != nil {
 		return nil, err
 	}
-	return parseWhole(file, src)
+	return parseNodes(file, src, doc)
 }
 
+// decodeJSON is whether JSON is read by decodeJSONNode (jsonnode.go)
+// rather than yaml.v3. Tests turn it off to compare the two paths.
+var decodeJSON = true
+
 // checkDoc checks src against the size, encoding and nesting limits (and
-// a JSON file's syntax) before it is parsed.
-func checkDoc(file string, src []byte, limit int64) error {
+// a JSON file's syntax) before it is parsed. With decode set it also
+// decodes JSON with decodeJSONNode and returns the document node (nil
+// when src is not JSON or the decoder leaves it to yaml.v3): a text the
+// decoder reads is valid JSON, so checkJSON's own pass over a JSON file
+// is then skipped, and parseNodes takes the node instead of parsing
+// again. Errors are those of the checks alone, with or without decoding.
+func checkDoc(file string, src []byte, limit int64, decode bool) (doc *yaml.Node, err error) {
 	if err := checkSize(file, src, limit); err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkUTF8(file, src); err != nil {
-		return err
+		return nil, err
 	}
 	if err := prescan(file, src); err != nil {
-		return err
+		return nil, err
 	}
-	if isJSONFile(file) {
+	if decode && decodeJSON {
+		doc, _ = decodeJSONNode(src)
+	}
+	if doc == nil && isJSONFile(file) {
 		if err := checkJSON(file, src); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return doc, nil
 }
 
 // parseWhole parses and validates src, which checkDoc accepted, as one
 // document.
 func parseWhole(file string, src []byte) (*source, error) {
+	var doc *yaml.Node
+	if decodeJSON {
+		doc, _ = decodeJSONNode(src)
+	}
+	return parseNodes(file, src, doc)
+}
+
+// parseNodes makes the source of src from doc, the document node
+// decodeJSONNode made of it, or when doc is nil parses and validates src
+// with yaml.v3. The result is the same either way: the decoder builds the
+// tree yaml.v3 would, and only trees that validate accepts.
+func parseNodes(file string, src []byte, doc *yaml.Node) (*source, error) {
+	if doc == nil {
+		var err error
+		if doc, err = parseYAMLDoc(file, src); err != nil {
+			return nil, err
+		}
+		if err := validate(file, doc, 0); err != nil {
+			return nil, err
+		}
+	}
+	root := doc
+	if root.Kind == yaml.DocumentNode {
+		if len(root.Content) == 0 {
+			return nil, model.Errorf(file, 0, 0, "template is empty")
+		}
+		root = root.Content[0]
+	}
+	return &source{file: file, src: src, lines: lineStarts(src), root: root}, nil
+}
+
+// parseYAMLDoc parses src with yaml.v3: exactly one document.
+func parseYAMLDoc(file string, src []byte) (*yaml.Node, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -97,17 +143,7 @@ func parseWhole(file string, src []byte) (*source, error) {
 	} else if !errors.Is(err, io.EOF) {
 		return nil, yamlError(file, err)
 	}
-	if err := validate(file, &doc, 0); err != nil {
-		return nil, err
-	}
-	root := &doc
-	if root.Kind == yaml.DocumentNode {
-		if len(root.Content) == 0 {
-			return nil, model.Errorf(file, 0, 0, "template is empty")
-		}
-		root = root.Content[0]
-	}
-	return &source{file: file, src: src, lines: lineStarts(src), root: root}, nil
+	return &doc, nil
 }
 
 // yamlError turns a parser error into a *model.Error with its line.
@@ -196,12 +232,14 @@ func isNull(n *yaml.Node) bool {
 // lineStarts returns the byte offset of the start of every line.
 func lineStarts(src []byte) []int {
 	starts := make([]int, 1, bytes.Count(src, []byte{'\n'})+1)
-	for i, c := range src {
-		if c == '\n' {
-			starts = append(starts, i+1)
+	for i := 0; ; {
+		j := bytes.IndexByte(src[i:], '\n')
+		if j < 0 {
+			return starts
 		}
+		i += j + 1
+		starts = append(starts, i)
 	}
-	return starts
 }
 
 // pos converts a 1-based line and column (code points) to a Pos with the
