@@ -144,20 +144,28 @@ func constSet(v any, segs []any) bool {
 	return true
 }
 
-// walkExprs calls fn for every argument expression of a resource, with
-// its path (blocks as lists: rule[0].apply_server_side_encryption_by_default[0].kms_master_key_id).
-func walkExprs(exprs map[string]*tfjson.Expression, fn func(path string, d *tfjson.ExpressionData)) {
+// walkRefs calls fn for every argument expression of a resource that
+// references something, with its path (blocks as lists:
+// rule[0].apply_server_side_encryption_by_default[0].kms_master_key_id),
+// in the order of the sorted argument names. Most arguments reference
+// nothing, and it runs for every resource with unknown values: those are
+// left out before their names are sorted and their paths made (sorting
+// the rest keeps the order they had among all).
+func walkRefs(exprs map[string]*tfjson.Expression, fn func(path string, d *tfjson.ExpressionData)) {
 	var walk func(prefix string, exprs map[string]*tfjson.Expression, depth int)
 	walk = func(prefix string, exprs map[string]*tfjson.Expression, depth int) {
 		if depth > MaxDepth {
 			return
 		}
-		keys := slices.Sorted(maps.Keys(exprs))
+		var keys []string
+		for k, e := range exprs {
+			if d := exprData(e); d != nil && (d.NestedBlocks != nil || len(d.References) > 0) {
+				keys = append(keys, k)
+			}
+		}
+		slices.Sort(keys)
 		for _, k := range keys {
 			d := exprData(exprs[k])
-			if d == nil {
-				continue
-			}
 			p := model.AppendKey(prefix, k)
 			if d.NestedBlocks != nil {
 				for i, blk := range d.NestedBlocks {

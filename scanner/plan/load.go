@@ -289,8 +289,8 @@ func (b *builder) unknowns(r *tfmap.Resource, conf *tfjson.ConfigResource, steps
 	if conf != nil {
 		key := strings.TrimPrefix(r.Address, moduleAddr(steps)+prefixFor(r.Mode)+r.Type+"."+r.Name)
 		sc := refScope{steps: steps, key: key}
-		walkExprs(conf.Expressions, func(path string, d *tfjson.ExpressionData) {
-			if len(d.References) == 0 || !underAny(path, set) {
+		walkRefs(conf.Expressions, func(path string, d *tfjson.ExpressionData) {
+			if !underAny(path, set) {
 				return
 			}
 			refsAt[path] = d.References
