@@ -71,7 +71,9 @@ func newBuilder(file string, src []byte) (*builder, error) {
 		cfg:   indexConfig(tp.Config),
 		spans: spans,
 	}
-	b.rv = &resolver{cfg: b.cfg, instances: map[string]bool{}}
+	// sized for every entry at once: filled on one core, growing by
+	// steps would rehash them again and again
+	b.rv = &resolver{cfg: b.cfg, instances: make(map[string]bool, len(tp.ResourceChanges)+len(tp.ResourceDrift))}
 	for _, rc := range tp.ResourceChanges {
 		if rc != nil {
 			b.rv.instances[rc.Address] = true
@@ -120,7 +122,7 @@ func (b *builder) build() (*Plan, error) {
 		errs[i] = err
 	})
 	n := 0
-	byAddr := map[string]int{}
+	byAddr := make(map[string]int, len(slots))
 	for i := range slots {
 		b.plan.Notes = append(b.plan.Notes, notes[i]...)
 		if errs[i] != nil {
