@@ -7,11 +7,15 @@ import (
 	"github.com/stackgate/stackgate/policies/model"
 )
 
-// fold attaches a satellite to its parent: its properties replace the
-// parent's properties of the same name, its change and lifecycle merge
+// A satellite is folded into its parent (foldAll): its properties replace
+// the parent's properties of the same name, its change and lifecycle merge
 // into the parent's. A satellite whose parent is not in the resources is
 // reported in a note and attached nowhere.
-func (m *mapper) fold(r *Resource) {
+
+// parentOf finds the parent of a satellite, or notes that there is none
+// (and, when its name is unknown, records it for markUnresolved) and
+// returns nil. It reads only the resources and writes only the mapper.
+func (m *mapper) parentOf(r *Resource) *node {
 	e := awsTable().Resources[r.Type]
 	parent, why := m.resolve(r, e.Parent)
 	if parent == nil {
@@ -19,8 +23,15 @@ func (m *mapper) fold(r *Resource) {
 		if _, unknown := r.Unknown[e.Parent.Via]; unknown && r.Refs[e.Parent.Via] == (Ref{}) {
 			m.unresolved = append(m.unresolved, unresolved{r: r, e: e, why: why})
 		}
-		return
 	}
+	return parent
+}
+
+// attach folds a satellite into its parent. It reads only the satellite
+// and writes only the parent, so satellites of different parents can be
+// attached at the same time.
+func attach(parent *node, r *Resource) {
+	e := awsTable().Resources[r.Type]
 	deleted := r.Change != nil && r.Change.Action == model.ActionDelete
 	pb := parent.b
 	saved := pb.tfToCFN
@@ -40,7 +51,7 @@ func (m *mapper) fold(r *Resource) {
 	}
 	satPaths := pb.tfToCFN
 	pb.tfToCFN = saved
-	m.foldChange(parent, r, e, satPaths)
+	foldChange(parent, r, e, satPaths)
 	foldLifecycle(parent, r)
 }
 
@@ -88,7 +99,7 @@ func (m *mapper) resolve(r *Resource, p *parentSpec) (*node, string) {
 // change of the satellite alone is an in-place update of the parent (in
 // CloudFormation the settings are properties of the one resource); a
 // parent being created, replaced or deleted keeps its action.
-func (m *mapper) foldChange(parent *node, r *Resource, e *entry, satPaths map[string]string) {
+func foldChange(parent *node, r *Resource, e *entry, satPaths map[string]string) {
 	sc := r.Change
 	if sc == nil {
 		return

@@ -57,7 +57,9 @@ import (
 // configuration (or of the resource's own region argument, aws provider
 // 6) into the model.
 func Map(rs []Resource, layer string) ([]model.Resource, []string) {
-	m := &mapper{layer: layer, byAddr: map[string]*node{}}
+	// sized for every resource at once: filled on one core, growing
+	// by steps would rehash them again and again
+	m := &mapper{layer: layer, byAddr: make(map[string]*node, len(rs)), order: make([]*node, 0, len(rs))}
 	// Building a resource that is not a satellite reads only the resource
 	// and the table: those are built on every core, each with the notes
 	// it makes, and taken in input order (notes and all), as one loop
@@ -99,9 +101,7 @@ func Map(rs []Resource, layer string) ([]model.Resource, []string) {
 			sats = append(sats, i)
 		}
 	}
-	for _, i := range sats {
-		m.fold(&rs[i])
-	}
+	m.foldAll(rs, sats)
 	m.markUnresolved()
 	if count == 0 {
 		return nil, m.notes
@@ -121,6 +121,39 @@ func Map(rs []Resource, layer string) ([]model.Resource, []string) {
 		built[at[k]] = node{}
 	})
 	return out, m.notes
+}
+
+// foldAll folds the satellites rs[i] for i in sats, as fold would one
+// after the other. Which parent each names reads only the resources, so
+// all are resolved first, in order (with the notes of those that have
+// none); attaching them writes only their parent, so the parents take
+// theirs on every core, each its own in input order.
+func (m *mapper) foldAll(rs []Resource, sats []int) {
+	type family struct {
+		parent *node
+		sats   []*Resource
+	}
+	var families []family
+	at := make(map[*node]int, len(sats))
+	for _, i := range sats {
+		r := &rs[i]
+		parent := m.parentOf(r)
+		if parent == nil {
+			continue
+		}
+		k, ok := at[parent]
+		if !ok {
+			k = len(families)
+			at[parent] = k
+			families = append(families, family{parent: parent})
+		}
+		families[k].sats = append(families[k].sats, r)
+	}
+	parallel.For(len(families), 0, func(k int) {
+		for _, r := range families[k].sats {
+			attach(families[k].parent, r)
+		}
+	})
 }
 
 // CloudFormationType returns the CFN type for a Terraform type
