@@ -172,7 +172,7 @@ func mapTags(b *builder, r *Resource, e *entry, cfn string) {
 // Tags the tags went into (TagSpecifications[0].ResourceType is
 // launch-template), when there are tags.
 func tagSpecification(b *builder, cfn, resourceType string) {
-	if _, ok := model.Lookup(b.props, cfn); !ok {
+	if _, ok := lookupPath(b.props, cfn); !ok {
 		return
 	}
 	segs := model.SplitPath(cfn)
@@ -333,7 +333,7 @@ func expandEntries(r *Resource, base string, set []attrRule) []listEntry {
 			continue
 		}
 		p := at(rule.TF)
-		v, _ := model.Lookup(r.Attrs, p)
+		v, _ := lookupPath(r.Attrs, p)
 		for _, l := range leaves(r, p, v) {
 			rel := rule.CFN + strings.TrimPrefix(genericPathOf(l.path), genericPathOf(p))
 			common = append(common, field{rel: rel, l: l})
@@ -345,7 +345,7 @@ func expandEntries(r *Resource, base string, set []attrRule) []listEntry {
 			continue
 		}
 		p := at(rule.TF)
-		v, _ := model.Lookup(r.Attrs, p)
+		v, _ := lookupPath(r.Attrs, p)
 		var srcs []leaf
 		if list, ok := v.([]any); ok {
 			for j := range list {

@@ -314,9 +314,72 @@ func setAt(cur any, path string, v any) any {
 	return m
 }
 
+// lookupPath is model.Lookup, reading the segments of path from its text as
+// it goes instead of splitting (and boxing) them first: list entries and
+// tags ask it for every block of every resource.
+func lookupPath(props map[string]any, path string) (any, bool) {
+	var cur any = props
+	for {
+		seg, rest, ok := cutSegment(path)
+		if !ok {
+			return cur, true
+		}
+		path = rest
+		if seg.isIndex {
+			l, ok := cur.([]any)
+			if !ok || seg.index < 0 || seg.index >= len(l) {
+				return nil, false
+			}
+			cur = l[seg.index]
+			continue
+		}
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = m[seg.key]; !ok {
+			return nil, false
+		}
+	}
+}
+
+// segment is one segment of a path: a key, or a list index.
+type segment struct {
+	key     string
+	index   int
+	isIndex bool
+}
+
+// cutSegment cuts the first segment off path as model.SplitPath reads
+// it (dots before it skipped, an unclosed "[" making the rest one key, a
+// bracket that holds no number a key); ok is false when there is none.
+func cutSegment(path string) (seg segment, rest string, ok bool) {
+	for path != "" && path[0] == '.' {
+		path = path[1:]
+	}
+	if path == "" {
+		return segment{}, "", false
+	}
+	if path[0] == '[' {
+		end := strings.IndexByte(path, ']')
+		if end < 0 {
+			return segment{key: path}, "", true
+		}
+		if n, err := strconv.Atoi(path[1:end]); err == nil {
+			return segment{index: n, isIndex: true}, path[end+1:], true
+		}
+		return segment{key: path[1:end]}, path[end+1:], true
+	}
+	end := strings.IndexAny(path, ".[")
+	if end < 0 {
+		end = len(path)
+	}
+	return segment{key: path[:end]}, path[end:], true
+}
+
 // length is the length of the list at path (0 when there is none).
 func (b *builder) length(path string) int {
-	v, _ := model.Lookup(b.props, path)
+	v, _ := lookupPath(b.props, path)
 	l, _ := v.([]any)
 	return len(l)
 }

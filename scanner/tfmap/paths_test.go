@@ -69,3 +69,23 @@ func TestCanonicalSegs(t *testing.T) {
 		}
 	}
 }
+
+// TestLookupPathIsModelLookup checks lookupPath against model.Lookup on
+// canonical paths and on paths model.SplitPath reads leniently.
+func TestLookupPathIsModelLookup(t *testing.T) {
+	props := map[string]any{
+		"a":    map[string]any{"b": []any{"x", map[string]any{"c": int64(1)}}},
+		"k[":   "open",
+		"[-1]": "neg",
+		"l":    []any{nil, "y"},
+		"":     "empty",
+	}
+	paths := append([]string{"a.b[1].c", "a.b[+1].c", ".a.b[1]c", "k[", "l[1]", "l[0].z", "a.b[1].c.d", "a.b[01]"}, pathCases...)
+	for _, p := range paths {
+		want, wok := model.Lookup(props, p)
+		got, gok := lookupPath(props, p)
+		if gok != wok || !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: got %v %v, want %v %v", p, got, gok, want, wok)
+		}
+	}
+}
