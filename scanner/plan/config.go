@@ -80,6 +80,12 @@ func exprData(e *tfjson.Expression) *tfjson.ExpressionData {
 // matched one to one, because sets (security group ingress) have no stable
 // order: a path is set when any block of that name sets its remainder.
 func isSet(exprs map[string]*tfjson.Expression, path string) bool {
+	if path != "" && strings.IndexAny(path, ".[") < 0 {
+		// One argument name, as most paths unknown after apply are (the
+		// computed attributes): model.SplitPath would make it the one
+		// segment, boxed, for every such path of every resource.
+		return argSet(exprData(exprs[path]), nil)
+	}
 	return setIn(exprs, model.SplitPath(path))
 }
 
@@ -91,12 +97,15 @@ func setIn(exprs map[string]*tfjson.Expression, segs []any) bool {
 	if !ok {
 		return false
 	}
-	d := exprData(exprs[key])
+	return argSet(exprData(exprs[key]), segs[1:])
+}
+
+// argSet is setIn for the argument d, with the rest of the path below it.
+func argSet(d *tfjson.ExpressionData, rest []any) bool {
 	if d == nil {
 		return false
 	}
 	if d.NestedBlocks != nil {
-		rest := segs[1:]
 		if len(rest) > 0 {
 			if _, isIndex := rest[0].(int); isIndex {
 				rest = rest[1:]
@@ -112,7 +121,7 @@ func setIn(exprs map[string]*tfjson.Expression, segs []any) bool {
 	if len(d.References) > 0 {
 		return true
 	}
-	return constSet(d.ConstantValue, segs[1:])
+	return constSet(d.ConstantValue, rest)
 }
 
 // constSet reports whether a constant argument value sets the rest of a
