@@ -132,3 +132,64 @@ test_terraform_rule_unknown_cidr_list_is_undecided if {
 	f.status == "unknown"
 	f.path == "CidrIp"
 }
+
+# A value unknown outside SecurityGroupIngress (VpcId) leaves the ingress
+# rules known: they are judged on their values (with or without the
+# engine's unknown_index).
+test_unknown_outside_ingress_still_fails if {
+	g := group([tcp("0.0.0.0/0", 443, 443), tcp("0.0.0.0/0", 22, 22)], [{"path": "VpcId", "reason": "known after apply"}])
+	f := only(rule.deny) with input as {"resources": [g]}
+	f.status == "fail"
+	f.path == "SecurityGroupIngress[1].CidrIp"
+	indexed := object.union(g, {"unknown_index": {"prefixes": ["VpcId.", "VpcId["], "within": {"": true, "VpcId": true}}})
+	f2 := only(rule.deny) with input as {"resources": [indexed]}
+	f2 == f
+}
+
+# A value unknown in one ingress rule does not hide another rule's failure.
+test_unknown_in_one_rule_other_rule_fails if {
+	g := group([tcp(null, 22, 22), tcp("0.0.0.0/0", 3389, 3389)], [{"path": "SecurityGroupIngress[0].CidrIp", "reason": "parameter AdminCidr has no value"}])
+	fs := rule.deny with input as {"resources": [g]}
+	{[f.path, f.status] | some f in fs} == {["SecurityGroupIngress[0].CidrIp", "unknown"], ["SecurityGroupIngress[1].CidrIp", "fail"]}
+}
+
+test_open_on_allowed_port_with_unknown_elsewhere_passes if {
+	count(rule.deny) == 0 with input as {"resources": [group([tcp("0.0.0.0/0", 443, 443)], [{"path": "VpcId", "reason": "known after apply"}])]}
+}
+
+test_both_source_ranges_open_fail_each if {
+	e := {"IpProtocol": "-1", "CidrIp": "0.0.0.0/0", "CidrIpv6": "::/0"}
+	fs := rule.deny with input as {"resources": [group([e], [])]}
+	{f.path | some f in fs; f.status == "fail"} == {"SecurityGroupIngress[0].CidrIp", "SecurityGroupIngress[0].CidrIpv6"}
+}
+
+test_ipv6_list_in_security_group_fails_at_the_open_one if {
+	e := {"IpProtocol": "tcp", "CidrIpv6": ["2001:db8::/32", "::/0"], "FromPort": 22, "ToPort": 22}
+	f := only(rule.deny) with input as {"resources": [group([e], [])]}
+	f.path == "SecurityGroupIngress[0].CidrIpv6[1]"
+	f.status == "fail"
+}
+
+test_numeric_protocol_6_is_tcp if {
+	e := {"IpProtocol": 6, "CidrIp": "0.0.0.0/0", "FromPort": 443, "ToPort": 443}
+	count(rule.deny) == 0 with input as {"resources": [group([e], [])]}
+}
+
+# Each failing rule's message shows its own ports, also when another rule
+# is equal to it but for how a number is written.
+test_messages_show_each_rules_own_ports if {
+	# (Literal resources: the test helpers' results are cached by argument too.)
+	a := {"address": "A", "type": "AWS::EC2::SecurityGroup", "properties": {"SecurityGroupIngress": [{"IpProtocol": "tcp", "CidrIp": "0.0.0.0/0", "FromPort": 22.0, "ToPort": 22.0}]}, "unknown_paths": []}
+	b := {"address": "B", "type": "AWS::EC2::SecurityGroup", "properties": {"SecurityGroupIngress": [{"IpProtocol": "tcp", "CidrIp": "0.0.0.0/0", "FromPort": 22, "ToPort": 22}]}, "unknown_paths": []}
+	fs := rule.deny with input as {"resources": [a, b]}
+	some f in fs
+	f.resource == "B"
+	f.message == "Ingress rule SecurityGroupIngress[0] of security group B allows ingress from 0.0.0.0/0 to tcp port 22; only ports [80, 443] may be open to the internet."
+}
+
+test_standalone_with_unknown_group_id_fails if {
+	r := tf_rule({"CidrIp": ["0.0.0.0/0"]}, [{"path": "GroupId", "reason": "aws_security_group.web.id is known after apply"}])
+	f := only(rule.deny) with input as {"resources": [r]}
+	f.status == "fail"
+	f.path == "CidrIp[0]"
+}
