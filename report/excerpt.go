@@ -27,6 +27,9 @@ const (
 	defaultWidth = 160
 )
 
+// eol as an end column means "to the end of the line".
+const eol = int(^uint(0) >> 1)
+
 // excerptLine is one row of an excerpt.
 type excerptLine struct {
 	// num is the 1-based line number; 0 marks an elision row.
@@ -38,28 +41,28 @@ type excerptLine struct {
 	from, to int
 	// head is true when the marker starts the flagged range (^ then ~).
 	head bool
+	// long, when set, is the row's line, which is long: text is left
+	// empty and fitWidth takes only the window it shows from long.
+	long *runeIndex
 }
 
-// splitLines splits source into lines without their line terminators.
-func splitLines(src []byte) []string {
-	s := string(src)
-	s = strings.TrimSuffix(s, "\n")
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimSuffix(l, "\r")
+// width is the row's display width.
+func (r excerptLine) width() int {
+	if r.long != nil {
+		return r.long.runes
 	}
-	return lines
+	return len([]rune(r.text))
 }
 
 // buildExcerpt returns the rows of f's excerpt from the file's lines, or nil
 // when f has no position inside them. width is the room for source text.
-func buildExcerpt(lines []string, f *model.Finding, width int) []excerptLine {
+func buildExcerpt(src *sourceLines, f *model.Finding, width int) []excerptLine {
+	lines := src.text
 	start, end := f.Line, f.EndLine
 	if start < 1 || start > len(lines) {
 		return nil
 	}
 	startCol, endCol := max(f.Column, 1), f.EndColumn
-	const eol = int(^uint(0) >> 1) // "to the end of the line"
 	switch {
 	case end < start:
 		end, endCol = start, 0
@@ -78,35 +81,63 @@ func buildExcerpt(lines []string, f *model.Finding, width int) []excerptLine {
 			rows = append(rows, excerptLine{})
 			n = end - (maxFlagged - maxFlagged/2) + 1
 		}
+		if x := src.index(n - 1); x != nil {
+			rows = append(rows, longRow(x, n, start, end, startCol, endCol))
+			continue
+		}
 		runes := []rune(clean(lines[n-1]))
 		disp, cols := expandTabs(runes)
 		row := excerptLine{num: n, text: string(disp)}
-		if n == start || n == end {
-			from := firstNonSpace(runes) + 1
-			if n == start {
-				from = startCol
-			}
-			to := len(runes) + 1
-			if n == end {
-				switch endCol {
-				case 0:
-					to = from + 1
-				case eol:
-				default:
-					to = endCol
-				}
-			}
-			from = min(from, len(runes)+1)
-			to = min(to, len(runes)+1)
-			if to <= from {
-				to = from + 1
-			}
+		if from, to, ok := markedCols(n, start, end, startCol, endCol, len(runes), func() int { return firstNonSpace(runes) }); ok {
 			row.from, row.to = displayCol(cols, from), displayCol(cols, to)
 			row.head = n == start
 		}
 		rows = append(rows, row)
 	}
 	return fitWidth(rows, width)
+}
+
+// longRow is the row of line n, a long plain line, for an excerpt of
+// lines start to end: its display columns are its code point columns (a
+// column past the end counts one, as displayCol does), and the text is
+// left to fitWidth.
+func longRow(x *runeIndex, n, start, end, startCol, endCol int) excerptLine {
+	row := excerptLine{num: n, long: x}
+	if from, to, ok := markedCols(n, start, end, startCol, endCol, x.runes, x.firstNonSpace); ok {
+		row.from, row.to = from-1, to-1
+		row.head = n == start
+	}
+	return row
+}
+
+// markedCols returns the code point columns [from, to) (1-based) that the
+// marker covers on line n, of length code points, in a range from
+// start:startCol to end:endCol; ok is false for a line inside the range,
+// which has no marker. indent gives the line's first non-space index.
+func markedCols(n, start, end, startCol, endCol, length int, indent func() int) (from, to int, ok bool) {
+	if n != start && n != end {
+		return 0, 0, false
+	}
+	from = indent() + 1
+	if n == start {
+		from = startCol
+	}
+	to = length + 1
+	if n == end {
+		switch endCol {
+		case 0:
+			to = from + 1
+		case eol:
+		default:
+			to = endCol
+		}
+	}
+	from = min(from, length+1)
+	to = min(to, length+1)
+	if to <= from {
+		to = from + 1
+	}
+	return from, to, true
 }
 
 // expandTabs expands tabs to tabWidth stops and returns the display runes
@@ -154,24 +185,36 @@ func firstNonSpace(runes []rune) int {
 func fitWidth(rows []excerptLine, width int) []excerptLine {
 	widest, markAt := 0, -1
 	for _, r := range rows {
-		widest = max(widest, len([]rune(r.text)), r.to)
+		widest = max(widest, r.width(), r.to)
 		if markAt < 0 && r.to > 0 {
 			markAt = r.from
 		}
 	}
 	if widest <= width || width < 8 {
+		for i, r := range rows {
+			if r.long != nil {
+				rows[i].text, rows[i].long = string(r.long.window(0, r.long.runes)), nil
+			}
+		}
 		return rows
 	}
 	ws := max(0, markAt-width/3)
 	we := ws + width
 	for i, r := range rows {
-		text := []rune(r.text)
-		cut := text[min(ws, len(text)):min(we, len(text))]
-		cut = append([]rune(nil), cut...)
+		var cut []rune
+		n := 0
+		if r.long != nil {
+			cut, n = r.long.window(ws, we), r.long.runes
+			rows[i].long = nil
+		} else {
+			text := []rune(r.text)
+			cut = append([]rune(nil), text[min(ws, len(text)):min(we, len(text))]...)
+			n = len(text)
+		}
 		if ws > 0 && len(cut) > 0 {
 			cut[0] = '…'
 		}
-		if len(text) > we && len(cut) > 0 {
+		if n > we && len(cut) > 0 {
 			cut[len(cut)-1] = '…'
 		}
 		rows[i].text = string(cut)

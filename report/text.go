@@ -36,7 +36,7 @@ func (textFormat) format(w io.Writer, res *Result, opts Options) error {
 		res:   res,
 		cat:   newCatalogue(res.Rules),
 		width: opts.Width,
-		files: map[string][]string{},
+		files: map[string]*sourceLines{},
 	}
 	if t.width <= 0 {
 		t.width = defaultWidth
@@ -83,7 +83,7 @@ type textWriter struct {
 	cat   catalogue
 	width int
 	// files caches source lines per file; nil when unreadable.
-	files map[string][]string
+	files map[string]*sourceLines
 	err   error
 }
 
@@ -167,6 +167,9 @@ func (t *textWriter) excerpt(f *model.Finding) []excerptLine {
 			lines = splitLines(src)
 		}
 		t.files[f.File] = lines
+	}
+	if lines == nil {
+		return nil
 	}
 	// Room for the source text: the width less the indent and gutter.
 	return buildExcerpt(lines, f, t.width-len("  9999 | "))
