@@ -458,13 +458,21 @@ func isPlanSource(src []byte) bool {
 // declares sensitive. A plan repeats a value in several places, so every
 // quoted occurrence of it is masked, not only the flagged one.
 func maskPlan(src []byte) []byte {
+	if secrets, ok := planSecrets(src); ok {
+		return maskValues(src, secrets)
+	}
+	return maskPlanDecoded(src)
+}
+
+// maskPlanDecoded is maskPlan by a decode of the whole plan.
+func maskPlanDecoded(src []byte) []byte {
+	secrets := map[string]bool{}
 	dec := json.NewDecoder(bytes.NewReader(src))
 	dec.UseNumber()
 	var p map[string]any
 	if err := dec.Decode(&p); err != nil {
 		return src
 	}
-	secrets := map[string]bool{}
 	for _, rc := range list(p["resource_changes"]) {
 		ch := object(object(rc)["change"])
 		collectFlagged(ch["after"], ch["after_sensitive"], false, secrets)
@@ -490,6 +498,12 @@ func maskPlan(src []byte) []byte {
 			collectFlagged(object(vars[name])["value"], true, false, secrets)
 		}
 	}
+	return maskValues(src, secrets)
+}
+
+// maskValues masks every quoted occurrence of the secrets in a plan's
+// JSON.
+func maskValues(src []byte, secrets map[string]bool) []byte {
 	if len(secrets) == 0 {
 		return src
 	}
