@@ -60,26 +60,30 @@ func flagged(skel any) []string {
 		skel = decodeSkeleton(raw)
 	}
 	var out []string
-	var walk func(p string, v any)
-	walk = func(p string, v any) {
-		switch x := v.(type) {
-		case bool:
-			if x {
-				out = append(out, p)
-			}
-		case map[string]any:
-			for k, e := range x {
-				walk(model.AppendKey(p, k), e)
-			}
-		case []any:
-			for i, e := range x {
-				walk(model.AppendIndex(p, i), e)
-			}
+	walkLeaves("", skel, func(p string, v any) {
+		if b, _ := v.(bool); b {
+			out = append(out, p)
 		}
-	}
-	walk("", skel)
+	})
 	sort.Strings(out)
 	return out
+}
+
+// walkLeaves calls leaf with the path and value of every value under v
+// (v itself included) that is neither an object nor a list.
+func walkLeaves(p string, v any, leaf func(p string, v any)) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			walkLeaves(model.AppendKey(p, k), e, leaf)
+		}
+	case []any:
+		for i, e := range x {
+			walkLeaves(model.AppendIndex(p, i), e, leaf)
+		}
+	default:
+		leaf(p, v)
+	}
 }
 
 // flaggedText is flagged for a skeleton's text: it walks the text and
@@ -235,23 +239,11 @@ func compact(s []string) []string {
 // the general case; a plan creates most of its resources.
 func createdPaths(after map[string]any, unknown []string) []string {
 	out := make([]string, 0, len(after)+len(unknown))
-	var walk func(p string, v any)
-	walk = func(p string, v any) {
-		switch x := v.(type) {
-		case nil:
-		case map[string]any:
-			for k, e := range x {
-				walk(model.AppendKey(p, k), e)
-			}
-		case []any:
-			for i, e := range x {
-				walk(model.AppendIndex(p, i), e)
-			}
-		default:
+	walkLeaves("", after, func(p string, v any) {
+		if v != nil {
 			out = append(out, p)
 		}
-	}
-	walk("", after)
+	})
 	out = append(out, unknown...)
 	slices.Sort(out)
 	out = slices.Compact(out) // two keys may make one path ("a.b" and a.b)
