@@ -31,11 +31,20 @@ func IsTemplate(src []byte) bool {
 	if !bytes.Contains(src, []byte("AWSTemplateFormatVersion")) && !bytes.Contains(src, []byte("Resources")) {
 		return false
 	}
-	if keys, ok := jsonTopLevelKeys(src); ok {
-		// JSON: the keys must be those of the template itself, not of a
-		// document that holds one (a macro event's "fragment").
-		if !keys["AWSTemplateFormatVersion"] && !keys["Resources"] {
-			return false
+	// A JSON template names AWSTemplateFormatVersion or Resources as a
+	// key of its top-level object: a quick scan for those keys settles
+	// most JSON files without decoding them (see topLevelHints).
+	hints := topLevelHints(src)
+	if hints&hintVersion != 0 {
+		return true
+	}
+	if hints&hintResources == 0 {
+		if keys, ok := jsonTopLevelKeys(src); ok {
+			// JSON: the keys must be those of the template itself, not
+			// of a document that holds one (a macro event's "fragment").
+			if !keys["AWSTemplateFormatVersion"] && !keys["Resources"] {
+				return false
+			}
 		}
 	}
 	if versionRe.Match(src) {
@@ -63,6 +72,64 @@ func MayBeTemplate(head []byte) bool {
 		head = head[:detectWindow]
 	}
 	return IsTemplate(head) || bytes.Contains(head, []byte("AWSTemplateFormatVersion")) || resourcesRe.Match(head)
+}
+
+// Hints topLevelHints gives.
+const (
+	hintVersion   = 1 << iota // "AWSTemplateFormatVersion" is a top-level key
+	hintResources             // "Resources" is a top-level key
+)
+
+// topLevelHints scans src, when it starts as a JSON object, for the keys
+// AWSTemplateFormatVersion and Resources of that object (written without
+// escapes), tracking only strings and nesting. It does not validate: it
+// answers what jsonTopLevelKeys would for valid JSON, and for invalid JSON
+// jsonTopLevelKeys fails, which leaves IsTemplate to the text as these
+// hints do. So a version key found is versionRe's match (its key and
+// colon), and a Resources key found means jsonTopLevelKeys cannot reject
+// the file.
+func topLevelHints(src []byte) int {
+	src = bytes.TrimLeft(bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")), " \t\r\n")
+	if len(src) == 0 || src[0] != '{' {
+		return 0
+	}
+	hints, depth := 0, 0
+	for i := 0; i < len(src); i++ {
+		switch src[i] {
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return hints
+			}
+		case '"':
+			start, escaped := i+1, false
+			for i++; i < len(src) && src[i] != '"'; i++ {
+				if src[i] == '\\' {
+					escaped = true
+					i++
+				}
+			}
+			if i >= len(src) || depth != 1 || escaped {
+				continue
+			}
+			j := i + 1
+			for j < len(src) && (src[j] == ' ' || src[j] == '\t' || src[j] == '\n' || src[j] == '\r') {
+				j++
+			}
+			if j >= len(src) || src[j] != ':' {
+				continue
+			}
+			switch string(src[start:i]) {
+			case "AWSTemplateFormatVersion":
+				hints |= hintVersion
+			case "Resources":
+				hints |= hintResources
+			}
+		}
+	}
+	return hints
 }
 
 // jsonTopLevelKeys returns the keys of a JSON object document, reading

@@ -1,6 +1,9 @@
 package cfn
 
 import (
+	"bytes"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -42,4 +45,78 @@ func TestIsTemplate(t *testing.T) {
 			t.Errorf("%s: not detected", filepath.Base(f))
 		}
 	}
+}
+
+// isTemplateDecoded is IsTemplate as it was before topLevelHints: every
+// JSON file's top-level keys read by encoding/json.
+func isTemplateDecoded(src []byte) bool {
+	if len(src) > detectWindow {
+		src = src[:detectWindow]
+	}
+	if !bytes.Contains(src, []byte("AWSTemplateFormatVersion")) && !bytes.Contains(src, []byte("Resources")) {
+		return false
+	}
+	if keys, ok := jsonTopLevelKeys(src); ok {
+		if !keys["AWSTemplateFormatVersion"] && !keys["Resources"] {
+			return false
+		}
+	}
+	if versionRe.Match(src) {
+		return true
+	}
+	loc := resourcesRe.FindIndex(src)
+	return loc != nil && typeRe.Match(src[loc[1]:])
+}
+
+var isTemplateSeeds = []string{
+	`{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}`,
+	`{"Resources": {"B": {"Type": "AWS::S3::Bucket"}}}`,
+	`{"fragment": {"Resources": {"B": {"Type": "AWS::S3::Bucket"}}}, "requestId": "x"}`,
+	`{"fragment": {"AWSTemplateFormatVersion": "2010-09-09"}, "x": 1}`,
+	`{"Resources" : {"B": {"Type": "AWS::S3::Bucket"}}, }`,
+	`{"a": "\"Resources\": {", "Resources": {"B": {"Type": "Custom::X"}}}`,
+	`{"Resourc\u0065s": {"B": {"Type": "AWS::S3::Bucket"}}}`,
+	`{"x": ["Resources", {"Resources": 1}], "AWSTemplateFormatVersion"` + "\n:" + ` "v"}`,
+	"\xef\xbb\xbf {\"AWSTemplateFormatVersion\":\"2010-09-09\"}",
+	`{"AWSTemplateFormatVersion": `,
+	"AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n",
+	"Resources:\n  B:\n    Type: AWS::S3::Bucket\n",
+}
+
+// TestIsTemplateHints checks IsTemplate against the decoding version on
+// tricky documents and on every file under testdata.
+func TestIsTemplateHints(t *testing.T) {
+	check := func(name string, src []byte) {
+		if got, want := IsTemplate(src), isTemplateDecoded(src); got != want {
+			t.Errorf("%s: IsTemplate %v, decoding version %v", name, got, want)
+		}
+	}
+	for i, s := range isTemplateSeeds {
+		check(fmt.Sprintf("seed %d", i), []byte(s))
+	}
+	n := 0
+	err := filepath.WalkDir("../../testdata", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if b, err := os.ReadFile(p); err == nil {
+			check(p, b)
+			n++
+		}
+		return nil
+	})
+	if err != nil || n < 100 {
+		t.Fatalf("walked %d files: %v", n, err)
+	}
+}
+
+func FuzzIsTemplate(f *testing.F) {
+	for _, s := range isTemplateSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if got, want := IsTemplate(src), isTemplateDecoded(src); got != want {
+			t.Errorf("IsTemplate %v, decoding version %v on %q", got, want, src)
+		}
+	})
 }
