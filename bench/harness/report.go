@@ -111,7 +111,9 @@ func writeResults(tools []tool, inputs []*input, results []*result, started time
 			if r.Input != in.Name {
 				continue
 			}
-			if in.Kind == "none" && r.Tool != "stackgate" {
+			// The start-up floor runs on the version input only, and
+			// nothing else does.
+			if r.Tool != "stackgate" && (in.Kind == "none") != (r.Tool == "startfloor") {
 				continue
 			}
 			if r.Skip != "" {
