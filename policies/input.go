@@ -46,7 +46,7 @@ func inputOf(doc *model.Document, rs []*model.Resource, terms []*ast.Term, conte
 		for _, ref := range r.References {
 			targets[ref.Address] = true
 		}
-		if deleted(r) {
+		if r.Change.Deletes() {
 			continue // see lib.resources: deleted resources are not judged on their configuration
 		}
 		byType[r.Type] = append(byType[r.Type], terms[i])
@@ -64,7 +64,7 @@ func inputOf(doc *model.Document, rs []*model.Resource, terms []*ast.Term, conte
 		ast.Item(ast.StringTerm("by_type"), ast.ObjectTerm(types...)),
 		// referenced is, for each address a judged resource references,
 		// the resources at that address (not being deleted), for
-		// lib.referenced: one lookup instead of a scan of every resource
+		// lib.targets: one lookup instead of a scan of every resource
 		// of the type.
 		ast.Item(ast.StringTerm("referenced"), referencedTerm(targets, rs, terms, context, contextTerms)),
 	)
@@ -80,7 +80,7 @@ func referencedTerm(targets map[string]bool, rs []*model.Resource, terms []*ast.
 	var order []string
 	add := func(rs []*model.Resource, terms []*ast.Term) {
 		for i, r := range rs {
-			if !targets[r.Address] || deleted(r) {
+			if !targets[r.Address] || r.Change.Deletes() {
 				continue
 			}
 			if _, ok := at[r.Address]; !ok {
@@ -96,10 +96,6 @@ func referencedTerm(targets map[string]bool, rs []*model.Resource, terms []*ast.
 		items[i] = ast.Item(ast.StringTerm(a), ast.ArrayTerm(at[a]...))
 	}
 	return ast.ObjectTerm(items...)
-}
-
-func deleted(r *model.Resource) bool {
-	return r.Change != nil && r.Change.Action == model.ActionDelete
 }
 
 // environmentTerm is input.environment: the environment's name and its

@@ -182,6 +182,10 @@ type Change struct {
 	DriftUnknown string `json:"drift_unknown,omitempty"`
 }
 
+// Deletes reports whether the change deletes the resource; false for no
+// change (nil).
+func (c *Change) Deletes() bool { return c != nil && c.Action == ActionDelete }
+
 // Lifecycle holds Terraform lifecycle meta-arguments (and their
 // CloudFormation counterparts where one exists).
 type Lifecycle struct {

@@ -32,7 +32,7 @@ func (m *mapper) parentOf(r *Resource) *node {
 // attached at the same time.
 func attach(parent *node, r *Resource) {
 	e := awsTable().Resources[r.Type]
-	deleted := r.Change != nil && r.Change.Action == model.ActionDelete
+	deleted := r.Change.Deletes()
 	pb := parent.b
 	saved := pb.tfToCFN
 	pb.tfToCFN = map[string]string{}
