@@ -5,66 +5,6 @@ import (
 	"encoding/json"
 )
 
-// stringEnd returns the index of the quote that closes the string whose
-// text starts at start, and whether it has an escape; ok is false when it
-// is not closed.
-func stringEnd(src []byte, start int) (end int, escaped, ok bool) {
-	for i := start; i < len(src); i++ {
-		switch src[i] {
-		case '\\':
-			escaped = true
-			i++
-		case '"':
-			return i, escaped, true
-		}
-	}
-	return 0, escaped, false
-}
-
-func skipSpace(src []byte, i int) int {
-	for i < len(src) && (src[i] == ' ' || src[i] == '\t' || src[i] == '\n' || src[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// holdsTrue reports whether the JSON value at i is true or an object or
-// array with the token true anywhere inside (outside strings); text it
-// cannot follow counts as true. A sensitive flag is only ever true.
-func holdsTrue(src []byte, i int) bool {
-	if i >= len(src) {
-		return true
-	}
-	switch src[i] {
-	case 't':
-		return true
-	case '{', '[':
-	default:
-		return false // false, null, a number or a string: nothing flagged
-	}
-	depth := 0
-	for ; i < len(src); i++ {
-		switch src[i] {
-		case '"':
-			end, _, ok := stringEnd(src, i+1)
-			if !ok {
-				return true
-			}
-			i = end
-		case 't':
-			return true
-		case '{', '[':
-			depth++
-		case '}', ']':
-			depth--
-			if depth == 0 {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // planSecrets collects what maskPlanDecoded collects, decoding only the
 // parts of the plan that can hold a sensitive value, and of those only the
 // values whose flags hold true: a plan repeats every value several times
@@ -92,8 +32,11 @@ func planSecrets(src []byte) (secrets map[string]bool, ok bool) {
 	secrets = map[string]bool{}
 	ok = true
 	flagged := func(value, flags json.RawMessage, inside bool) {
-		if !inside && (len(flags) == 0 || !holdsTrue(flags, 0)) {
-			return // nothing flagged: the value is not read
+		// A flag is the token true: flags without those four bytes flag
+		// nothing, and the value is not read. (The bytes inside a key
+		// or a string only cost a decode that finds nothing.)
+		if !inside && !bytes.Contains(flags, trueToken) {
+			return
 		}
 		var v, f any
 		if decode(value, &v) != nil || (!inside && decode(flags, &f) != nil) {
@@ -124,6 +67,8 @@ func planSecrets(src []byte) (secrets map[string]bool, ok bool) {
 	}
 	return secrets, ok
 }
+
+var trueToken = []byte("true")
 
 // decode decodes JSON; empty input is nothing, not an error. Numbers
 // become float64, unlike maskPlanDecoded's: only strings are secrets.
