@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/stackgate/stackgate/policies/model"
 )
@@ -51,7 +52,7 @@ func (r excerptLine) width() int {
 	if r.long != nil {
 		return r.long.runes
 	}
-	return len([]rune(r.text))
+	return utf8.RuneCountInString(r.text)
 }
 
 // buildExcerpt returns the rows of f's excerpt from the file's lines, or nil

@@ -98,17 +98,14 @@ func (x *runeIndex) window(from, to int) []rune {
 }
 
 // firstNonSpace is the index of the line's first code point that is not
-// a space (runes when there is none).
+// a space (runes when there is none); it reads only the leading spaces.
 func (x *runeIndex) firstNonSpace() int {
-	for i, r := range []rune(x.line[:x.offset(min(x.runes, indexStep))]) {
+	i := 0
+	for _, r := range x.line {
 		if !unicode.IsSpace(r) {
 			return i
 		}
+		i++
 	}
-	if x.runes <= indexStep {
-		return x.runes
-	}
-	// A line of more than indexStep leading spaces: rare enough to
-	// count the slow way.
-	return firstNonSpace([]rune(x.line))
+	return i
 }

@@ -1,10 +1,11 @@
 package terraform
 
 import (
+	"strings"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/stackgate/stackgate/scanner/tfmap"
 	"github.com/zclconf/go-cty/cty"
-	"strings"
 )
 
 // resState is a resource of a module instance, expanded and evaluated once.
@@ -116,15 +117,17 @@ func (m *modInst) resourceValue(key string, attrs []string, rng hcl.Range) (v ct
 	}
 	objs := make([]cty.Value, len(rs.insts))
 	for i, inst := range rs.insts {
-		var vals map[string]cty.Value
-		if inst.obj.Type().IsObjectType() {
-			vals = make(map[string]cty.Value, inst.obj.LengthInt()+len(attrs))
+		isObject := inst.obj.Type().IsObjectType()
+		size := len(attrs)
+		if isObject {
+			size += inst.obj.LengthInt()
+		}
+		vals := make(map[string]cty.Value, size)
+		if isObject {
 			for it := inst.obj.ElementIterator(); it.Next(); {
 				k, v := it.Element()
 				vals[k.AsString()] = v
 			}
-		} else {
-			vals = make(map[string]cty.Value, len(attrs))
 		}
 		for _, a := range attrs {
 			if v, set := vals[a]; set && !(v.IsKnown() && !v.IsMarked() && v.IsNull()) {
