@@ -47,11 +47,48 @@ func IsTemplate(src []byte) bool {
 			}
 		}
 	}
-	if versionRe.Match(src) {
+	if from := lineOf(src, "AWSTemplateFormatVersion"); from >= 0 && versionRe.Match(src[from:]) {
 		return true
 	}
-	loc := resourcesRe.FindIndex(src)
-	return loc != nil && typeRe.Match(src[loc[1]:])
+	end := resourcesEnd(src)
+	if end < 0 {
+		return false
+	}
+	// A match of typeRe starts at most one byte (a quote) before a Type.
+	rest := src[end:]
+	from := bytes.Index(rest, []byte("Type"))
+	return from >= 0 && typeRe.Match(rest[max(from-1, 0):])
+}
+
+// The regular expressions above are slow to run over a whole file (most
+// of IsTemplate's time on a corpus of templates), and a match must hold
+// the key it names. So they are run from the start of the line where the
+// key first appears: no match can start before that line (the only text
+// a match holds before its key is a byte order mark or a quote, never a
+// line break), and ^ still matches there, at the start of a line.
+
+// lineOf returns the offset of the start of the line where word first
+// appears in src, or -1 when it does not appear.
+func lineOf(src []byte, word string) int {
+	i := bytes.Index(src, []byte(word))
+	if i < 0 {
+		return -1
+	}
+	return bytes.LastIndexByte(src[:i], '\n') + 1
+}
+
+// resourcesEnd returns the end of resourcesRe's leftmost match in src, or
+// -1 when it does not match.
+func resourcesEnd(src []byte) int {
+	from := lineOf(src, "Resources")
+	if from < 0 {
+		return -1
+	}
+	loc := resourcesRe.FindIndex(src[from:])
+	if loc == nil {
+		return -1
+	}
+	return from + loc[1]
 }
 
 // DetectWindow is how much of the start of a file IsTemplate and
@@ -71,7 +108,7 @@ func MayBeTemplate(head []byte) bool {
 	if len(head) > detectWindow {
 		head = head[:detectWindow]
 	}
-	return IsTemplate(head) || bytes.Contains(head, []byte("AWSTemplateFormatVersion")) || resourcesRe.Match(head)
+	return IsTemplate(head) || bytes.Contains(head, []byte("AWSTemplateFormatVersion")) || resourcesEnd(head) >= 0
 }
 
 // Hints topLevelHints gives.

@@ -81,6 +81,10 @@ var isTemplateSeeds = []string{
 	`{"AWSTemplateFormatVersion": `,
 	"AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n",
 	"Resources:\n  B:\n    Type: AWS::S3::Bucket\n",
+	"# Resources here\nDescription: x\nResources:\n  B:\n    'Type': \"AWS::S3::Bucket\"\n",
+	"x: AWSTemplateFormatVersion\n\"AWSTemplateFormatVersion\" : 1\n",
+	"Resources:\n  a: Type\n  B:\n    \"Type\" :\n  Custom::X\n",
+	"\u00ef\u00bb\u00bf'AWSTemplateFormatVersion' :",
 }
 
 // TestIsTemplateHints checks IsTemplate against the decoding version on
