@@ -32,7 +32,8 @@ import (
 // come last, as notice annotations without a file.
 type githubFormat struct{}
 
-func (githubFormat) name() string { return "github" }
+func (githubFormat) name() string      { return "github" }
+func (githubFormat) showsSource() bool { return false }
 
 func (githubFormat) format(w io.Writer, res *Result, _ Options) error {
 	var fs []*model.Finding

@@ -14,7 +14,8 @@ import (
 // tags of model.Finding, in struct order.
 type jsonFormat struct{}
 
-func (jsonFormat) name() string { return "json" }
+func (jsonFormat) name() string      { return "json" }
+func (jsonFormat) showsSource() bool { return false }
 
 // jsonVersion is bumped only for an incompatible change of the shape.
 const jsonVersion = 1

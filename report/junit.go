@@ -37,7 +37,8 @@ import (
 // in its <system-out> when there are any.
 type junitFormat struct{}
 
-func (junitFormat) name() string { return "junit" }
+func (junitFormat) name() string      { return "junit" }
+func (junitFormat) showsSource() bool { return false }
 
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`

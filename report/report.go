@@ -117,6 +117,8 @@ type formatter interface {
 	name() string
 	// format writes the whole report to w.
 	format(w io.Writer, res *Result, opts Options) error
+	// showsSource says whether format reads Result.Source (excerpts).
+	showsSource() bool
 }
 
 // formatters in the order Formats lists them; the first is the default.
@@ -135,6 +137,18 @@ func Formats() []string {
 		names[i] = f.name()
 	}
 	return names
+}
+
+// ShowsSource reports whether the named format shows source excerpts,
+// reading Result.Source; false for an unknown format. A caller whose
+// format does not need not keep the files' contents for the report.
+func ShowsSource(format string) bool {
+	for _, f := range formatters {
+		if f.name() == format {
+			return f.showsSource()
+		}
+	}
+	return false
 }
 
 // Write renders res in the named format to w. An unknown format is an error

@@ -256,3 +256,30 @@ func TestOddPositions(t *testing.T) {
 		}
 	}
 }
+
+// TestShowsSource: a format reads the sources (Result.Source) only if
+// ShowsSource says so, for a caller that lets the files' contents go
+// when it does not; the text format shows excerpts.
+func TestShowsSource(t *testing.T) {
+	if !ShowsSource("text") {
+		t.Error(`ShowsSource("text") is false; text shows excerpts`)
+	}
+	if ShowsSource("no-such-format") {
+		t.Error("an unknown format shows source")
+	}
+	for _, format := range Formats() {
+		t.Run(format, func(t *testing.T) {
+			res := loadCase(t, "mixed")
+			read := res.Source
+			calls := 0
+			res.Source = func(file string) ([]byte, error) {
+				calls++
+				return read(file)
+			}
+			render(t, format, res, Options{})
+			if shows := ShowsSource(format); shows != (calls > 0) {
+				t.Errorf("ShowsSource(%q) = %v, but the format read %d source(s)", format, shows, calls)
+			}
+		})
+	}
+}

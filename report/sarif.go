@@ -22,7 +22,8 @@ import (
 // edits which move the finding.
 type sarifFormat struct{}
 
-func (sarifFormat) name() string { return "sarif" }
+func (sarifFormat) name() string      { return "sarif" }
+func (sarifFormat) showsSource() bool { return false }
 
 const (
 	// informationURI is the tool's home page in tool.driver.

@@ -27,7 +27,8 @@ import (
 // points at; never a property value from elsewhere.
 type textFormat struct{}
 
-func (textFormat) name() string { return "text" }
+func (textFormat) name() string      { return "text" }
+func (textFormat) showsSource() bool { return true }
 
 func (textFormat) format(w io.Writer, res *Result, opts Options) error {
 	t := &textWriter{

@@ -32,6 +32,21 @@ type LoadOptions struct {
 	// Terraform configuration, variables files, modules and what file
 	// functions read all see them.
 	Overlay map[string][]byte
+	// DropSources lets go of the files' contents as soon as each unit is
+	// loaded (its inline suppressions read), for a report that shows no
+	// excerpts (report.ShowsSource): the units' Sources, and so
+	// Result.Sources, then name every file read with nil contents. A
+	// large template's text is then not held while its rules run.
+	DropSources bool
+}
+
+// namesOnly is sources with every file's contents dropped.
+func namesOnly(sources map[string][]byte) map[string][]byte {
+	out := make(map[string][]byte, len(sources))
+	for f := range sources {
+		out[f] = nil
+	}
+	return out
 }
 
 // fs is the view of files the options describe.
@@ -71,6 +86,16 @@ func (w *Workspace) discover(ctx context.Context, paths []string, opts LoadOptio
 // load loads candidates through fsys with the options' loaders; then, if
 // set, is called with each unit as soon as it is loaded (scanner.LoadOptions.Then).
 func load(ctx context.Context, cands []scanner.Candidate, opts LoadOptions, fsys vfs.FS, then func(int, *scanner.Loaded)) []scanner.Loaded {
+	if opts.DropSources {
+		next := then
+		then = func(i int, l *scanner.Loaded) {
+			// a new map: a unit's map may be a loader's own
+			l.Sources = namesOnly(l.Sources)
+			if next != nil {
+				next(i, l)
+			}
+		}
+	}
 	return scanner.Load(ctx, cands, scanner.LoadOptions{
 		CloudFormation: opts.CloudFormation,
 		Terraform:      opts.Terraform,

@@ -17,7 +17,8 @@ import (
 // model) gives the result of loading everything and then checking it, on
 // trees with templates, Terraform roots, plans, user rules, files that do
 // not load and files that are skipped; and the units it returns hold no
-// resources any more.
+// resources any more. With DropSources, the result is the same but for
+// the files' contents, which it does not hold.
 func TestLoadAndCheck(t *testing.T) {
 	for _, rel := range []string{"testdata/conformance", "examples", "testdata/hostile", "testdata/cfn"} {
 		t.Run(filepath.Base(rel), func(t *testing.T) {
@@ -35,29 +36,39 @@ func TestLoadAndCheck(t *testing.T) {
 			if len(want.Findings)+len(want.Errors) == 0 {
 				t.Fatal("no findings and no errors: the tree was not loaded")
 			}
-			streamed, got, err := ws.LoadAndCheck(ctx, []string{dir}, LoadOptions{Workers: 3}, copts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(want.Findings, got.Findings, cmpopts.EquateEmpty()); diff != "" {
-				t.Errorf("findings differ (-load then check +load and check):\n%s", diff)
-			}
-			if diff := cmp.Diff(errorTexts(want.Errors), errorTexts(got.Errors)); diff != "" {
-				t.Errorf("errors differ (-load then check +load and check):\n%s", diff)
-			}
-			if diff := cmp.Diff(want.Notes, got.Notes, cmpopts.EquateEmpty()); diff != "" {
-				t.Errorf("notes differ:\n%s", diff)
-			}
-			if got.Blocking != want.Blocking || got.Files != want.Files || got.Resources != want.Resources || len(got.Sources) != len(want.Sources) {
-				t.Errorf("blocking %v, %d files, %d resources, %d sources; want %v, %d, %d, %d",
-					got.Blocking, got.Files, got.Resources, len(got.Sources), want.Blocking, want.Files, want.Resources, len(want.Sources))
-			}
-			if len(streamed) != len(units) {
-				t.Fatalf("%d units returned; LoadPaths loads %d", len(streamed), len(units))
-			}
-			for _, u := range streamed {
-				if len(u.Resources) > 0 {
-					t.Errorf("%s: %d resources still held after its check", u.File, len(u.Resources))
+			for _, drop := range []bool{false, true} {
+				streamed, got, err := ws.LoadAndCheck(ctx, []string{dir}, LoadOptions{Workers: 3, DropSources: drop}, copts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want.Findings, got.Findings, cmpopts.EquateEmpty()); diff != "" {
+					t.Errorf("DropSources %v: findings differ (-load then check +load and check):\n%s", drop, diff)
+				}
+				if diff := cmp.Diff(errorTexts(want.Errors), errorTexts(got.Errors)); diff != "" {
+					t.Errorf("DropSources %v: errors differ (-load then check +load and check):\n%s", drop, diff)
+				}
+				if diff := cmp.Diff(want.Notes, got.Notes, cmpopts.EquateEmpty()); diff != "" {
+					t.Errorf("DropSources %v: notes differ:\n%s", drop, diff)
+				}
+				if got.Blocking != want.Blocking || got.Files != want.Files || got.Resources != want.Resources {
+					t.Errorf("DropSources %v: blocking %v, %d files, %d resources; want %v, %d, %d",
+						drop, got.Blocking, got.Files, got.Resources, want.Blocking, want.Files, want.Resources)
+				}
+				// Dropped, every file read is still named, with no contents.
+				wantSources := want.Sources
+				if drop {
+					wantSources = namesOnly(want.Sources)
+				}
+				if diff := cmp.Diff(wantSources, got.Sources); diff != "" {
+					t.Errorf("DropSources %v: sources differ:\n%s", drop, diff)
+				}
+				if len(streamed) != len(units) {
+					t.Fatalf("%d units returned; LoadPaths loads %d", len(streamed), len(units))
+				}
+				for _, u := range streamed {
+					if len(u.Resources) > 0 {
+						t.Errorf("%s: %d resources still held after its check", u.File, len(u.Resources))
+					}
 				}
 			}
 		})

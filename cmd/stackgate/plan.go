@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stackgate/stackgate/policies/model"
+	"github.com/stackgate/stackgate/report"
 	"github.com/stackgate/stackgate/scanner"
 	"github.com/stackgate/stackgate/scanner/plan"
 	"github.com/stackgate/stackgate/workspace"
@@ -63,7 +64,7 @@ func runPlan(ctx context.Context, fl *planFlags, file string, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	unit, err := ws.LoadPlan(ctx, file, src, workspace.PlanOptions{Dir: fl.dir})
+	unit, err := ws.LoadPlan(ctx, file, src, workspace.PlanOptions{Dir: fl.dir, DropSources: !report.ShowsSource(fl.format)})
 	if _, gerr := ws.Gate(); gerr != nil {
 		return &codeError{code: exitError, err: gerr}
 	}

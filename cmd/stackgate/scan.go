@@ -13,6 +13,7 @@ import (
 
 	"github.com/stackgate/stackgate/internal/suggest"
 	"github.com/stackgate/stackgate/policies/model"
+	"github.com/stackgate/stackgate/report"
 	"github.com/stackgate/stackgate/scanner"
 	"github.com/stackgate/stackgate/scanner/cfn"
 	"github.com/stackgate/stackgate/scanner/terraform"
@@ -167,6 +168,7 @@ func (fl *scanFlags) openPaths(paths []string, stderr io.Writer) (*workspace.Wor
 			Terraform:      terraform.Options{Vars: tfVars, VarFiles: fl.tfVarFiles},
 			Workers:        fl.jobs,
 			Progress:       prog.update,
+			DropSources:    !report.ShowsSource(fl.format),
 		},
 		progressDone: prog.done,
 	}, nil

@@ -20,10 +20,12 @@ type Assembled struct {
 	// Resources are Plan.Resources mapped to the model (tfmap.Map with
 	// model.LayerPlan).
 	Resources []model.Resource
-	// Files holds every source read, by the name used in ranges: the plan
-	// file, and every file the configuration's load read (.tf files,
-	// variables files, files read by file functions), for excerpts and
-	// inline suppressions.
+	// Files holds every source of the configuration read, by the name
+	// used in ranges (.tf files, variables files, files read by file
+	// functions), for excerpts and inline suppressions. The plan file is
+	// not in it: the caller has its text, and need not keep it once the
+	// plan is loaded (a large plan's text is a third of what loading it
+	// holds; see workspace.PlanOptions.DropSources).
 	Files map[string][]byte
 	// Notes say what was not checked and why: the configuration's, the
 	// plan's, then the mapping's.
@@ -52,7 +54,7 @@ func LoadWithConfig(ctx context.Context, file string, src []byte, dir string, op
 	if err != nil {
 		return nil, err
 	}
-	a := &Assembled{Files: map[string][]byte{file: src}, EnvPath: file}
+	a := &Assembled{Files: map[string][]byte{}, EnvPath: file}
 	var configured []tfmap.Resource
 	if dir != "" {
 		mod, err := terraform.Load(ctx, dir, opts)

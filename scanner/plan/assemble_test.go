@@ -192,7 +192,8 @@ func declLine(t *testing.T, file, typ, name string) int {
 // TestLoadWithConfig: resources the configuration has point at their
 // block in the .tf file (in a module's file for module resources, with
 // the call site in the root), the rest at the plan; the environment is
-// chosen by the first configuration file; every source read is returned.
+// chosen by the first configuration file; every configuration source read
+// is returned, and the plan file is not (its caller has it).
 func TestLoadWithConfig(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -200,8 +201,8 @@ func TestLoadWithConfig(t *testing.T) {
 		inPlan  []string // addresses the configuration no longer has
 		files   []string
 	}{
-		{name: "create", envPath: "create/main.tf", files: []string{"create/plan.json", "create/main.tf"}},
-		{name: "module", envPath: "module/main.tf", files: []string{"module/plan.json", "module/main.tf", "module/modules/bucket/main.tf"}},
+		{name: "create", envPath: "create/main.tf", files: []string{"create/main.tf"}},
+		{name: "module", envPath: "module/main.tf", files: []string{"module/main.tf", "module/modules/bucket/main.tf"}},
 		{name: "delete", envPath: "delete/main.tf", inPlan: []string{"aws_kms_key.old", "aws_s3_bucket_versioning.data"}},
 		{name: "expr", envPath: "expr/main.tf"},
 	}
@@ -215,6 +216,9 @@ func TestLoadWithConfig(t *testing.T) {
 			}
 			if want := filepath.Join(fixtureDir, tt.envPath); a.EnvPath != want {
 				t.Errorf("EnvPath %q, want %q", a.EnvPath, want)
+			}
+			if _, ok := a.Files[file]; ok {
+				t.Errorf("Files holds the plan file %s; the caller has its text", file)
 			}
 			for _, f := range tt.files {
 				f = filepath.Join(fixtureDir, f)
@@ -287,14 +291,14 @@ func TestLoadWithConfigSSEPath(t *testing.T) {
 }
 
 // TestLoadWithoutConfig: with no directory, LoadWithConfig is Load plus
-// the mapping; everything points at the plan.
+// the mapping; everything points at the plan, and no file is read.
 func TestLoadWithoutConfig(t *testing.T) {
 	file, src := readFixture(t, "create")
 	a, err := LoadWithConfig(context.Background(), file, src, "", terraform.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.EnvPath != file || len(a.Files) != 1 || !bytes.Equal(a.Files[file], src) {
+	if a.EnvPath != file || len(a.Files) != 0 {
 		t.Errorf("EnvPath %q, files %v", a.EnvPath, keys(a.Files))
 	}
 	p, err := Load(file, src)
