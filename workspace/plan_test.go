@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"context"
 	"maps"
-	"slices"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
