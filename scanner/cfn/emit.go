@@ -163,16 +163,16 @@ const (
 
 // intern returns s, or an equal string already kept: the resources of a
 // large template repeat the same keys, paths and values thousands of
-// times, each otherwise a string of its own.
+// times, each otherwise a string of its own. A small template (l.strs
+// nil) keeps its strings: the few it would share are not worth a table
+// per template, which on a corpus of small ones costs more time than
+// interning saves memory.
 func (l *loader) intern(s string) string {
-	if len(s) > maxIntern {
+	if l.strs == nil || len(s) > maxIntern {
 		return s
 	}
 	if v, ok := l.strs[s]; ok {
 		return v
-	}
-	if l.strs == nil {
-		l.strs = make(map[string]string, 256)
 	}
 	if len(l.strs) < internCap {
 		l.strs[s] = s

@@ -60,7 +60,7 @@ type loader struct {
 	notes []string
 	noted map[string]bool // notes already recorded
 	// strs interns the keys, paths and short strings of the resources
-	// (see intern).
+	// of a large template (see intern); nil otherwise.
 	strs map[string]string
 	// leaves holds the mappings of scalars already emitted, by content,
 	// for a large template (see leafKey); nil otherwise.
@@ -161,6 +161,7 @@ func load(s *source, opts Options) (*Template, error) {
 	l := &loader{src: s, opts: opts, types: map[string]string{}, budget: maxValues + len(src)/2}
 	if len(src) >= splitMinBytes {
 		l.leaves = map[string]map[string]any{}
+		l.strs = make(map[string]string, 256)
 	}
 	root := s.root
 
