@@ -33,12 +33,12 @@ func IsTemplate(src []byte) bool {
 	}
 	// A JSON template names AWSTemplateFormatVersion or Resources as a
 	// key of its top-level object: a quick scan for those keys settles
-	// most JSON files without decoding them (see topLevelHints).
-	hints := topLevelHints(src)
-	if hints&hintVersion != 0 {
+	// most JSON files without decoding them (see topLevelHint).
+	hint := topLevelHint(src)
+	if hint == hintVersion {
 		return true
 	}
-	if hints&hintResources == 0 {
+	if hint == 0 {
 		if keys, ok := jsonTopLevelKeys(src); ok {
 			// JSON: the keys must be those of the template itself, not
 			// of a document that holds one (a macro event's "fragment").
@@ -111,26 +111,30 @@ func MayBeTemplate(head []byte) bool {
 	return IsTemplate(head) || bytes.Contains(head, []byte("AWSTemplateFormatVersion")) || resourcesEnd(head) >= 0
 }
 
-// Hints topLevelHints gives.
+// Hints topLevelHint gives.
 const (
-	hintVersion   = 1 << iota // "AWSTemplateFormatVersion" is a top-level key
-	hintResources             // "Resources" is a top-level key
+	hintVersion   = 1 + iota // "AWSTemplateFormatVersion" is a top-level key
+	hintResources            // "Resources" is a top-level key
 )
 
-// topLevelHints scans src, when it starts as a JSON object, for the keys
+// topLevelHint scans src, when it starts as a JSON object, for the keys
 // AWSTemplateFormatVersion and Resources of that object (written without
-// escapes), tracking only strings and nesting. It does not validate: it
-// answers what jsonTopLevelKeys would for valid JSON, and for invalid JSON
+// escapes), tracking only strings and nesting, and returns the hint of
+// the first it finds (0 for none). It does not validate: it answers what
+// jsonTopLevelKeys would for valid JSON, and for invalid JSON
 // jsonTopLevelKeys fails, which leaves IsTemplate to the text as these
 // hints do. So a version key found is versionRe's match (its key and
 // colon), and a Resources key found means jsonTopLevelKeys cannot reject
-// the file.
-func topLevelHints(src []byte) int {
+// the file. Either key settles IsTemplate's next step (with a later
+// version key, versionRe matches it), so the scan stops at the first: in
+// most JSON templates it is the first key, and the rest of the file is
+// not read.
+func topLevelHint(src []byte) int {
 	src = bytes.TrimLeft(bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")), " \t\r\n")
 	if len(src) == 0 || src[0] != '{' {
 		return 0
 	}
-	hints, depth := 0, 0
+	depth := 0
 	for i := 0; i < len(src); i++ {
 		switch src[i] {
 		case '{', '[':
@@ -138,7 +142,7 @@ func topLevelHints(src []byte) int {
 		case '}', ']':
 			depth--
 			if depth == 0 {
-				return hints
+				return 0
 			}
 		case '"':
 			start, escaped := i+1, false
@@ -160,13 +164,13 @@ func topLevelHints(src []byte) int {
 			}
 			switch string(src[start:i]) {
 			case "AWSTemplateFormatVersion":
-				hints |= hintVersion
+				return hintVersion
 			case "Resources":
-				hints |= hintResources
+				return hintResources
 			}
 		}
 	}
-	return hints
+	return 0
 }
 
 // jsonTopLevelKeys returns the keys of a JSON object document, reading
