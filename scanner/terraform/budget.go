@@ -260,10 +260,15 @@ func (b *budget) evalItem(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value,
 
 // constCtx is the context of values that must be constants (variables
 // files, variable defaults): no functions but the internal ones of for
-// expressions, which the parser added.
+// expressions, which the parser added. It is made once per load (every
+// variable default of every module instance is evaluated in it);
+// evaluation does not modify it.
 func (l *loader) constCtx() *hcl.EvalContext {
-	f := map[string]function.Function{forCollFunc: l.base[forCollFunc], forItemFunc: l.base[forItemFunc]}
-	return &hcl.EvalContext{Functions: f}
+	if l.consts == nil {
+		f := map[string]function.Function{forCollFunc: l.base[forCollFunc], forItemFunc: l.base[forItemFunc]}
+		l.consts = &hcl.EvalContext{Functions: f}
+	}
+	return l.consts
 }
 
 // budgetDiag returns the range of the diagnostic that reports a budget

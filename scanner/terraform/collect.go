@@ -1,8 +1,6 @@
 package terraform
 
 import (
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -19,10 +17,10 @@ func (l *loader) collect(m *modInst, out *[]tfmap.Resource) {
 	for _, name := range m.cfg.varOrder {
 		m.variable(name, m.cfg.variables[name].rng)
 	}
-	for _, name := range slices.Sorted(maps.Keys(m.cfg.locals)) {
+	for _, name := range m.cfg.localNames {
 		m.local(name, m.cfg.locals[name].NameRange)
 	}
-	for _, name := range slices.Sorted(maps.Keys(m.cfg.outputs)) {
+	for _, name := range m.cfg.outputNames {
 		m.output(name, m.cfg.outputs[name].NameRange)
 	}
 	for _, rc := range m.cfg.resources {

@@ -27,6 +27,11 @@ type moduleConfig struct {
 	// after a traversal step: the attributes a whole resource object
 	// (for_each = aws_kms_key.this, then each.value.key_id) must offer.
 	attrsRead []string
+	// localNames and outputNames are the keys of locals and outputs,
+	// sorted: every module instance evaluates them in this order (and
+	// every reference to a child module's outputs walks them), so they are
+	// sorted once here rather than on each use.
+	localNames, outputNames []string
 	// varLocalShadowed is set when var or local may name an iterator
 	// (shadowsVarOrLocal): attribute names then include var.x's x.
 	varLocalShadowed bool
@@ -252,6 +257,8 @@ func decodeModule(display, abs string, files []*parsedFile) (*moduleConfig, []*m
 			}
 		}
 	}
+	m.localNames = slices.Sorted(maps.Keys(m.locals))
+	m.outputNames = slices.Sorted(maps.Keys(m.outputs))
 	return m, errs
 }
 

@@ -39,6 +39,7 @@ type loader struct {
 	configs     map[string]*moduleConfig                // by absolute directory
 	installed   map[string]string                       // modules.json: key -> absolute dir
 	base        map[string]function.Function            // loadFunctions
+	consts      *hcl.EvalContext                        // constCtx
 	funcsByDir  map[string]map[string]function.Function // funcsFor, by module directory
 	budget      budget
 	rootVars    map[string]rawVar

@@ -60,10 +60,6 @@ func (m *modInst) validate(decl *variableConfig, where hcl.Range) {
 // set it (tfvars entry, module input, default); an empty range when there
 // is no value.
 func (m *modInst) computeVariable(decl *variableConfig) (cty.Value, hcl.Range) {
-	noValue := "var." + decl.name + " has no value"
-	if m.addr != "" {
-		noValue = "var." + decl.name + " of " + m.addr + " has no value"
-	}
 	var val cty.Value
 	var where hcl.Range
 	given := false
@@ -87,12 +83,12 @@ func (m *modInst) computeVariable(decl *variableConfig) (cty.Value, hcl.Range) {
 			if m.parent != nil {
 				m.l.note("%s: %s sets no value for variable %q, which has no default; its uses are unknown", m.call.rng.String(), m.addr, decl.name)
 			}
-			return unknownBecause(decl.typ, noValue), hcl.Range{}
+			return unknownBecause(decl.typ, m.noValue(decl)), hcl.Range{}
 		}
 		d, diags := decl.def.Value(m.l.constCtx())
 		if diags.HasErrors() {
 			m.l.addErr(errAt(decl.def.Range(), "variable %q: the default must be a constant value: %s", decl.name, diagMessage(diags[0])))
-			return unknownBecause(decl.typ, noValue), hcl.Range{}
+			return unknownBecause(decl.typ, m.noValue(decl)), hcl.Range{}
 		}
 		val, where = d, decl.def.Range()
 	}
@@ -102,6 +98,14 @@ func (m *modInst) computeVariable(decl *variableConfig) (cty.Value, hcl.Range) {
 		return unknownBecause(decl.typ, "var."+decl.name+" has an invalid value"), hcl.Range{}
 	}
 	return out, where
+}
+
+// noValue is the reason a variable without a value is unknown.
+func (m *modInst) noValue(decl *variableConfig) string {
+	if m.addr != "" {
+		return "var." + decl.name + " of " + m.addr + " has no value"
+	}
+	return "var." + decl.name + " has no value"
 }
 
 // local returns the value of a local value of this instance.
@@ -171,7 +175,7 @@ func (m *modInst) moduleValue(name string, want map[string]bool, rng hcl.Range) 
 	objs := make([]cty.Value, len(cs.insts))
 	for i, child := range cs.insts {
 		outs := map[string]cty.Value{}
-		for _, out := range slices.Sorted(maps.Keys(child.cfg.outputs)) {
+		for _, out := range child.cfg.outputNames {
 			if want == nil || want[out] {
 				outs[out] = child.output(out, rng)
 			}
