@@ -213,8 +213,7 @@ func (l *loader) config(display, abs string) *moduleConfig {
 		return nil
 	}
 	key, version := configKey{display: display, abs: abs}, configVersion(files, overrides)
-	d, ok := configCache.get(key, version)
-	if !ok {
+	d := configCache.getOrCompute(key, version, func() decoded {
 		merged, errs, notes := applyOverrides(files, overrides)
 		var c *moduleConfig
 		if len(errs) == 0 {
@@ -222,9 +221,8 @@ func (l *loader) config(display, abs string) *moduleConfig {
 			c, derrs = decodeModule(display, abs, merged)
 			errs = append(errs, derrs...)
 		}
-		d = decoded{cfg: c, errs: errs, notes: notes, files: append(files, overrides...)}
-		configCache.put(key, version, d)
-	}
+		return decoded{cfg: c, errs: errs, notes: notes, files: append(files, overrides...)}
+	})
 	for _, n := range d.notes {
 		l.note("%s", n)
 	}

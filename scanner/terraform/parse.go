@@ -37,13 +37,11 @@ func readFile(fsys vfs.FS, path string) ([]byte, error) {
 // HCL's JSON syntax, after the checks that protect the parsers.
 func parseSource(name string, src []byte) (*parsedFile, []*model.Error) {
 	sum := sha256.Sum256(src)
-	version := string(sum[:])
-	if c, ok := parseCache.get(name, version); ok {
-		return c.file, c.errs
-	}
-	pf, errs := parseUncached(name, src)
-	parseCache.put(name, version, parsed{pf, errs})
-	return pf, errs
+	c := parseCache.getOrCompute(name, string(sum[:]), func() parsed {
+		pf, errs := parseUncached(name, src)
+		return parsed{pf, errs}
+	})
+	return c.file, c.errs
 }
 
 type parsed struct {
@@ -79,6 +77,10 @@ const maxCached = 8192
 type latest[K comparable, V any] struct {
 	mu      sync.Mutex
 	entries map[K]versioned[V]
+	// pending holds the values being computed by getOrCompute, so that
+	// loads running at once (root modules calling the same module) wait
+	// for one computation instead of each repeating it.
+	pending map[K]*pendingValue[V]
 }
 
 type versioned[V any] struct {
@@ -86,20 +88,56 @@ type versioned[V any] struct {
 	value   V
 }
 
+// pendingValue is a value being computed; done is closed once it is
+// there, or once its computation failed (ok false).
+type pendingValue[V any] struct {
+	version string
+	done    chan struct{}
+	value   V
+	ok      bool
+}
+
 func newLatest[K comparable, V any]() *latest[K, V] {
 	return &latest[K, V]{entries: map[K]versioned[V]{}}
 }
 
-// get returns the value stored for k at this version.
-func (c *latest[K, V]) get(k K, version string) (V, bool) {
+// getOrCompute returns the value stored for k at this version, else
+// computes it and stores it. A caller that finds the same computation in
+// progress waits for its value; if that computation panicked, the caller
+// computes the value itself.
+func (c *latest[K, V]) getOrCompute(k K, version string, compute func() V) V {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[k]
-	if !ok || e.version != version {
-		var zero V
-		return zero, false
+	if e, ok := c.entries[k]; ok && e.version == version {
+		c.mu.Unlock()
+		return e.value
 	}
-	return e.value, true
+	if p, ok := c.pending[k]; ok {
+		c.mu.Unlock()
+		if p.version != version {
+			return compute() // another version (an edited file): not shared
+		}
+		<-p.done
+		if p.ok {
+			return p.value
+		}
+		return compute()
+	}
+	p := &pendingValue[V]{version: version, done: make(chan struct{})}
+	if c.pending == nil {
+		c.pending = map[K]*pendingValue[V]{}
+	}
+	c.pending[k] = p
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.pending, k)
+		c.mu.Unlock()
+		close(p.done)
+	}()
+	p.value = compute()
+	p.ok = true
+	c.put(k, version, p.value)
+	return p.value
 }
 
 // clear empties the cache (benchmarks of a cold start).
