@@ -97,34 +97,53 @@ func checkUTF8(file string, src []byte) error {
 // brackets.
 func prescan(file string, src []byte) error {
 	line, flow := 1, 0
-	lead, inLead := 0, true
-	for i, c := range src {
-		switch c {
-		case '\n':
-			line++
-			lead, inLead = 0, true
-			continue
-		case ' ', '-', '?', '\t':
-			if inLead {
-				lead++
-				if lead > prescanDepth {
-					return depthError(file, line, 0)
-				}
-				continue
-			}
-		case '[', '{':
-			flow++
-			if flow > prescanDepth {
-				return depthError(file, line, column(src, i))
-			}
-		case ']', '}':
-			if flow > 0 {
-				flow--
+	for i := 0; i < len(src); line++ {
+		// The leading run of the line.
+		lead := i
+		for i < len(src) && prescanClass[src[i]] == pcLead {
+			i++
+			if i-lead > prescanDepth {
+				return depthError(file, line, 0)
 			}
 		}
-		inLead = false
+		// The rest of the line: only brackets and its end matter, and a
+		// table lookup per byte passes over the rest quickly.
+	rest:
+		for ; i < len(src); i++ {
+			switch prescanClass[src[i]] {
+			case pcOpen:
+				flow++
+				if flow > prescanDepth {
+					return depthError(file, line, column(src, i))
+				}
+			case pcClose:
+				if flow > 0 {
+					flow--
+				}
+			case pcNewline:
+				break rest
+			}
+		}
+		i++ // past the newline
 	}
 	return nil
+}
+
+// Byte classes of prescan. After the leading run of a line, a lead byte
+// is like any other.
+const (
+	pcOther = iota
+	pcLead
+	pcOpen
+	pcClose
+	pcNewline
+)
+
+var prescanClass = [256]uint8{
+	' ': pcLead, '-': pcLead, '?': pcLead, '\t': pcLead,
+	'[': pcOpen, '{': pcOpen,
+	']': pcClose, '}': pcClose,
+	'\n': pcNewline,
 }
 
 // column returns the 1-based column (in code points) of byte offset off.
