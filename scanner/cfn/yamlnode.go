@@ -2,6 +2,7 @@ package cfn
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"io"
 	"sort"
@@ -274,17 +275,46 @@ func (s *source) lineSpan(line int) (int, int) {
 // ascii reports whether a line holds only ASCII, computing it once.
 func (s *source) ascii(line int) bool {
 	if s.nonASCII == nil {
-		s.nonASCII = make(map[int]bool)
-		l := 1
-		for _, c := range s.src {
-			if c == '\n' {
-				l++
-			} else if c >= utf8.RuneSelf {
-				s.nonASCII[l] = true
-			}
-		}
+		s.nonASCII = nonASCIILines(s.src, s.lines)
 	}
 	return !s.nonASCII[line]
+}
+
+// nonASCIILines returns the 1-based numbers of the lines of src that hold
+// a byte that is not ASCII; lines are the offsets where they start. Most
+// templates are ASCII throughout, which one pass over the whole text, 8
+// bytes at a time, settles.
+func nonASCIILines(src []byte, lines []int) map[int]bool {
+	set := make(map[int]bool)
+	if isASCII(src) {
+		return set
+	}
+	for i, start := range lines {
+		end := len(src)
+		if i+1 < len(lines) {
+			end = lines[i+1]
+		}
+		if !isASCII(src[start:end]) {
+			set[i+1] = true
+		}
+	}
+	return set
+}
+
+// isASCII reports whether b holds only ASCII bytes.
+func isASCII(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // runeIndex returns the byte offset (from the line start) of every code
