@@ -142,8 +142,15 @@ func parseCLIValue(decl *variableConfig, s, src string) (cty.Value, error) {
 }
 
 // convertVar applies a variable's optional() defaults and type constraint.
-// Marks are taken off for the conversion and put back by path.
+// Marks are taken off for the conversion and put back by path. A value
+// that already has the constraint's type (or any value, for a variable of
+// type any) with no defaults to apply would come back as it is, so it is
+// returned without the walks over every element that unmarking and
+// re-marking take: values passed down module calls are often large maps.
 func convertVar(decl *variableConfig, val cty.Value) (cty.Value, error) {
+	if decl.defaults == nil && (decl.typ == cty.DynamicPseudoType || val.Type().Equals(decl.typ)) {
+		return val, nil
+	}
 	unmarked, pvm := val.UnmarkDeepWithPaths()
 	if decl.defaults != nil {
 		unmarked = decl.defaults.Apply(unmarked)
