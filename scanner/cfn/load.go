@@ -405,13 +405,14 @@ func (l *loader) resource(e entry) (model.Resource, bool) {
 			File:      l.src.file,
 			Range:     l.src.spanOf(e.key, e.decl),
 			NameRange: l.src.rangeOf(e.key),
-			// A table, not a map: on a large template the ranges of
-			// every path would be a fifth of the memory kept.
-			PathTable: model.NewPathTable(l.src.file, 0),
 		},
 	}
+	// A table, not a map: on a large template the ranges of every path
+	// would be a fifth of the memory kept. It is made with room for
+	// exactly the paths it gets, so that it is neither grown nor trimmed.
 	props := mapGet(e.decl, "Properties")
 	if isNull(props) {
+		r.Origin.PathTable = model.NewPathTable(l.src.file, 1)
 		r.Origin.PathTable.Set("", r.Origin.NameRange)
 		r.Origin.PathTable.Seal()
 		return r, true
@@ -421,6 +422,11 @@ func (l *loader) resource(e entry) (model.Resource, bool) {
 	if l.fatal {
 		return model.Resource{}, false
 	}
+	paths := 1 // Properties itself
+	if v.kind == vMap {
+		paths += v.paths()
+	}
+	r.Origin.PathTable = model.NewPathTable(l.src.file, paths)
 	switch v.kind {
 	case vMap:
 		r.Properties = em.object(v, "", "")

@@ -66,6 +66,23 @@ func (v *value) firstUnknown() *value {
 	return nil
 }
 
+// paths returns how many paths the emitter records for the values inside
+// v: one for each that is not AWS::NoValue, and those inside it.
+func (v *value) paths() int {
+	n := 0
+	for _, it := range v.items {
+		if it.kind != vNoValue {
+			n += 1 + it.paths()
+		}
+	}
+	for _, f := range v.fields {
+		if f.val.kind != vNoValue {
+			n += 1 + f.val.paths()
+		}
+	}
+	return n
+}
+
 // repoint makes v and everything inside it point at node n: values copied
 // out of Mappings or parameters are reported at the intrinsic that used
 // them, not at their definition.
