@@ -42,3 +42,26 @@ func TestMemoryLimitFor(t *testing.T) {
 		}
 	}
 }
+
+// TestGCSettingsAfter: after each collection GOGC follows the live data
+// both ways, and the memory limit only rises with it.
+func TestGCSettingsAfter(t *testing.T) {
+	const mb = 1 << 20
+	cur := gcSettings{percent: maxGCPercent, limit: memoryBudget}
+	for _, step := range []struct {
+		live    uint64
+		percent int
+		limit   int64
+	}{
+		{10 * mb, 200, memoryBudget},
+		{100 * mb, 128, 200 * mb},
+		{40 * mb, 200, 200 * mb}, // falls: the limit stays
+		{150 * mb, 85, 300 * mb},
+		{84 * mb, 152, 300 * mb},
+	} {
+		cur = cur.after(step.live)
+		if cur.percent != step.percent || cur.limit != step.limit {
+			t.Errorf("after %d MB live: GOGC %d, limit %d MB; want %d, %d MB", step.live/mb, cur.percent, cur.limit/mb, step.percent, step.limit/mb)
+		}
+	}
+}

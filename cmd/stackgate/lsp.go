@@ -29,7 +29,8 @@ hover explanations and quick fixes, with the environment chosen from each
 file's path by stackgate.yaml, as in CI.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			lsp.TuneGC() // a long-running server's collector (ide/lsp/gc.go)
+			stopGCTuning() // the CLI's batch tuning (gctune.go) would undo the server's
+			lsp.TuneGC()   // a long-running server's collector (ide/lsp/gc.go)
 			opts := lsp.Options{ConfigFile: configFile, Env: env, Version: versionString()}
 			if verbose {
 				opts.Log = stderr
