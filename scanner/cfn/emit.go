@@ -17,9 +17,8 @@ type emitter struct {
 }
 
 // emit returns the model value of v at path; keep is false for
-// AWS::NoValue, which removes the key or list item. pattern is path with
-// list indexes written as [], the form the type table uses.
-func (e *emitter) emit(v *value, path, pattern string) (any, bool) {
+// AWS::NoValue, which removes the key or list item.
+func (e *emitter) emit(v *value, path string) (any, bool) {
 	if v.kind == vNoValue {
 		return nil, false
 	}
@@ -31,32 +30,47 @@ func (e *emitter) emit(v *value, path, pattern string) (any, bool) {
 		return nil, true
 	case vList:
 		out := make([]any, 0, len(v.items))
+		parent := len(e.l.pattern)
+		e.l.pattern = append(e.l.pattern, "[]"...)
 		for _, it := range v.items {
-			if x, keep := e.emit(it, model.AppendIndex(path, len(out)), pattern+"[]"); keep {
+			if x, keep := e.emit(it, model.AppendIndex(path, len(out))); keep {
 				out = append(out, x)
 			}
 		}
+		e.l.pattern = e.l.pattern[:parent]
 		return out, true
 	case vMap:
-		return e.object(v, path, pattern), true
+		return e.object(v, path), true
 	}
 	if v.ref != nil {
 		e.r.References[path] = *v.ref
 		return v.s, true
 	}
-	x := cfntypes.Coerce(v.s, cfntypes.TypeOf(e.typ, pattern))
+	x := cfntypes.Coerce(v.s, cfntypes.TypeOfBytes(e.typ, e.l.pattern))
 	if str, ok := x.(string); ok {
 		return e.l.intern(str), true
 	}
 	return x, true
 }
 
+// field emits the value of one field of a mapping at path.
+func (e *emitter) field(f field, path string) (any, bool) {
+	parent := len(e.l.pattern)
+	if parent > 0 {
+		e.l.pattern = append(e.l.pattern, '.')
+	}
+	e.l.pattern = append(e.l.pattern, f.key...)
+	x, keep := e.emit(f.val, model.AppendKey(path, f.key))
+	e.l.pattern = e.l.pattern[:parent]
+	return x, keep
+}
+
 // object emits the fields of a mapping value.
-func (e *emitter) object(v *value, path, pattern string) map[string]any {
+func (e *emitter) object(v *value, path string) map[string]any {
 	if e.l.leaves == nil {
 		out := make(map[string]any, len(v.fields))
 		for _, f := range v.fields {
-			if x, keep := e.emit(f.val, model.AppendKey(path, f.key), model.AppendKey(pattern, f.key)); keep {
+			if x, keep := e.field(f, path); keep {
 				out[e.l.intern(f.key)] = x
 			}
 		}
@@ -68,7 +82,7 @@ func (e *emitter) object(v *value, path, pattern string) map[string]any {
 	var small [maxLeafFields]leafField
 	kept := small[:0]
 	for _, f := range v.fields {
-		if x, keep := e.emit(f.val, model.AppendKey(path, f.key), model.AppendKey(pattern, f.key)); keep {
+		if x, keep := e.field(f, path); keep {
 			kept = append(kept, leafField{e.l.intern(f.key), x})
 		}
 	}

@@ -59,6 +59,11 @@ type loader struct {
 	errs  ErrorList
 	notes []string
 	noted map[string]bool // notes already recorded
+	// pattern is the path of the value the emitter is at, with list
+	// indexes written as [], the form the type table uses. Only looked
+	// up, it is built in place rather than as a string per value, in a
+	// buffer kept from one resource to the next.
+	pattern []byte
 	// strs interns the keys, paths and short strings of the resources
 	// of a large template (see intern); nil otherwise.
 	strs map[string]string
@@ -429,7 +434,7 @@ func (l *loader) resource(e entry) (model.Resource, bool) {
 	r.Origin.PathTable = model.NewPathTable(l.src.file, paths)
 	switch v.kind {
 	case vMap:
-		r.Properties = em.object(v, "", "")
+		r.Properties = em.object(v, "")
 	case vUnknown:
 		r.UnknownPaths = append(r.UnknownPaths, model.Unknown{Path: "", Reason: v.reason})
 	case vNoValue:

@@ -63,6 +63,18 @@ func TypeOf(resourceType, pattern string) string {
 	return ""
 }
 
+// TypeOfBytes is TypeOf for a pattern built in a buffer, which it reads
+// without converting it to a string.
+func TypeOfBytes(resourceType string, pattern []byte) string {
+	if t, ok := propertyTypes()[resourceType][string(pattern)]; ok {
+		return t
+	}
+	if string(pattern) == "Tags[].Key" || string(pattern) == "Tags[].Value" {
+		return String
+	}
+	return ""
+}
+
 // Coerce converts a scalar to the declared type where CloudFormation's
 // string forms allow it ("true" -> true, "5432" -> 5432, 20 -> "20" for a
 // string property). Values that do not convert are kept as written, so a

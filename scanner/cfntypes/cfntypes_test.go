@@ -72,3 +72,24 @@ func TestCoerceProperties(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
+
+func TestTypeOfBytes(t *testing.T) {
+	check := func(typ, pattern string) {
+		if got, want := TypeOfBytes(typ, []byte(pattern)), TypeOf(typ, pattern); got != want {
+			t.Errorf("%s %s: TypeOfBytes %q, TypeOf %q", typ, pattern, got, want)
+		}
+	}
+	for typ, props := range propertyTypes() {
+		for pattern := range props {
+			check(typ, pattern)
+		}
+		check(typ, "Tags[].Key")
+		check(typ, "NoSuchProperty")
+	}
+	check("Custom::Thing", "Tags[].Value")
+	check("Custom::Thing", "Tags[].Other")
+	check("", "")
+	if n := testing.AllocsPerRun(100, func() { TypeOfBytes("AWS::S3::Bucket", []byte("Tags[].Key")) }); n != 0 {
+		t.Errorf("TypeOfBytes allocates %v times", n)
+	}
+}
