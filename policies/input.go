@@ -27,6 +27,9 @@ func inputValue(doc *model.Document, rs, context []*model.Resource) ast.Value {
 }
 
 func resourceTerms(rs []*model.Resource) []*ast.Term {
+	if len(rs) == 0 {
+		return nil
+	}
 	terms := make([]*ast.Term, len(rs))
 	b := newTermBuilder()
 	for i, r := range rs {
@@ -48,8 +51,10 @@ type termBuilder struct {
 	items [][2]*ast.Term
 }
 
+// newTermBuilder returns a builder that shares terms. (A zero
+// termBuilder shares none: for one value, such as a rule's parameters.)
 func newTermBuilder() *termBuilder {
-	return &termBuilder{strs: make(map[string]*ast.Term, 256)}
+	return &termBuilder{strs: map[string]*ast.Term{}}
 }
 
 // maxSharedString bounds the strings shared: longer ones (names, ARNs,
@@ -58,7 +63,7 @@ const maxSharedString = 24
 
 // str is the term of the string s, shared when s is short.
 func (b *termBuilder) str(s string) *ast.Term {
-	if len(s) > maxSharedString {
+	if len(s) > maxSharedString || b.strs == nil {
 		return ast.StringTerm(s)
 	}
 	t, ok := b.strs[s]
@@ -155,7 +160,7 @@ func contextTerm(doc *model.Document) *ast.Term {
 	)
 }
 
-func resourceTerm(r *model.Resource) *ast.Term { return newTermBuilder().resource(r) }
+func resourceTerm(r *model.Resource) *ast.Term { return new(termBuilder).resource(r) }
 
 // resource is the term of one resource, input.resources[_].
 func (b *termBuilder) resource(r *model.Resource) *ast.Term {
@@ -255,7 +260,7 @@ func unknownIndexTerm(us []model.Unknown) *ast.Term {
 	)
 }
 
-func stringsTerm(l []string) *ast.Term { return newTermBuilder().strings(l) }
+func stringsTerm(l []string) *ast.Term { return new(termBuilder).strings(l) }
 
 func (b *termBuilder) strings(l []string) *ast.Term {
 	ts := make([]*ast.Term, len(l))
@@ -267,7 +272,7 @@ func (b *termBuilder) strings(l []string) *ast.Term {
 
 // anyTerm converts a model property value (see the model package comment)
 // into an OPA term. Map keys are sorted so equal inputs give equal terms.
-func anyTerm(v any) *ast.Term { return newTermBuilder().value(v) }
+func anyTerm(v any) *ast.Term { return new(termBuilder).value(v) }
 
 // value is anyTerm, with b's shared terms.
 func (b *termBuilder) value(v any) *ast.Term {

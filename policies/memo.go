@@ -193,9 +193,10 @@ func (e *Engine) evaluateMemo(ctx context.Context, pq *preparedQuery, doc *model
 	bad := make([]bool, n)
 	var buf []byte
 	var ok bool
+	b := newTermBuilder()
 	for i := range doc.Resources {
 		rs[i] = &doc.Resources[i]
-		terms[i] = resourceTerm(rs[i])
+		terms[i] = b.resource(rs[i])
 		if buf, ok = appendCanonical(buf[:0], terms[i].Value); !ok {
 			bad[i] = true
 			continue
