@@ -65,7 +65,6 @@ func newBuilder(file string, src []byte) (*builder, error) {
 	}
 	b := &builder{
 		file:  file,
-		x:     x,
 		tp:    tp,
 		plan:  &Plan{File: file, FormatVersion: tp.FormatVersion, TerraformVersion: tp.TerraformVersion},
 		cfg:   indexConfig(tp.Config),
@@ -160,7 +159,6 @@ func (b *builder) build() (*Plan, error) {
 // builder holds what building the resources of one plan shares.
 type builder struct {
 	file    string
-	x       *lineIndex
 	tp      *tfjson.Plan
 	plan    *Plan
 	cfg     *configIndex
