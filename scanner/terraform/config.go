@@ -33,7 +33,7 @@ type moduleConfig struct {
 	// sorted once here rather than on each use.
 	localNames, outputNames []string
 	// varLocalShadowed is set when var or local may name an iterator
-	// (shadowsVarOrLocal): attribute names then include var.x's x.
+	// (scanModule): attribute names then include var.x's x.
 	varLocalShadowed bool
 	// sensitiveOutputs names the outputs declared `sensitive = true`:
 	// their values reach the calling module marked sensitive.
@@ -156,8 +156,9 @@ func decodeModule(display, abs string, files []*parsedFile) (*moduleConfig, []*m
 	}
 	var errs []*model.Error
 	add := func(diags hcl.Diagnostics) { errs = append(errs, diagErrors(diags)...) }
-	m.varLocalShadowed = shadowsVarOrLocal(files)
-	m.attrsRead = slices.Sorted(maps.Keys(attrsReadIn(files, m.varLocalShadowed)))
+	var attrsRead map[string]bool
+	m.varLocalShadowed, attrsRead = scanModule(files)
+	m.attrsRead = slices.Sorted(maps.Keys(attrsRead))
 	for _, pf := range files {
 		content, _, diags := pf.file.Body.PartialContent(fileSchema)
 		add(diags)
@@ -260,18 +261,6 @@ func decodeModule(display, abs string, files []*parsedFile) (*moduleConfig, []*m
 	m.localNames = slices.Sorted(maps.Keys(m.locals))
 	m.outputNames = slices.Sorted(maps.Keys(m.outputs))
 	return m, errs
-}
-
-// attrsReadIn collects the attribute names read anywhere in the native
-// syntax files (see addAttrNames); .tf.json files are not walked.
-func attrsReadIn(files []*parsedFile, shadowed bool) map[string]bool {
-	names := map[string]bool{"id": true, "arn": true}
-	for _, pf := range files {
-		if body, ok := pf.file.Body.(*hclsyntax.Body); ok {
-			addAttrNames(body, names, shadowed)
-		}
-	}
-	return names
 }
 
 func decodeVariable(b *hcl.Block, isJSON bool) (*variableConfig, hcl.Diagnostics) {

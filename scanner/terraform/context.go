@@ -1,6 +1,8 @@
 package terraform
 
 import (
+	"maps"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -319,61 +321,73 @@ func attrStep(t hcl.Traversal, i int) (string, bool) {
 // The name right after var or local (var.create, local.tags) names a
 // variable or a local value, never an attribute of what it holds, so it
 // is left out, unless shadowed: an iterator of the module is called var
-// or local (see shadowsVarOrLocal).
+// or local (see scanModule).
 func attrNames(expr hcl.Expression, travs []hcl.Traversal, shadowed bool) map[string]bool {
 	names := map[string]bool{"id": true, "arn": true}
+	afterVarLocal := map[string]bool(nil)
+	if shadowed {
+		afterVarLocal = names
+	}
 	for _, t := range travs {
-		addTraversalNames(t, names, shadowed)
+		addTraversalNames(t, names, afterVarLocal)
 	}
 	if se, ok := expr.(hclsyntax.Expression); ok {
-		addAttrNames(se, names, shadowed)
+		hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+			addNodeNames(n, names, afterVarLocal)
+			return nil
+		})
 	}
 	return names
 }
 
-// addAttrNames adds the attribute names of every traversal below node,
-// including those after splats and index expressions.
-func addAttrNames(node hclsyntax.Node, names map[string]bool, shadowed bool) {
-	hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
-		switch e := n.(type) {
-		case *hclsyntax.RelativeTraversalExpr:
-			addTraversalNames(e.Traversal, names, shadowed)
-		case *hclsyntax.ScopeTraversalExpr:
-			addTraversalNames(e.Traversal, names, shadowed)
-		}
-		return nil
-	})
+// addNodeNames adds the attribute names of node, when it is a traversal
+// (also after a splat or an index expression), as addTraversalNames does.
+func addNodeNames(node hclsyntax.Node, names, afterVarLocal map[string]bool) {
+	switch e := node.(type) {
+	case *hclsyntax.RelativeTraversalExpr:
+		addTraversalNames(e.Traversal, names, afterVarLocal)
+	case *hclsyntax.ScopeTraversalExpr:
+		addTraversalNames(e.Traversal, names, afterVarLocal)
+	}
 }
 
-func addTraversalNames(t hcl.Traversal, names map[string]bool, shadowed bool) {
+// addTraversalNames adds the attribute names of t to names, but the name
+// right after var or local, which goes to afterVarLocal (when not nil).
+func addTraversalNames(t hcl.Traversal, names, afterVarLocal map[string]bool) {
 	skip := -1
-	if len(t) > 0 && !shadowed {
+	if len(t) > 0 {
 		if r, ok := t[0].(hcl.TraverseRoot); ok && (r.Name == "var" || r.Name == "local") {
 			skip = 1
 		}
 	}
 	for i, s := range t {
-		if i == skip {
-			continue
-		}
-		if a, ok := s.(hcl.TraverseAttr); ok {
+		a, ok := s.(hcl.TraverseAttr)
+		switch {
+		case !ok:
+		case i != skip:
 			names[a.Name] = true
+		case afterVarLocal != nil:
+			afterVarLocal[a.Name] = true
 		}
 	}
 }
 
-// shadowsVarOrLocal reports whether a for expression or dynamic block of
-// the module names its iterator var or local, or the module has files in
-// JSON syntax (not walked here): then var.x and local.x may not be a
-// variable and a local value, and attrNames keeps their names.
-func shadowsVarOrLocal(files []*parsedFile) bool {
+// scanModule walks the native syntax files of a module once. It reports
+// whether var or local may not be a variable and a local value: a for
+// expression or dynamic block of the module names its iterator var or
+// local, or the module has files in JSON syntax (not walked here); and it
+// returns the attribute names read anywhere in the module (see attrNames),
+// with the names after var and local when those may be iterators.
+func scanModule(files []*parsedFile) (shadowed bool, attrs map[string]bool) {
 	reserved := func(name string) bool { return name == "var" || name == "local" }
+	attrs = map[string]bool{"id": true, "arn": true}
+	afterVarLocal := map[string]bool{}
 	for _, pf := range files {
 		body, ok := pf.file.Body.(*hclsyntax.Body)
 		if !ok {
-			return true
+			shadowed = true
+			continue
 		}
-		shadowed := false
 		hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
 			switch e := n.(type) {
 			case *hclsyntax.ForExpr:
@@ -387,12 +401,14 @@ func shadowsVarOrLocal(files []*parsedFile) bool {
 						shadowed = shadowed || reserved(hcl.ExprAsKeyword(a.Expr))
 					}
 				}
+			default:
+				addNodeNames(n, attrs, afterVarLocal)
 			}
 			return nil
 		})
-		if shadowed {
-			return true
-		}
 	}
-	return false
+	if shadowed {
+		maps.Copy(attrs, afterVarLocal)
+	}
+	return shadowed, attrs
 }
