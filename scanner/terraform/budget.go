@@ -304,39 +304,40 @@ func (l *loader) reportBudget(diags hcl.Diagnostics, rng hcl.Range) {
 	l.addErr(errAt(rng, "%s", l.budget.err.msg))
 }
 
-// addBudgetWrappers rewrites a parsed native syntax tree so that its for
-// expressions and template interpolations are counted: the collection of a
-// for expression goes through forCollFunc, its key and value expressions
-// and each interpolation of a template through forItemFunc. The functions
-// return their argument unchanged, so evaluation is otherwise the same;
-// the ranges are those of the wrapped expressions, so messages are too.
-func addBudgetWrappers(node hclsyntax.Node) {
-	wrap := func(name string, e hclsyntax.Expression) hclsyntax.Expression {
-		if e == nil {
-			return nil
+// addBudgetWrapper rewrites a node of a parsed native syntax tree so that
+// its for expressions and template interpolations are counted: the
+// collection of a for expression goes through forCollFunc, its key and
+// value expressions and each interpolation of a template through
+// forItemFunc. The functions return their argument unchanged, so
+// evaluation is otherwise the same; the ranges are those of the wrapped
+// expressions, so messages are too. parseUncached calls it for every node,
+// parents before their children.
+func addBudgetWrapper(n hclsyntax.Node) {
+	switch e := n.(type) {
+	case *hclsyntax.ForExpr:
+		e.CollExpr = budgetWrap(forCollFunc, e.CollExpr)
+		e.KeyExpr = budgetWrap(forItemFunc, e.KeyExpr)
+		e.ValExpr = budgetWrap(forItemFunc, e.ValExpr)
+	case *hclsyntax.TemplateExpr:
+		if len(e.Parts) < 2 {
+			return
 		}
-		r := e.Range()
-		return &hclsyntax.FunctionCallExpr{Name: name, Args: []hclsyntax.Expression{e},
-			NameRange: r, OpenParenRange: r, CloseParenRange: r}
+		for i, p := range e.Parts {
+			if _, lit := p.(*hclsyntax.LiteralValueExpr); !lit {
+				e.Parts[i] = budgetWrap(forItemFunc, p)
+			}
+		}
 	}
-	hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
-		switch e := n.(type) {
-		case *hclsyntax.ForExpr:
-			e.CollExpr = wrap(forCollFunc, e.CollExpr)
-			e.KeyExpr = wrap(forItemFunc, e.KeyExpr)
-			e.ValExpr = wrap(forItemFunc, e.ValExpr)
-		case *hclsyntax.TemplateExpr:
-			if len(e.Parts) < 2 {
-				return nil
-			}
-			for i, p := range e.Parts {
-				if _, lit := p.(*hclsyntax.LiteralValueExpr); !lit {
-					e.Parts[i] = wrap(forItemFunc, p)
-				}
-			}
-		}
+}
+
+// budgetWrap wraps e in a call of the internal function name.
+func budgetWrap(name string, e hclsyntax.Expression) hclsyntax.Expression {
+	if e == nil {
 		return nil
-	})
+	}
+	r := e.Range()
+	return &hclsyntax.FunctionCallExpr{Name: name, Args: []hclsyntax.Expression{e},
+		NameRange: r, OpenParenRange: r, CloseParenRange: r}
 }
 
 // preCheck refuses, before it runs, a call of a function whose output

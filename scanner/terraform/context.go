@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"maps"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -372,43 +373,80 @@ func addTraversalNames(t hcl.Traversal, names, afterVarLocal map[string]bool) {
 	}
 }
 
-// scanModule walks the native syntax files of a module once. It reports
-// whether var or local may not be a variable and a local value: a for
-// expression or dynamic block of the module names its iterator var or
-// local, or the module has files in JSON syntax (not walked here); and it
-// returns the attribute names read anywhere in the module (see attrNames),
-// with the names after var and local when those may be iterators.
+// scanModule reports whether var or local may not be a variable and a
+// local value in a module: a for expression or dynamic block of the module
+// names its iterator var or local, or the module has files in JSON syntax
+// (not walked); and it returns the attribute names read anywhere in the
+// module (see attrNames), with the names after var and local when those
+// may be iterators. The files' names were noted when they were parsed;
+// a file rebuilt with override blocks merged in is walked here.
 func scanModule(files []*parsedFile) (shadowed bool, attrs map[string]bool) {
-	reserved := func(name string) bool { return name == "var" || name == "local" }
 	attrs = map[string]bool{"id": true, "arn": true}
 	afterVarLocal := map[string]bool{}
 	for _, pf := range files {
-		body, ok := pf.file.Body.(*hclsyntax.Body)
-		if !ok {
-			shadowed = true
-			continue
-		}
-		hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
-			switch e := n.(type) {
-			case *hclsyntax.ForExpr:
-				shadowed = shadowed || reserved(e.KeyVar) || reserved(e.ValVar)
-			case *hclsyntax.Block:
-				if e.Type == "dynamic" {
-					for _, l := range e.Labels {
-						shadowed = shadowed || reserved(l)
-					}
-					if a := e.Body.Attributes["iterator"]; a != nil {
-						shadowed = shadowed || reserved(hcl.ExprAsKeyword(a.Expr))
-					}
-				}
-			default:
-				addNodeNames(n, attrs, afterVarLocal)
+		names := pf.names
+		if names == nil {
+			body, ok := pf.file.Body.(*hclsyntax.Body)
+			if !ok {
+				shadowed = true
+				continue
 			}
-			return nil
-		})
+			var scan nameScan
+			hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+				scan.visit(n)
+				return nil
+			})
+			names = scan.result()
+		}
+		shadowed = shadowed || names.shadowed
+		for _, a := range names.attrs {
+			attrs[a] = true
+		}
+		for _, a := range names.afterVarLocal {
+			afterVarLocal[a] = true
+		}
 	}
 	if shadowed {
 		maps.Copy(attrs, afterVarLocal)
 	}
 	return shadowed, attrs
+}
+
+// fileNames is what scanModule needs of one file.
+type fileNames struct {
+	shadowed             bool     // an iterator is named var or local
+	attrs, afterVarLocal []string // see addTraversalNames; sorted
+}
+
+// nameScan collects the fileNames of a file, node by node.
+type nameScan struct {
+	shadowed             bool
+	attrs, afterVarLocal map[string]bool
+}
+
+func (s *nameScan) visit(n hclsyntax.Node) {
+	reserved := func(name string) bool { return name == "var" || name == "local" }
+	switch e := n.(type) {
+	case *hclsyntax.ForExpr:
+		s.shadowed = s.shadowed || reserved(e.KeyVar) || reserved(e.ValVar)
+	case *hclsyntax.Block:
+		if e.Type == "dynamic" {
+			for _, l := range e.Labels {
+				s.shadowed = s.shadowed || reserved(l)
+			}
+			if a := e.Body.Attributes["iterator"]; a != nil {
+				s.shadowed = s.shadowed || reserved(hcl.ExprAsKeyword(a.Expr))
+			}
+		}
+	default:
+		if s.attrs == nil {
+			s.attrs, s.afterVarLocal = map[string]bool{}, map[string]bool{}
+		}
+		addNodeNames(n, s.attrs, s.afterVarLocal)
+	}
+}
+
+func (s *nameScan) result() *fileNames {
+	return &fileNames{shadowed: s.shadowed,
+		attrs: slices.Sorted(maps.Keys(s.attrs)), afterVarLocal: slices.Sorted(maps.Keys(s.afterVarLocal))}
 }

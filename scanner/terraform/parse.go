@@ -21,6 +21,10 @@ type parsedFile struct {
 	name string // path used in ranges and Module.Files
 	file *hcl.File
 	json bool
+	// names is what scanModule needs of a native syntax file, found in
+	// the walk that follows parsing; nil for a file in JSON syntax and
+	// for one that applyOverrides rebuilt.
+	names *fileNames
 }
 
 // readFile reads path through fsys, which refuses a file over its size
@@ -172,10 +176,19 @@ func parseUncached(name string, src []byte) (*parsedFile, []*model.Error) {
 	if errs := diagErrors(diags); len(errs) > 0 {
 		return nil, errs
 	}
+	pf := &parsedFile{name: name, file: f, json: isJSON}
 	if body, ok := f.Body.(*hclsyntax.Body); ok {
-		addBudgetWrappers(body) // before the tree is shared (parseCache)
+		// One walk over the tree, before it is shared (parseCache), both
+		// adds the budget wrappers and notes the names scanModule wants.
+		var names nameScan
+		hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+			addBudgetWrapper(n)
+			names.visit(n)
+			return nil
+		})
+		pf.names = names.result()
 	}
-	return &parsedFile{name: name, file: f, json: isJSON}, nil
+	return pf, nil
 }
 
 // checkSource rejects invalid UTF-8 and nesting deeper than MaxNesting.

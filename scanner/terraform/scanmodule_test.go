@@ -40,12 +40,17 @@ resource "aws_security_group" "x" {
 			if len(errs) > 0 {
 				t.Fatal(errs)
 			}
-			shadowed, attrs := scanModule([]*parsedFile{pf})
-			if shadowed != tc.shadowed {
-				t.Errorf("shadowed = %v, want %v", shadowed, tc.shadowed)
-			}
-			if got := slices.Sorted(maps.Keys(attrs)); !slices.Equal(got, tc.attrs) {
-				t.Errorf("attrs = %v, want %v", got, tc.attrs)
+			// as parsed (names noted in the walk after parsing), and as
+			// rebuilt by applyOverrides (names found by walking here)
+			rebuilt := &parsedFile{name: pf.name, file: pf.file}
+			for _, f := range []*parsedFile{pf, rebuilt} {
+				shadowed, attrs := scanModule([]*parsedFile{f})
+				if shadowed != tc.shadowed {
+					t.Errorf("shadowed = %v, want %v (names noted: %v)", shadowed, tc.shadowed, f.names != nil)
+				}
+				if got := slices.Sorted(maps.Keys(attrs)); !slices.Equal(got, tc.attrs) {
+					t.Errorf("attrs = %v, want %v (names noted: %v)", got, tc.attrs, f.names != nil)
+				}
 			}
 		})
 	}
