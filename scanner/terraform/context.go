@@ -314,32 +314,34 @@ func attrStep(t hcl.Traversal, i int) (string, bool) {
 	return "", false
 }
 
-// attrNames collects every attribute name an expression reads, from its
+// attrNameSet collects every attribute name an expression reads, from its
 // traversals and, in native syntax, from attribute access anywhere (after
-// splats and index expressions). Resource objects get those attributes
-// (as unknown, when the configuration does not set them), because without
-// provider schemas the evaluator cannot know every computed attribute.
-// The name right after var or local (var.create, local.tags) names a
-// variable or a local value, never an attribute of what it holds, so it
-// is left out, unless shadowed: an iterator of the module is called var
-// or local (see scanModule).
-func attrNames(expr hcl.Expression, travs []hcl.Traversal, shadowed bool) map[string]bool {
-	names := map[string]bool{"id": true, "arn": true}
-	afterVarLocal := map[string]bool(nil)
+// splats and index expressions; see add). Resource objects get those
+// attributes (as unknown, when the configuration does not set them),
+// because without provider schemas the evaluator cannot know every
+// computed attribute. The name right after var or local (var.create,
+// local.tags) names a variable or a local value, never an attribute of
+// what it holds, so it is left out, unless shadowed: an iterator of the
+// module is called var or local (see scanModule).
+type attrNameSet struct {
+	names, afterVarLocal map[string]bool
+}
+
+// newAttrNameSet starts the set with the names of travs, an expression's
+// traversals.
+func newAttrNameSet(travs []hcl.Traversal, shadowed bool) *attrNameSet {
+	s := &attrNameSet{names: map[string]bool{"id": true, "arn": true}}
 	if shadowed {
-		afterVarLocal = names
+		s.afterVarLocal = s.names
 	}
 	for _, t := range travs {
-		addTraversalNames(t, names, afterVarLocal)
+		addTraversalNames(t, s.names, s.afterVarLocal)
 	}
-	if se, ok := expr.(hclsyntax.Expression); ok {
-		hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
-			addNodeNames(n, names, afterVarLocal)
-			return nil
-		})
-	}
-	return names
+	return s
 }
+
+// add adds the names of node, one node of the expression's syntax tree.
+func (s *attrNameSet) add(node hclsyntax.Node) { addNodeNames(node, s.names, s.afterVarLocal) }
 
 // addNodeNames adds the attribute names of node, when it is a traversal
 // (also after a splat or an index expression), as addTraversalNames does.
@@ -377,7 +379,7 @@ func addTraversalNames(t hcl.Traversal, names, afterVarLocal map[string]bool) {
 // local value in a module: a for expression or dynamic block of the module
 // names its iterator var or local, or the module has files in JSON syntax
 // (not walked); and it returns the attribute names read anywhere in the
-// module (see attrNames), with the names after var and local when those
+// module (see attrNameSet), with the names after var and local when those
 // may be iterators. The files' names were noted when they were parsed;
 // a file rebuilt with override blocks merged in is walked here.
 func scanModule(files []*parsedFile) (shadowed bool, attrs map[string]bool) {

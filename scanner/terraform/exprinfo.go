@@ -11,7 +11,7 @@ import (
 
 // exprInfo is what evaluation needs to know about an expression that does
 // not depend on where it is evaluated: its traversals (Variables), the
-// attribute names it reads (attrNames) and the var.x[key] index
+// attribute names it reads (attrNameSet) and the var.x[key] index
 // expressions in it (indexedVarTraversals). An
 // expression of a module called from twenty examples, or of a resource
 // with a hundred instances, is evaluated many times; walking its syntax
@@ -66,38 +66,45 @@ func (m *modInst) info(expr hcl.Expression) *exprInfo {
 	return in
 }
 
+// analyse finds the exprInfo of expr; in native syntax one walk over the
+// expression finds both its attribute names and its var.x[key] indexes.
 func (m *modInst) analyse(expr hcl.Expression) *exprInfo {
 	in := &exprInfo{travs: expr.Variables()}
+	var names *attrNameSet
 	if len(in.travs) > 0 {
-		in.attrs = slices.Sorted(maps.Keys(attrNames(expr, in.travs, m.cfg.varLocalShadowed)))
+		names = newAttrNameSet(in.travs, m.cfg.varLocalShadowed)
 	}
-	in.indexed = indexedVars(expr)
+	if se, ok := expr.(hclsyntax.Expression); ok {
+		hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+			if names != nil {
+				names.add(n)
+			}
+			if iv, ok := indexedVarAt(n); ok {
+				in.indexed = append(in.indexed, iv)
+			}
+			return nil
+		})
+	}
+	if names != nil {
+		in.attrs = slices.Sorted(maps.Keys(names.names))
+	}
 	return in
 }
 
-// indexedVars finds the index expressions over var.x in expr, and the
-// traversal after each (var.x[key].rest).
-func indexedVars(expr hcl.Expression) []indexedVar {
-	se, ok := expr.(hclsyntax.Expression)
-	if !ok {
-		return nil
+// indexedVarAt reports whether node is an index expression over var.x,
+// alone or followed by a traversal (var.x[key].rest).
+func indexedVarAt(n hclsyntax.Node) (indexedVar, bool) {
+	var rest hcl.Traversal
+	ix, ok := n.(*hclsyntax.IndexExpr)
+	if rt, isRel := n.(*hclsyntax.RelativeTraversalExpr); isRel {
+		ix, ok = rt.Source.(*hclsyntax.IndexExpr)
+		rest = rt.Traversal
 	}
-	var out []indexedVar
-	hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
-		var rest hcl.Traversal
-		ix, ok := n.(*hclsyntax.IndexExpr)
-		if rt, isRel := n.(*hclsyntax.RelativeTraversalExpr); isRel {
-			ix, ok = rt.Source.(*hclsyntax.IndexExpr)
-			rest = rt.Traversal
-		}
-		if !ok {
-			return nil
-		}
-		if src, isTrav := ix.Collection.(*hclsyntax.ScopeTraversalExpr); !isTrav || src.Traversal.RootName() != "var" {
-			return nil
-		}
-		out = append(out, indexedVar{ix: ix, rest: rest})
-		return nil
-	})
-	return out
+	if !ok {
+		return indexedVar{}, false
+	}
+	if src, isTrav := ix.Collection.(*hclsyntax.ScopeTraversalExpr); !isTrav || src.Traversal.RootName() != "var" {
+		return indexedVar{}, false
+	}
+	return indexedVar{ix: ix, rest: rest}, true
 }
