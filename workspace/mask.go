@@ -2,8 +2,10 @@ package workspace
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -87,24 +89,76 @@ type span struct{ start, end int }
 
 // maskSpans overwrites every character inside the spans, except line
 // breaks and the quotes around a quoted value, with maskRune: one
-// character for one, so columns stay true.
+// character for one, so columns stay true. A character is masked when it
+// starts inside a span. The text between spans is copied as it is: a
+// plan is one line of tens of MB with a few values to mask.
 func maskSpans(src []byte, spans []span) []byte {
 	if len(spans) == 0 {
 		return src
 	}
+	if !utf8.Valid(src) {
+		// Where characters start is then what DecodeRune makes of
+		// each byte in turn, from the beginning.
+		return maskSpansDecoding(src, spans)
+	}
+	marked := make([]span, 0, len(spans))
+	for _, s := range spans {
+		if s, ok := unquoted(src, s); ok {
+			marked = append(marked, s)
+		}
+	}
+	if len(marked) == 0 {
+		return src
+	}
+	slices.SortFunc(marked, func(a, b span) int { return cmp.Compare(a.start, b.start) })
+	out := make([]byte, 0, len(src))
+	done := 0 // src[:done] is in out
+	for _, s := range marked {
+		i := max(s.start, done)
+		for i < s.end && !utf8.RuneStart(src[i]) {
+			i++ // the character began before the span: not masked
+		}
+		if i >= s.end {
+			continue
+		}
+		out = append(out, src[done:i]...)
+		for i < s.end {
+			_, n := utf8.DecodeRune(src[i:])
+			if c := src[i]; c == '\n' || c == '\r' {
+				out = append(out, c)
+			} else {
+				out = append(out, maskRune)
+			}
+			i += n
+		}
+		done = i
+	}
+	return append(out, src[done:]...)
+}
+
+// unquoted is the part of span s of src to mask: without the quotes
+// around a quoted value; ok is false for a span out of src or empty.
+func unquoted(src []byte, s span) (span, bool) {
+	if s.start < 0 || s.end > len(src) || s.start >= s.end {
+		return s, false
+	}
+	if s.end-s.start >= 2 && (src[s.start] == '"' || src[s.start] == '\'') && src[s.end-1] == src[s.start] {
+		s.start, s.end = s.start+1, s.end-1
+	}
+	return s, s.start < s.end
+}
+
+// maskSpansDecoding is maskSpans for text that is not valid UTF-8: it
+// decodes every character.
+func maskSpansDecoding(src []byte, spans []span) []byte {
 	mask := make([]bool, len(src)+1)
 	marked := false
 	for _, s := range spans {
-		if s.start < 0 || s.end > len(src) || s.start >= s.end {
-			continue
-		}
-		start, end := s.start, s.end
-		if end-start >= 2 && (src[start] == '"' || src[start] == '\'') && src[end-1] == src[start] {
-			start, end = start+1, end-1
-		}
-		for i := start; i < end; i++ {
-			mask[i] = true
-			marked = true
+		if s, ok := unquoted(src, s); ok {
+			for i := s.start; i < s.end; i++ {
+				mask[i] = true
+				marked = true
+			}
 		}
 	}
 	if !marked {

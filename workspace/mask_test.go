@@ -77,3 +77,58 @@ output "o" {
 		}
 	}
 }
+
+// maskSpansCases are texts and spans where masking is easy to get wrong:
+// spans that overlap, touch, hold line breaks or quotes, start or end
+// inside a multi-byte character, or fall outside the text.
+var maskSpansCases = []struct {
+	src   string
+	spans []span
+}{
+	{`{"a":"secret","b":"x"}`, []span{{5, 13}}},
+	{"key = \"héllo wörld\"\nnext", []span{{6, 20}}},
+	{"αβγδε\r\nζηθ", []span{{1, 9}, {3, 12}, {0, 2}}},
+	{"日本語のテキスト", []span{{2, 7}, {7, 8}, {20, 24}}},
+	{"'quoted'", []span{{0, 8}}},
+	{`""`, []span{{0, 2}}},
+	{"abc", []span{{-1, 2}, {2, 9}, {2, 2}}},
+	{"line one\nline two\n", []span{{5, 14}, {10, 12}, {0, 18}}},
+}
+
+// TestMaskSpans: masking copies the text between spans and masks only
+// inside them, as the character-by-character version does.
+func TestMaskSpans(t *testing.T) {
+	for _, c := range maskSpansCases {
+		got := maskSpans([]byte(c.src), c.spans)
+		want := maskSpansDecoding([]byte(c.src), c.spans)
+		if string(got) != string(want) {
+			t.Errorf("maskSpans(%q, %v) = %q, want %q", c.src, c.spans, got, want)
+		}
+	}
+	if got := string(maskSpans([]byte(`{"a":"secret"}`), []span{{5, 13}})); got != `{"a":"******"}` {
+		t.Errorf("a quoted value: %q", got)
+	}
+}
+
+// FuzzMaskSpans checks maskSpans against maskSpansDecoding on any text and
+// spans (taken from pairs of bytes of the second input).
+func FuzzMaskSpans(f *testing.F) {
+	for _, c := range maskSpansCases {
+		var b []byte
+		for _, s := range c.spans {
+			b = append(b, byte(s.start), byte(s.end))
+		}
+		f.Add([]byte(c.src), b)
+	}
+	f.Fuzz(func(t *testing.T, src, bounds []byte) {
+		var spans []span
+		for i := 0; i+1 < len(bounds); i += 2 {
+			spans = append(spans, span{int(bounds[i]) - 8, int(bounds[i+1]) - 8})
+		}
+		got := maskSpans(src, spans)
+		want := maskSpansDecoding(src, spans)
+		if string(got) != string(want) {
+			t.Fatalf("maskSpans(%q, %v) = %q, want %q", src, spans, got, want)
+		}
+	})
+}
