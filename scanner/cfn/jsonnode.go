@@ -51,6 +51,14 @@ type jsonDecoder struct {
 	line, lineStart, extra int
 
 	depth int
+	nodeArena
+}
+
+// nodeArena hands out the nodes of a decoded tree and their Content
+// slices from blocks allocated for many, as yaml.v3's one allocation per
+// node is a good part of its cost.
+type nodeArena struct {
+	size  int          // length of the text decoded, which bounds the blocks
 	kids  []*yaml.Node // children of the open collections, innermost last
 	nodes []yaml.Node  // preallocated nodes, handed out one at a time
 	ptrs  []*yaml.Node // preallocated room for Content slices
@@ -61,7 +69,7 @@ type jsonDecoder struct {
 // node yaml.v3 produces for it. ok is false when src is not such a text or
 // holds anything the decoder does not reproduce exactly (see above).
 func decodeJSONNode(src []byte) (doc *yaml.Node, ok bool) {
-	d := &jsonDecoder{src: src, line: 1}
+	d := &jsonDecoder{src: src, line: 1, nodeArena: nodeArena{size: len(src)}}
 	if len(src) >= 3 && src[0] == 0xef && src[1] == 0xbb && src[2] == 0xbf {
 		d.i, d.extra = 3, 3
 	}
@@ -85,15 +93,19 @@ const (
 	ptrBlock  = 2048
 )
 
-// node returns a new node of kind and tag at the current position. Nodes
-// come from a block allocated for many, as yaml.v3's one allocation per
-// node is a good part of its cost.
-func (d *jsonDecoder) node(kind yaml.Kind, tag string) *yaml.Node {
-	if len(d.nodes) == 0 {
-		d.nodes = make([]yaml.Node, min(nodeBlock, 8+len(d.src)/24))
+// alloc returns a new zero node.
+func (a *nodeArena) alloc() *yaml.Node {
+	if len(a.nodes) == 0 {
+		a.nodes = make([]yaml.Node, min(nodeBlock, 8+a.size/24))
 	}
-	n := &d.nodes[0]
-	d.nodes = d.nodes[1:]
+	n := &a.nodes[0]
+	a.nodes = a.nodes[1:]
+	return n
+}
+
+// node returns a new node of kind and tag at the current position.
+func (d *jsonDecoder) node(kind yaml.Kind, tag string) *yaml.Node {
+	n := d.alloc()
 	n.Kind, n.Tag = kind, tag
 	n.Line, n.Column = d.line, d.i-d.lineStart-d.extra+1
 	return n
@@ -240,21 +252,21 @@ func (d *jsonDecoder) key() bool {
 }
 
 // content moves the children of the collection whose first child is at
-// d.kids[base] to a slice of their own: nil for none, as yaml.v3 leaves
+// a.kids[base] to a slice of their own: nil for none, as yaml.v3 leaves
 // it. The slice's capacity is its length, so appending to one node's
 // Content never writes into another's.
-func (d *jsonDecoder) content(base int) []*yaml.Node {
-	kids := d.kids[base:]
+func (a *nodeArena) content(base int) []*yaml.Node {
+	kids := a.kids[base:]
 	if len(kids) == 0 {
 		return nil
 	}
-	if len(kids) > len(d.ptrs) {
-		d.ptrs = make([]*yaml.Node, max(len(kids), min(ptrBlock, 8+len(d.src)/32)))
+	if len(kids) > len(a.ptrs) {
+		a.ptrs = make([]*yaml.Node, max(len(kids), min(ptrBlock, 8+a.size/32)))
 	}
-	c := d.ptrs[:len(kids):len(kids)]
-	d.ptrs = d.ptrs[len(kids):]
+	c := a.ptrs[:len(kids):len(kids)]
+	a.ptrs = a.ptrs[len(kids):]
 	copy(c, kids)
-	d.kids = d.kids[:base]
+	a.kids = a.kids[:base]
 	return c
 }
 

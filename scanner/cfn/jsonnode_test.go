@@ -238,11 +238,19 @@ func jsonTestdata(t testing.TB) []string {
 // unless the templates and errors are the same.
 func loadBoth(t *testing.T, file string, src []byte) {
 	t.Helper()
+	loadWithAndWithout(t, file, src, &decodeJSON)
+}
+
+// loadWithAndWithout loads src as file with the decoder that *use turns
+// on and without it, and fails unless the templates and errors are the
+// same.
+func loadWithAndWithout(t *testing.T, file string, src []byte, use *bool) {
+	t.Helper()
 	opts := Options{Region: "us-east-1", MaxBytes: 1 << 20}
 	fast, fastErr := Load(file, src, opts)
-	decodeJSON = false
+	*use = false
 	slow, slowErr := Load(file, src, opts)
-	decodeJSON = true
+	*use = true
 	if fmt.Sprint(fastErr) != fmt.Sprint(slowErr) {
 		t.Fatalf("%s: error %v, want %v", file, fastErr, slowErr)
 	}
@@ -250,9 +258,9 @@ func loadBoth(t *testing.T, file string, src []byte) {
 		t.Fatalf("%s: templates differ", file)
 	}
 	fp, fpErr := ParseParameterFile(file, src)
-	decodeJSON = false
+	*use = false
 	sp, spErr := ParseParameterFile(file, src)
-	decodeJSON = true
+	*use = true
 	if fmt.Sprint(fpErr) != fmt.Sprint(spErr) || !reflect.DeepEqual(fp, sp) {
 		t.Fatalf("%s: parameters %v %v, want %v %v", file, fp, fpErr, sp, spErr)
 	}

@@ -62,17 +62,18 @@ func parseDoc(file string, src []byte, limit int64) (*source, error) {
 	return parseNodes(file, src, doc)
 }
 
-// decodeJSON is whether JSON is read by decodeJSONNode (jsonnode.go)
-// rather than yaml.v3. Tests turn it off to compare the two paths.
-var decodeJSON = true
+// decodeJSON is whether JSON is read by decodeJSONNode (jsonnode.go), and
+// decodeYAML whether block YAML is read by decodeYAMLNode (yamlblock.go),
+// rather than yaml.v3. Tests turn them off to compare the paths.
+var decodeJSON, decodeYAML = true, true
 
 // checkDoc checks src against the size, encoding and nesting limits (and
 // a JSON file's syntax) before it is parsed. With decode set it also
-// decodes JSON with decodeJSONNode and returns the document node (nil
-// when src is not JSON or the decoder leaves it to yaml.v3): a text the
-// decoder reads is valid JSON, so checkJSON's own pass over a JSON file
-// is then skipped, and parseNodes takes the node instead of parsing
-// again. Errors are those of the checks alone, with or without decoding.
+// decodes src with decodeNode and returns the document node (nil when the
+// decoders leave it to yaml.v3): a text the JSON decoder reads is valid
+// JSON, so checkJSON's own pass over a JSON file is then skipped, and
+// parseNodes takes the node instead of parsing again. Errors are those of
+// the checks alone, with or without decoding.
 func checkDoc(file string, src []byte, limit int64, decode bool) (doc *yaml.Node, err error) {
 	if err := checkSize(file, src, limit); err != nil {
 		return nil, err
@@ -83,8 +84,8 @@ func checkDoc(file string, src []byte, limit int64, decode bool) (doc *yaml.Node
 	if err := prescan(file, src); err != nil {
 		return nil, err
 	}
-	if decode && decodeJSON {
-		doc, _ = decodeJSONNode(src)
+	if decode {
+		doc = decodeNode(file, src)
 	}
 	if doc == nil && isJSONFile(file) {
 		if err := checkJSON(file, src); err != nil {
@@ -94,20 +95,34 @@ func checkDoc(file string, src []byte, limit int64, decode bool) (doc *yaml.Node
 	return doc, nil
 }
 
+// decodeNode returns the document node of src made by the decoder that
+// reads it: decodeJSONNode, or decodeYAMLNode for a file not named as
+// JSON (which is read as JSON only). It returns nil when neither does, and
+// yaml.v3 is to parse src.
+func decodeNode(file string, src []byte) *yaml.Node {
+	if decodeJSON {
+		if doc, ok := decodeJSONNode(src); ok {
+			return doc
+		}
+	}
+	if decodeYAML && !isJSONFile(file) {
+		if doc, ok := decodeYAMLNode(src); ok {
+			return doc
+		}
+	}
+	return nil
+}
+
 // parseWhole parses and validates src, which checkDoc accepted, as one
 // document.
 func parseWhole(file string, src []byte) (*source, error) {
-	var doc *yaml.Node
-	if decodeJSON {
-		doc, _ = decodeJSONNode(src)
-	}
-	return parseNodes(file, src, doc)
+	return parseNodes(file, src, decodeNode(file, src))
 }
 
 // parseNodes makes the source of src from doc, the document node
-// decodeJSONNode made of it, or when doc is nil parses and validates src
-// with yaml.v3. The result is the same either way: the decoder builds the
-// tree yaml.v3 would, and only trees that validate accepts.
+// decodeNode made of it, or when doc is nil parses and validates src with
+// yaml.v3. The result is the same either way: the decoders build the tree
+// yaml.v3 would, and only trees that validate accepts.
 func parseNodes(file string, src []byte, doc *yaml.Node) (*source, error) {
 	if doc == nil {
 		var err error
