@@ -9,7 +9,10 @@
 // the file's name, is read instead by a decoder several times faster that
 // builds the very tree yaml.v3 would, and leaves to yaml.v3 whatever it is
 // not sure to read the same way (see jsonnode.go); a text it reads is
-// strict JSON, so the separate check is then skipped. A large block-style
+// strict JSON, so the separate check is then skipped. Block YAML of the
+// common kind (block collections, one-line scalars, literal blocks, flow
+// collections, local tags) is read the same way by a decoder of its own
+// (see yamlblock.go), anything else by yaml.v3. A large block-style
 // YAML template is parsed section by section and its resources a batch at
 // a time, so that the node tree of the whole document is never held (see
 // split.go); the nodes, and so every position, are those of the whole
