@@ -124,9 +124,10 @@ func (m *modInst) resourceValue(key string, attrs []string, rng hcl.Range) (v ct
 		}
 		vals := make(map[string]cty.Value, size)
 		if isObject {
-			for it := inst.obj.ElementIterator(); it.Next(); {
-				k, v := it.Element()
-				vals[k.AsString()] = v
+			// by name, not ElementIterator, which makes a string value
+			// of each name
+			for name := range inst.obj.Type().AttributeTypes() {
+				vals[name] = inst.obj.GetAttr(name)
 			}
 		}
 		for _, a := range attrs {
