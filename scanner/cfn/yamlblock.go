@@ -22,8 +22,8 @@ import (
 //     does not end with a newline, and lines starting with a document
 //     marker (---, ...) or a directive (%);
 //   - anchors, aliases, complex keys (?), folded block scalars (>), block
-//     scalar indentation indicators, and plain or quoted scalars that
-//     span lines or quoted ones with escapes (\);
+//     scalar indentation indicators, plain or quoted scalars that span
+//     lines, and escapes other than \n, \t, \" and \\;
 //   - a root that is not a block mapping at column 1;
 //   - empty values in flow collections, trailing commas, and a line of a
 //     flow collection not indented past the block that holds it;
@@ -269,6 +269,10 @@ func (d *yamlDecoder) isKey() bool {
 	}
 	if q := d.peekAt(j); q == '\'' || q == '"' {
 		for j++; j < len(d.src) && d.src[j] != '\n'; j++ {
+			if q == '"' && d.src[j] == '\\' && d.src[j+1] != '\n' {
+				j++
+				continue
+			}
 			if d.src[j] == q {
 				if q == '\'' && d.peekAt(j+1) == '\'' {
 					j++
@@ -467,8 +471,8 @@ func (d *yamlDecoder) plain(key bool) (*yaml.Node, bool) {
 	return n, true
 }
 
-// quoted reads a quoted scalar that ends on its line, without escapes
-// (\) when double-quoted.
+// quoted reads a quoted scalar that ends on its line. Of the escapes of
+// a double-quoted one, it reads \n, \t, \" and \\ only.
 func (d *yamlDecoder) quoted() (*yaml.Node, bool) {
 	n := d.node(yaml.ScalarNode, yamltag.Str)
 	q := d.src[d.i]
@@ -478,11 +482,21 @@ func (d *yamlDecoder) quoted() (*yaml.Node, bool) {
 	}
 	d.i++
 	start := d.i
-	var buf []byte // the value once a '' is met
+	var buf []byte // the value once an escape or '' is met
 	for ; d.i < len(d.src); d.i++ {
 		switch c := d.src[d.i]; {
-		case c == '\n' || c == '\\' && q == '"':
+		case c == '\n':
 			return nil, false
+		case c == '\\' && q == '"':
+			e := escaped(d.src[d.i+1])
+			if e == 0 {
+				return nil, false
+			}
+			if buf == nil {
+				buf = append([]byte(nil), d.src[start:d.i]...)
+			}
+			buf = append(buf, e)
+			d.i++
 		case c == q && q == '\'' && d.peekAt(d.i+1) == '\'':
 			if buf == nil {
 				buf = append([]byte(nil), d.src[start:d.i]...)
@@ -502,6 +516,20 @@ func (d *yamlDecoder) quoted() (*yaml.Node, bool) {
 		}
 	}
 	return nil, false
+}
+
+// escaped returns the character of the escape \c in a double-quoted
+// scalar, or 0 for one the decoder leaves to yaml.v3.
+func escaped(c byte) byte {
+	switch c {
+	case 'n':
+		return '\n'
+	case 't':
+		return '\t'
+	case '"', '\\':
+		return c
+	}
+	return 0
 }
 
 // literal reads a literal block scalar (|, |- or |+) whose indicator is

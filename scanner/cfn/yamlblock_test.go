@@ -175,9 +175,10 @@ func TestDecodeYAMLNodeRandom(t *testing.T) {
 		"x", "a b", "1", "-1", "0.5", "1e3", "true", "False", "yes", "null", "~", "2010-09-09", "0x1F", "1_000",
 		"a:b", "a#b", "a #b", "http://x/y", "arn:aws:s3:::b/*", "${AWS::Region}", "-x", "?x", ":x", ".inf",
 		"''", "'it''s'", "'a: b'", "'#'", "\"q\"", "\"a: b\"", "\"\"", "[x]", "{}", "[]",
+		"\"a\\nb\\tc\"", "\"q\\\"x\\\\\"", "\"\\\\n\"", "\"x\\\"\"",
 		"!Ref X", "!GetAtt X.Arn", "!Sub 'a-${B}'", "!GetAZs ''", "!Ref",
 	}
-	bad := []string{"<<", "\"x\\ty\"", "'", "a: b", "!!str 1", "&a x", "*a", "- x", "? x", "x:", "@x", "%x", "|2"}
+	bad := []string{"<<", "\"x\\/y\"", "\"\\u0041\"", "\"\\x41\"", "\"x\\\"", "'", "a: b", "!!str 1", "&a x", "*a", "- x", "? x", "x:", "@x", "%x", "|2"}
 	scalar := func() string {
 		if rng.IntN(40) == 0 {
 			return pick(bad...)
