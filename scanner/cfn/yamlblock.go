@@ -309,8 +309,9 @@ func (d *yamlDecoder) key() (*yaml.Node, bool) {
 	} else {
 		k, ok = d.plain(true)
 	}
-	// yaml.v3 takes an implicit key of at most 1024 characters.
-	if !ok || !d.at(':') || d.i-start > 1000 {
+	// yaml.v3 takes an implicit key of at most 1024 characters; in a
+	// block, a space or the end of the line follows its colon.
+	if !ok || !d.at(':') || d.i-start > 1000 || d.src[d.i+1] != ' ' && d.src[d.i+1] != '\n' {
 		return nil, false
 	}
 	d.i++
@@ -358,9 +359,12 @@ func (d *yamlDecoder) tagged(parent int) (*yaml.Node, bool) {
 		if !d.endLine() {
 			return nil, false
 		}
-		if d.ind > parent {
+		switch {
+		case d.ind > parent && d.at('!'):
+			return nil, false // a node has one tag
+		case d.ind > parent:
 			n, ok = d.blockNode(parent)
-		} else {
+		default:
 			n = d.nodeAt(yaml.ScalarNode, "", at)
 		}
 	} else {
