@@ -230,7 +230,23 @@ func (e *Engine) DefaultRules() map[string]map[string]any {
 type EvalOption func(*evalOptions)
 
 type evalOptions struct {
-	memo *Memo
+	memo    *Memo
+	release bool
+}
+
+// ReleasingJudged lets a large document's resources go as they are
+// judged, for a caller that does not read the document's resources after
+// the evaluation (a scan, which drops each unit's model once checked):
+// when the document is evaluated in chunks (see evaluateChunks), each
+// chunk's resources then lose their properties, the ranges of their
+// property paths, their unknown paths and references and their change
+// once the chunk's findings are made; a resource that another references
+// is kept whole. Address, type, origin file and ranges, region and
+// lifecycle stay. The findings are the same: a template of 110,000
+// buckets then no longer holds its whole model and all its findings at
+// once.
+func ReleasingJudged() EvalOption {
+	return func(o *evalOptions) { o.release = true }
 }
 
 // WithMemo reuses, through m, what earlier evaluations found on resources
@@ -269,7 +285,18 @@ func (e *Engine) Evaluate(ctx context.Context, doc *model.Document, opts ...Eval
 	case o.memo != nil && !e.userLib && pq.builtinOnly():
 		findings, err = e.evaluateMemo(ctx, pq, doc, byAddress, o.memo)
 	case e.chunkSize > 0 && !e.userRules && len(doc.Resources) > e.chunkSize:
-		findings, err = e.evaluateChunks(ctx, pq, doc, byAddress)
+		if o.release {
+			// what redaction reads, before the values are let go
+			red := redactorFor(doc)
+			findings, err = e.evaluateChunks(ctx, pq, doc, byAddress, true)
+			if err != nil {
+				return nil, err
+			}
+			red.redact(findings)
+			SortFindings(findings)
+			return findings, nil
+		}
+		findings, err = e.evaluateChunks(ctx, pq, doc, byAddress, false)
 	default:
 		all := make([]*model.Resource, len(doc.Resources))
 		for i := range doc.Resources {
@@ -365,8 +392,12 @@ func (pq *preparedQuery) builtinOnly() bool {
 // the resources they reference only in input.referenced (a referenced
 // resource is judged in its own chunk, once). The findings are those of
 // one evaluation of the whole document.
-func (e *Engine) evaluateChunks(ctx context.Context, pq *preparedQuery, doc *model.Document, byAddress map[string]*model.Resource) ([]model.Finding, error) {
+func (e *Engine) evaluateChunks(ctx context.Context, pq *preparedQuery, doc *model.Document, byAddress map[string]*model.Resource, release bool) ([]model.Finding, error) {
 	chunks, chunkOf := e.chunks(doc)
+	var referenced map[string]bool
+	if release {
+		referenced = referencedAddresses(doc)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type result struct {
@@ -387,19 +418,28 @@ func (e *Engine) evaluateChunks(ctx context.Context, pq *preparedQuery, doc *mod
 		if err := ctx.Err(); err != nil {
 			return result{err: err}
 		}
-		var judged, referenced []*model.Resource
+		var judged, context []*model.Resource
 		for _, m := range chunks[k] {
 			r := &doc.Resources[m]
 			if chunkOf[r.Address] == int32(k) {
 				judged = append(judged, r)
 			} else {
-				referenced = append(referenced, r)
+				context = append(context, r)
 			}
 		}
-		part, err := e.evaluate(ctx, pq, doc, judged, referenced, byAddress, func(a string) bool {
+		part, err := e.evaluate(ctx, pq, doc, judged, context, byAddress, func(a string) bool {
 			c, ok := chunkOf[a]
 			return !ok || c == int32(k)
 		}, nil)
+		if release {
+			// Only this chunk judges, and so reads, its resources, but
+			// chunks running now may read those another references.
+			for _, r := range judged {
+				if !referenced[r.Address] {
+					releaseJudged(r)
+				}
+			}
+		}
 		return result{part, err}
 	}, func(k int, r result) bool {
 		if r.err != nil {
@@ -639,4 +679,22 @@ func SortFindings(fs []model.Finding) {
 		}
 		return a.Path < b.Path
 	})
+}
+
+// referencedAddresses is the set of addresses that a resource of doc
+// references.
+func referencedAddresses(doc *model.Document) map[string]bool {
+	out := map[string]bool{}
+	for i := range doc.Resources {
+		for _, ref := range doc.Resources[i].References {
+			out[ref.Address] = true
+		}
+	}
+	return out
+}
+
+// releaseJudged lets go of what only judging r read (see ReleasingJudged).
+func releaseJudged(r *model.Resource) {
+	r.Properties, r.UnknownPaths, r.References, r.Change, r.Sensitive = nil, nil, nil, nil, nil
+	r.Origin.Paths, r.Origin.PathTable, r.Origin.Inputs = nil, nil, nil
 }

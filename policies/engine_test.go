@@ -2,6 +2,8 @@ package policies
 
 import (
 	"context"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -194,7 +196,37 @@ func checkChunked(t *testing.T, doc *model.Document, want []model.Finding) {
 	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("chunked evaluation differs from the whole document's (-whole +chunked):\n%s", diff)
 	}
+	if got = evaluateReleasing(t, chunkedEngine, doc); !cmp.Equal(want, got, cmpopts.EquateEmpty()) {
+		t.Errorf("chunked evaluation releasing resources differs from the whole document's (-whole +chunked):\n%s", cmp.Diff(want, got, cmpopts.EquateEmpty()))
+	}
 	checkMemo(t, chunkedEngine, doc, want)
+}
+
+// evaluateReleasing evaluates a copy of doc's resource list with
+// ReleasingJudged (which changes the resources, not what they hold) and
+// checks what was let go: every resource that no other references, and
+// no other.
+func evaluateReleasing(t *testing.T, e *Engine, doc *model.Document) []model.Finding {
+	t.Helper()
+	released := *doc
+	released.Resources = slices.Clone(doc.Resources)
+	got, err := e.Evaluate(context.Background(), &released, ReleasingJudged())
+	if err != nil {
+		t.Fatalf("chunked evaluation releasing resources: %v", err)
+	}
+	referenced := referencedAddresses(doc)
+	for i, r := range released.Resources {
+		kept := doc.Resources[i]
+		switch {
+		case r.Address != kept.Address || r.Type != kept.Type || r.Origin.File != kept.Origin.File || r.Origin.NameRange != kept.Origin.NameRange:
+			t.Errorf("%s: released its address, type or origin", kept.Address)
+		case referenced[r.Address] && !reflect.DeepEqual(r, kept):
+			t.Errorf("%s: referenced by another resource, but released", r.Address)
+		case !referenced[r.Address] && len(doc.Resources) > e.chunkSize && (r.Properties != nil || r.References != nil || r.Change != nil):
+			t.Errorf("%s: judged in a chunk and referenced by none, but kept its properties", r.Address)
+		}
+	}
+	return got
 }
 
 // TestChunkedEvaluation evaluates a document with every rule on, in chunks
@@ -214,6 +246,9 @@ func TestChunkedEvaluation(t *testing.T) {
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("chunks of %d: findings differ (-whole +chunked):\n%s", size, diff)
+		}
+		if diff := cmp.Diff(want, evaluateReleasing(t, c, doc)); diff != "" {
+			t.Errorf("chunks of %d, releasing resources: findings differ (-whole +chunked):\n%s", size, diff)
 		}
 	}
 }

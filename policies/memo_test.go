@@ -52,6 +52,10 @@ func memoDoc(e *Engine) *model.Document {
 			doc.Resources[i].Properties = map[string]any{"LaunchTemplateData": map[string]any{"MetadataOptions": map[string]any{"HttpTokens": "optional"}}}
 		}
 	}
+	// A sensitive value that messages quote: Bucket1's algorithm,
+	// AES256, which the message of every AES256 bucket names (redaction
+	// takes the values of every resource of the document).
+	doc.Resources[4].Sensitive = []string{"BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm"}
 	doc.Resources = append(doc.Resources, doc.Resources[5], doc.Resources[0])
 	doc.Resources[len(doc.Resources)-1].Properties = map[string]any{"BucketName": "other"}
 	doc.Resources[7].Change = &model.Change{Action: model.ActionDelete}

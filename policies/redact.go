@@ -29,14 +29,30 @@ func redactFindings(findings []model.Finding, doc *model.Document) {
 	if len(findings) == 0 {
 		return
 	}
+	redactorFor(doc).redact(findings)
+}
+
+// findingRedactor replaces a document's sensitive values in findings;
+// nil when the document has none.
+type findingRedactor struct{ red *model.Redactor }
+
+// redactorFor collects the sensitive values of every resource of doc.
+func redactorFor(doc *model.Document) findingRedactor {
 	var values []string
 	for i := range doc.Resources {
 		values = append(values, doc.Resources[i].SensitiveValues()...)
 	}
 	if len(values) == 0 {
+		return findingRedactor{}
+	}
+	return findingRedactor{model.NewRedactor(values)}
+}
+
+func (fr findingRedactor) redact(findings []model.Finding) {
+	red := fr.red
+	if red == nil {
 		return
 	}
-	red := model.NewRedactor(values)
 	for i := range findings {
 		f := &findings[i]
 		f.Message = red.Redact(f.Message)

@@ -32,6 +32,13 @@ type CheckOptions struct {
 	// and over, such as an editor on every keystroke. The findings are
 	// the same either way.
 	Incremental bool
+	// ReleaseResources says the caller does not read the units'
+	// resources after the check: a large unit's resources then let go of
+	// what the rules read as they are judged (policies.ReleasingJudged),
+	// so that its model and its findings are not all held at once.
+	// LoadAndCheck, which drops each unit's resources once checked,
+	// always does.
+	ReleaseResources bool
 }
 
 // Result is the outcome of checking units: every decided finding and
@@ -94,6 +101,7 @@ func (w *Workspace) LoadAndCheck(ctx context.Context, paths []string, lopts Load
 		return nil, nil, err
 	}
 	checked := make([]unitCheck, len(cands))
+	copts.ReleaseResources = true // dropped below
 	units := load(ctx, cands, lopts, fsys, func(i int, l *scanner.Loaded) {
 		g, err := w.Gate() // waits for the rules to compile
 		if err != nil {
@@ -142,6 +150,9 @@ func (w *Workspace) checkUnit(ctx context.Context, g *gate.Gate, l scanner.Loade
 	var evalOpts []policies.EvalOption
 	if opts.Incremental {
 		evalOpts = append(evalOpts, policies.WithMemo(w.memo))
+	}
+	if opts.ReleaseResources {
+		evalOpts = append(evalOpts, policies.ReleasingJudged())
 	}
 	c := unitCheck{checked: true, resources: len(l.Resources)}
 	c.findings, c.err = g.Check(ctx, UnitOf(l, opts.Layer, opts.Context), evalOpts...)

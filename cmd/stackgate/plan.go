@@ -71,7 +71,7 @@ func runPlan(ctx context.Context, fl *planFlags, file string, stdout, stderr io.
 	if err != nil {
 		return &codeError{code: exitError, err: err}
 	}
-	res, err := ws.Check(ctx, []scanner.Loaded{unit}, workspace.CheckOptions{Layer: model.RuleLayerCI})
+	res, err := ws.Check(ctx, []scanner.Loaded{unit}, workspace.CheckOptions{Layer: model.RuleLayerCI, ReleaseResources: true})
 	if err != nil {
 		return &codeError{code: exitError, err: err}
 	}
