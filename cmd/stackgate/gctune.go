@@ -11,7 +11,9 @@ import (
 
 // The collector's target: the heap may grow past the live data by
 // headroom(live) before the next collection. A small run (the usual
-// scan: tens of MB live) gets GOGC 200, the speed tuneGC was made for; a
+// scan: tens of MB live) gets GOGC 200, the speed tuneGC was made for, or
+// none at all while the live data is under a third of memoryBudget, so
+// that the budget, not three times a small heap, decides when to collect; a
 // large one (a template of a hundred thousand resources, a plan of tens
 // of thousands of changes: hundreds of MB live) gets a fixed headroom of
 // minHeadroom, down to half the live data, so peak memory stays a small
@@ -31,11 +33,17 @@ const (
 const memoryBudget = 72 << 20
 
 // gcPercentFor returns the GOGC that gives a heap of live bytes its
-// headroom: twice the live data up to minHeadroom, then minHeadroom, and
-// at least half the live data.
+// headroom: none (-1, GOGC off) while three times the live data is under
+// memoryBudget, where the memory limit alone decides when to collect;
+// then twice the live data up to minHeadroom, then minHeadroom, and at
+// least half the live data. With GOGC 200 a run of 10 MB live collected
+// at every 30 MB allocated though its budget allows 72: the CloudFormation
+// corpus (aws-cloudformation-templates) spent a quarter of its CPU time in
+// the collector, and runs in 0.23 s instead of 0.27 with it off until the
+// budget is reached, peaking at 89 MiB resident.
 func gcPercentFor(live uint64) int {
-	if live == 0 {
-		return maxGCPercent
+	if live < memoryBudget/(1+maxGCPercent/100) {
+		return -1
 	}
 	pct := int(minHeadroom * 100 / live)
 	return max(minGCPercent, min(maxGCPercent, pct))
@@ -50,7 +58,9 @@ func memoryLimitFor(live uint64) int64 {
 // tuneGC trades some memory for speed in a short-lived batch process: a
 // scan allocates many short-lived syntax trees and values, and with the
 // default GC target a fifth of the run went to collecting them. At 200
-// the heap may grow to three times the live data instead of twice. Three
+// the heap may grow to three times the live data instead of twice, and
+// while that is under memoryBudget the collector waits for the budget
+// (gcPercentFor). Three
 // times the live data of a real scan (the EKS, VPC and S3 modules: about
 // 40 MB live) is well over 100 MiB resident, and on large inputs it is
 // gigabytes, so two bounds apply, both set again from the live heap after
@@ -64,10 +74,11 @@ func tuneGC() {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	debug.SetGCPercent(maxGCPercent)
-	debug.SetMemoryLimit(memoryBudget)
+	start := gcSettings{percent: gcPercentFor(0), limit: memoryBudget}
+	debug.SetGCPercent(start.percent)
+	debug.SetMemoryLimit(start.limit)
 	gcWatched.Store(true)
-	watchGC(maxGCPercent, memoryBudget)
+	watchGC(start.percent, start.limit)
 }
 
 // gcWatched is true while watchGC re-tunes the collector after each

@@ -11,8 +11,10 @@ func TestGCPercentFor(t *testing.T) {
 		live uint64
 		want int
 	}{
-		{0, 200},
-		{10 * mb, 200},
+		{0, -1},
+		{10 * mb, -1},
+		{memoryBudget/3 - 1, -1}, // GOGC 200 would collect before the budget is reached
+		{memoryBudget / 3, 200},
 		{64 * mb, 200},
 		{128 * mb, 100},
 		{256 * mb, 50},
@@ -47,15 +49,17 @@ func TestMemoryLimitFor(t *testing.T) {
 // both ways, and the memory limit only rises with it.
 func TestGCSettingsAfter(t *testing.T) {
 	const mb = 1 << 20
-	cur := gcSettings{percent: maxGCPercent, limit: memoryBudget}
+	cur := gcSettings{percent: -1, limit: memoryBudget}
 	for _, step := range []struct {
 		live    uint64
 		percent int
 		limit   int64
 	}{
-		{10 * mb, 200, memoryBudget},
+		{10 * mb, -1, memoryBudget},
+		{30 * mb, 200, memoryBudget},
 		{100 * mb, 128, 200 * mb},
 		{40 * mb, 200, 200 * mb}, // falls: the limit stays
+		{5 * mb, -1, 200 * mb},
 		{150 * mb, 85, 300 * mb},
 		{84 * mb, 152, 300 * mb},
 	} {
