@@ -23,8 +23,8 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 		return ctx
 	}
 	attrs := info.attrs
-	varObj := map[string]cty.Value{}
-	localObj := map[string]cty.Value{}
+	varObj := namedRefs{memo: m.vars}
+	localObj := namedRefs{memo: m.locals}
 	modObj := map[string]cty.Value{}
 	dataObj := map[string]map[string]cty.Value{}
 	resObj := map[string]map[string]cty.Value{}
@@ -39,13 +39,13 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 		switch root {
 		case "var":
 			if name, ok := stepName(t, 1); ok {
-				varObj[name] = m.variable(name, rng)
+				varObj.add(name, m.variable(name, rng))
 			} else {
 				m.l.addErr(errAt(rng, "invalid reference: var must be followed by a variable name"))
 			}
 		case "local":
 			if name, ok := stepName(t, 1); ok {
-				localObj[name] = m.local(name, rng)
+				localObj.add(name, m.local(name, rng))
 			} else {
 				m.l.addErr(errAt(rng, "invalid reference: local must be followed by a local value name"))
 			}
@@ -111,11 +111,11 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 		}
 		resObj[r.typ][r.name] = v
 	}
-	if len(varObj) > 0 {
-		vars["var"] = cty.ObjectVal(varObj)
+	if varObj.used {
+		vars["var"] = varObj.object(info.vars, m.varObjs)
 	}
-	if len(localObj) > 0 {
-		vars["local"] = cty.ObjectVal(localObj)
+	if localObj.used {
+		vars["local"] = localObj.object(info.locals, m.localObjs)
 	}
 	if len(modObj) > 0 {
 		vars["module"] = cty.ObjectVal(modObj)
@@ -131,6 +131,64 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 		vars[typ] = cty.ObjectVal(names)
 	}
 	return ctx
+}
+
+// namedRefs gathers the values an expression reads from var or from
+// local, for the object it sees there. A value memoized in the instance
+// never changes, so an object of memoized values is made once per
+// instance and set of names and shared by every expression that reads
+// those names (most expressions of a module read var.create alone, and
+// building an object copies its attributes and their types).
+type namedRefs struct {
+	memo map[string]cty.Value // the instance's memoized values
+	used bool
+	// unmemo holds the values read that are not memoized (a reference
+	// into a cycle, an undeclared name); nil when there are none
+	unmemo map[string]cty.Value
+}
+
+// namedObjects holds the objects of memoized values of one instance, by
+// nameSet key.
+type namedObjects map[string]namedObject
+
+type namedObject struct {
+	names []string
+	obj   cty.Value
+}
+
+// add records that the expression reads name, whose value is v.
+func (r *namedRefs) add(name string, v cty.Value) {
+	r.used = true
+	if _, ok := r.memo[name]; ok {
+		delete(r.unmemo, name)
+		return
+	}
+	if r.unmemo == nil {
+		r.unmemo = map[string]cty.Value{}
+	}
+	r.unmemo[name] = v
+}
+
+// object returns the object of the values read, whose names are names
+// (every reference was added: var or local names no iterator here).
+func (r *namedRefs) object(names nameSet, cache namedObjects) cty.Value {
+	shared := len(r.unmemo) == 0
+	if o, ok := cache[names.key]; ok && shared && slices.Equal(o.names, names.names) {
+		return o.obj
+	}
+	vals := make(map[string]cty.Value, len(names.names))
+	for _, n := range names.names {
+		if v, ok := r.unmemo[n]; ok {
+			vals[n] = v
+		} else {
+			vals[n] = r.memo[n]
+		}
+	}
+	obj := cty.ObjectVal(vals)
+	if shared {
+		cache[names.key] = namedObject{names: names.names, obj: obj}
+	}
+	return obj
 }
 
 // resourceRefs gathers an expression's references to resources and data
@@ -394,10 +452,8 @@ func scanModule(files []*parsedFile) (shadowed bool, attrs map[string]bool) {
 				continue
 			}
 			var scan nameScan
-			hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
-				scan.visit(n)
-				return nil
-			})
+			w := syntaxWalker{visit: scan.visit}
+			w.walk(body)
 			names = scan.result()
 		}
 		shadowed = shadowed || names.shadowed

@@ -3,6 +3,7 @@ package terraform
 import (
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
@@ -20,6 +21,16 @@ type exprInfo struct {
 	travs   []hcl.Traversal // never modified: callers copy before appending
 	attrs   []string        // sorted; nil when travs is empty; never modified
 	indexed []indexedVar
+	// vars and locals are the names the traversals read after var and
+	// after local: the attributes of the var and local objects the
+	// expression sees (see namedRefs).
+	vars, locals nameSet
+}
+
+// nameSet is a set of names, sorted, and its key in namedObjects.
+type nameSet struct {
+	names []string // never modified
+	key   string
 }
 
 // indexedVar is an index expression over a var.x traversal
@@ -67,25 +78,31 @@ func (m *modInst) info(expr hcl.Expression) *exprInfo {
 }
 
 // analyse finds the exprInfo of expr; in native syntax one walk over the
-// expression finds both its attribute names and its var.x[key] indexes.
+// expression finds its traversals, its attribute names and its var.x[key]
+// indexes.
 func (m *modInst) analyse(expr hcl.Expression) *exprInfo {
-	in := &exprInfo{travs: expr.Variables()}
+	in := &exprInfo{}
 	var names *attrNameSet
-	if len(in.travs) > 0 {
-		names = newAttrNameSet(in.travs, m.cfg.varLocalShadowed)
-	}
 	if se, ok := expr.(hclsyntax.Expression); ok {
-		hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
-			if names != nil {
-				names.add(n)
-			}
+		// every traversal is a node of the walk, so the node names hold
+		// the names newAttrNameSet takes from the traversals
+		names = newAttrNameSet(nil, m.cfg.varLocalShadowed)
+		w := syntaxWalker{travs: &in.travs, visit: func(n hclsyntax.Node) {
+			names.add(n)
 			if iv, ok := indexedVarAt(n); ok {
 				in.indexed = append(in.indexed, iv)
 			}
-			return nil
-		})
+		}}
+		w.walk(se)
+		if w.unknown {
+			in.travs = expr.Variables()
+		}
+	} else {
+		in.travs = expr.Variables()
+		names = newAttrNameSet(in.travs, m.cfg.varLocalShadowed)
 	}
-	if names != nil {
+	in.vars, in.locals = rootNames(in.travs, "var"), rootNames(in.travs, "local")
+	if len(in.travs) > 0 {
 		in.attrs = slices.Sorted(maps.Keys(names.names))
 	}
 	return in
@@ -107,4 +124,20 @@ func indexedVarAt(n hclsyntax.Node) (indexedVar, bool) {
 		return indexedVar{}, false
 	}
 	return indexedVar{ix: ix, rest: rest}, true
+}
+
+// rootNames returns the names that traversals read right after root
+// (var.a, var.b["k"]: a and b).
+func rootNames(travs []hcl.Traversal, root string) nameSet {
+	var names []string
+	for _, t := range travs {
+		if t.RootName() != root {
+			continue
+		}
+		if name, ok := stepName(t, 1); ok && !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return nameSet{names: names, key: strings.Join(names, "\x00")}
 }

@@ -30,6 +30,9 @@ type modInst struct {
 	regions   map[string]*providerRegion
 	defTags   map[string]*tfmap.DefaultTags
 	providers map[string]providerRef
+	// varObjs and localObjs are the var and local objects expressions
+	// see, made of memoized values (see namedRefs)
+	varObjs, localObjs namedObjects
 }
 
 // instData is what count and for_each give the expressions of one instance.
@@ -61,7 +64,7 @@ func (l *loader) newInst(cfg *moduleConfig, parent *modInst, call *moduleCall, a
 		l: l, cfg: cfg, parent: parent, call: call, data: data, addr: addr, key: key, depth: depth,
 		vars: map[string]cty.Value{}, locals: map[string]cty.Value{}, outputs: map[string]cty.Value{},
 		resources: map[string]*resState{}, calls: map[string]*callState{}, regions: map[string]*providerRegion{}, defTags: map[string]*tfmap.DefaultTags{},
-		providers: map[string]providerRef{},
+		providers: map[string]providerRef{}, varObjs: namedObjects{}, localObjs: namedObjects{},
 	}
 	m.funcs = l.funcsFor(cfg.abs)
 	// Providers: Terraform passes default (unaliased) provider

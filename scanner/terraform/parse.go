@@ -181,11 +181,11 @@ func parseUncached(name string, src []byte) (*parsedFile, []*model.Error) {
 		// One walk over the tree, before it is shared (parseCache), both
 		// adds the budget wrappers and notes the names scanModule wants.
 		var names nameScan
-		hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+		w := syntaxWalker{visit: func(n hclsyntax.Node) {
 			addBudgetWrapper(n)
 			names.visit(n)
-			return nil
-		})
+		}}
+		w.walk(body)
 		pf.names = names.result()
 	}
 	return pf, nil
