@@ -198,3 +198,15 @@ func BenchmarkInputValue(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(doc.Resources)), "ns/resource")
 }
+
+// BenchmarkNew measures loading and compiling the built-in rules: a cost
+// every command, the language server's first diagnostics and the hook's
+// cold start pay once.
+func BenchmarkNew(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := New(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
