@@ -110,6 +110,7 @@ func loadFunctions(b *budget) map[string]function.Function {
 		}
 		f[name] = fn
 	}
+	f["try"] = tryOnce(b)
 	b.funcs(f)
 	return f
 }
@@ -252,6 +253,38 @@ var tryFunc = function.New(&function.Spec{
 	},
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) { return try(args) },
 })
+
+// tryOnce is tryFunc for a load with budget b, evaluating its arguments
+// once where tryFunc, as HCL's try, evaluates them twice: once for the
+// result's type and once for the result. Its type is the dynamic
+// pseudo-type, which every result conforms to (its arguments, expression
+// closures, are never unknown or marked, so cty calls Impl whenever the
+// type is found), and Impl evaluates them. It then counts against the
+// budget what the second evaluation would have counted (the evaluations
+// are the same), so the limits hold as before; when that would exceed a
+// limit, or the first exceeded one, it evaluates them again and returns
+// that, as before, so what is reported stays the same.
+func tryOnce(b *budget) function.Function {
+	return function.New(&function.Spec{
+		VarParam: &function.Parameter{Name: "expressions", Type: customdecode.ExpressionClosureType},
+		Type:     function.StaticReturnType(cty.DynamicPseudoType),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			iterations, exprBytes, loadBytes := b.iterations, b.exprBytes, b.loadBytes
+			v, err := try(args)
+			if err != nil {
+				return v, err // the type was not found: no second evaluation
+			}
+			iterations = 2*b.iterations - iterations
+			exprBytes = 2*b.exprBytes - exprBytes
+			loadBytes = 2*b.loadBytes - loadBytes
+			if b.err != nil || iterations > MaxForIterations || exprBytes > MaxExprBytes || loadBytes > MaxLoadBytes {
+				return try(args)
+			}
+			b.iterations, b.exprBytes, b.loadBytes = iterations, exprBytes, loadBytes
+			return v, nil
+		},
+	})
+}
 
 func try(args []cty.Value) (cty.Value, error) {
 	if len(args) == 0 {
