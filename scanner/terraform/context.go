@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
 )
 
 // evalCtx builds the evaluation context for one expression with only what
@@ -17,8 +18,8 @@ import (
 func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 	info := m.info(expr)
 	travs := info.travs
-	vars := map[string]cty.Value{}
-	ctx := &hcl.EvalContext{Variables: vars, Functions: m.funcs}
+	ctx := m.l.newEvalCtx(m.funcs)
+	vars := ctx.Variables
 	if len(travs) == 0 {
 		return ctx
 	}
@@ -189,6 +190,33 @@ func (r *namedRefs) object(names nameSet, cache namedObjects) cty.Value {
 		cache[names.key] = namedObject{names: names.names, obj: obj}
 	}
 	return obj
+}
+
+// newEvalCtx returns an empty evaluation context with functions funcs:
+// one that freeEvalCtx gave back, or a new one. An evaluation context
+// lives only while its expression is evaluated (evalExpr), and one is
+// made for every evaluation: reusing them saves making it and its
+// variables map again each time. Evaluations nest (a local evaluated
+// while an expression's context is built), so contexts are taken and
+// given back in stack order.
+func (l *loader) newEvalCtx(funcs map[string]function.Function) *hcl.EvalContext {
+	n := len(l.freeCtxs)
+	if n == 0 {
+		return &hcl.EvalContext{Variables: map[string]cty.Value{}, Functions: funcs}
+	}
+	ctx := l.freeCtxs[n-1]
+	l.freeCtxs = l.freeCtxs[:n-1]
+	ctx.Functions = funcs
+	return ctx
+}
+
+// freeEvalCtx gives back a context of newEvalCtx once its expression is
+// evaluated. Nothing evaluation returns refers to it: HCL's diagnostics
+// and try's expression closures do, and evalExpr drops them.
+func (l *loader) freeEvalCtx(ctx *hcl.EvalContext) {
+	clear(ctx.Variables)
+	ctx.Functions = nil
+	l.freeCtxs = append(l.freeCtxs, ctx)
 }
 
 // resourceRefs gathers an expression's references to resources and data

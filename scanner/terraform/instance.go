@@ -136,12 +136,14 @@ func (m *modInst) evalExpr(expr hcl.Expression, sc scope) cty.Value {
 	b := &m.l.budget
 	if b.err != nil {
 		// a limit was exceeded: the load fails; end it quickly
+		m.l.freeEvalCtx(ctx)
 		return unknownBecause(cty.DynamicPseudoType, "not evaluated: "+b.err.msg)
 	}
 	saved := b.exprBytes
 	b.exprBytes = 0
 	v, diags := expr.Value(ctx)
 	b.exprBytes = saved
+	m.l.freeEvalCtx(ctx)
 	if b.err != nil {
 		m.l.reportBudget(diags, expr.Range())
 		return unknownBecause(cty.DynamicPseudoType, "not evaluated: "+b.err.msg)

@@ -40,6 +40,7 @@ type loader struct {
 	installed   map[string]string                       // modules.json: key -> absolute dir
 	base        map[string]function.Function            // loadFunctions
 	consts      *hcl.EvalContext                        // constCtx
+	freeCtxs    []*hcl.EvalContext                      // evalCtx's contexts, for reuse
 	funcsByDir  map[string]map[string]function.Function // funcsFor, by module directory
 	budget      budget
 	rootVars    map[string]rawVar
