@@ -62,7 +62,7 @@ func (m *modInst) validate(decl *variableConfig, where hcl.Range) {
 func (m *modInst) computeVariable(decl *variableConfig) (cty.Value, hcl.Range) {
 	var val cty.Value
 	var where hcl.Range
-	given := false
+	given, remember := false, false
 	if m.parent == nil {
 		if raw, ok := m.l.rootVars[decl.name]; ok {
 			val, where, given = raw.val, raw.rng, true
@@ -85,17 +85,35 @@ func (m *modInst) computeVariable(decl *variableConfig) (cty.Value, hcl.Range) {
 			}
 			return unknownBecause(decl.typ, m.noValue(decl)), hcl.Range{}
 		}
+		// The default is a constant: its value is the same in every
+		// instance of the module, so it is found once per load, unless
+		// evaluating it counts against the budget (a for expression, a
+		// template), which each evaluation must do, or a limit was
+		// exceeded (the internal functions of for expressions then give
+		// unknown values).
+		b := &m.l.budget
+		if out, ok := m.l.defaults[decl]; ok && b.err == nil {
+			return out, decl.def.Range()
+		}
+		counts := [3]int64{b.iterations, b.exprBytes, b.loadBytes}
 		d, diags := decl.def.Value(m.l.constCtx())
 		if diags.HasErrors() {
 			m.l.addErr(errAt(decl.def.Range(), "variable %q: the default must be a constant value: %s", decl.name, diagMessage(diags[0])))
 			return unknownBecause(decl.typ, m.noValue(decl)), hcl.Range{}
 		}
 		val, where = d, decl.def.Range()
+		remember = b.err == nil && counts == [3]int64{b.iterations, b.exprBytes, b.loadBytes}
 	}
 	out, err := convertVar(decl, val)
 	if err != nil {
 		m.l.addErr(errAt(where, "invalid value for variable %q: %v", decl.name, err))
 		return unknownBecause(decl.typ, "var."+decl.name+" has an invalid value"), hcl.Range{}
+	}
+	if remember {
+		if m.l.defaults == nil {
+			m.l.defaults = map[*variableConfig]cty.Value{}
+		}
+		m.l.defaults[decl] = out
 	}
 	return out, where
 }
