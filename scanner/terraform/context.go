@@ -30,7 +30,7 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 	dataObj := map[string]map[string]cty.Value{}
 	resObj := map[string]map[string]cty.Value{}
 	var refs resourceRefs
-	for _, t := range travs {
+	for ti, t := range travs {
 		root := t.RootName()
 		rng := t.SourceRange()
 		if v, ok := sc.iters[root]; ok {
@@ -63,7 +63,7 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 				m.l.addErr(errAt(rng, "invalid reference: data must be followed by a data source type and name"))
 				continue
 			}
-			refs.add(true, typ, name, t, 3, rng)
+			refs.add(true, typ, name, t, 3, rng, info.splatted != nil && info.splatted[ti])
 		case "path":
 			vars["path"] = m.pathObject()
 		case "terraform":
@@ -84,7 +84,7 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 				m.l.addErr(errAt(rng, "reference to unknown name %q", root))
 				continue
 			}
-			refs.add(false, root, name, t, 2, rng)
+			refs.add(false, root, name, t, 2, rng, info.splatted != nil && info.splatted[ti])
 		}
 	}
 	for _, r := range refs.list {
@@ -237,7 +237,13 @@ type resourceRef struct {
 }
 
 // add records traversal t; next is the step after the resource name.
-func (rs *resourceRefs) add(data bool, typ, name string, t hcl.Traversal, next int, rng hcl.Range) {
+// splatted says t is the source of a splat whose items start with an
+// attribute (exprInfo.splatted): when t is the resource alone, the splat
+// reads only that attribute, one of the expression's attribute names, of
+// each instance, so the reference does not take the whole object (the
+// modules' aws_subnet.this[*].id would otherwise make every attribute
+// the module reads for each instance).
+func (rs *resourceRefs) add(data bool, typ, name string, t hcl.Traversal, next int, rng hcl.Range, splatted bool) {
 	var r *resourceRef
 	for _, c := range rs.list {
 		if c.data == data && c.typ == typ && c.name == name {
@@ -252,7 +258,7 @@ func (rs *resourceRefs) add(data bool, typ, name string, t hcl.Traversal, next i
 	if _, ok := stepAt(t, i).(hcl.TraverseIndex); ok {
 		i++
 	}
-	if _, ok := attrStep(t, i); !ok {
+	if _, ok := attrStep(t, i); !ok && !(splatted && len(t) == next) {
 		r.whole = true
 	}
 	if len(t) > i+1 {

@@ -25,6 +25,11 @@ type exprInfo struct {
 	// after local: the attributes of the var and local objects the
 	// expression sees (see namedRefs).
 	vars, locals nameSet
+	// splatted[i] is set when travs[i] is the source of a splat whose
+	// each item starts with an attribute (aws_subnet.this[*].id): the
+	// splat reads that attribute of every element and nothing else of
+	// them. nil when there is none; never modified.
+	splatted []bool
 }
 
 // nameSet is a set of names, sorted, and its key in namedObjects.
@@ -87,15 +92,27 @@ func (m *modInst) analyse(expr hcl.Expression) *exprInfo {
 		// every traversal is a node of the walk, so the node names hold
 		// the names newAttrNameSet takes from the traversals
 		names = newAttrNameSet(nil, m.cfg.varLocalShadowed)
+		var splatSources []*hclsyntax.ScopeTraversalExpr
 		w := syntaxWalker{travs: &in.travs, visit: func(n hclsyntax.Node) {
 			names.add(n)
 			if iv, ok := indexedVarAt(n); ok {
 				in.indexed = append(in.indexed, iv)
 			}
+			if src, ok := attrSplatSource(n); ok {
+				splatSources = append(splatSources, src)
+			}
 		}}
 		w.walk(se)
 		if w.unknown {
 			in.travs = expr.Variables()
+		} else if len(splatSources) > 0 {
+			in.splatted = make([]bool, len(in.travs))
+			for i, t := range in.travs {
+				// a splat source's traversal is its node's, shared
+				in.splatted[i] = slices.ContainsFunc(splatSources, func(src *hclsyntax.ScopeTraversalExpr) bool {
+					return len(t) > 0 && len(src.Traversal) == len(t) && &src.Traversal[0] == &t[0]
+				})
+			}
 		}
 	} else {
 		in.travs = expr.Variables()
@@ -106,6 +123,28 @@ func (m *modInst) analyse(expr hcl.Expression) *exprInfo {
 		in.attrs = slices.Sorted(maps.Keys(names.names))
 	}
 	return in
+}
+
+// attrSplatSource returns the traversal that is the source of node when
+// node is a splat over a traversal whose each item starts with an
+// attribute (x[*].id, x.*.id, x[*].tags["Name"]).
+func attrSplatSource(n hclsyntax.Node) (*hclsyntax.ScopeTraversalExpr, bool) {
+	e, ok := n.(*hclsyntax.SplatExpr)
+	if !ok {
+		return nil, false
+	}
+	src, ok := e.Source.(*hclsyntax.ScopeTraversalExpr)
+	if !ok {
+		return nil, false
+	}
+	each, ok := e.Each.(*hclsyntax.RelativeTraversalExpr)
+	if !ok || each.Source != hclsyntax.Expression(e.Item) {
+		return nil, false
+	}
+	if _, ok := attrStep(each.Traversal, 0); !ok {
+		return nil, false
+	}
+	return src, true
 }
 
 // indexedVarAt reports whether node is an index expression over var.x,

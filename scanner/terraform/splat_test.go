@@ -1,0 +1,41 @@
+package terraform
+
+import (
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// TestSplattedTraversals checks which traversals exprInfo marks as the
+// source of a splat that reads one attribute of each element.
+func TestSplattedTraversals(t *testing.T) {
+	for src, want := range map[string][]bool{
+		`aws_subnet.this[*].id`:                       {true},
+		`aws_subnet.this.*.id`:                        {true},
+		`aws_subnet.this[*].tags["Name"]`:             {true},
+		`element(aws_subnet.a[*].id, count.index)`:    {true, false},
+		`aws_subnet.this[*]`:                          nil,
+		`aws_subnet.this[*][0]`:                       nil,
+		`[for s in aws_subnet.this : s.id]`:           nil,
+		`concat(aws_subnet.a[*].id, aws_subnet.b)`:    {true, false},
+		`aws_subnet.this[*].id == aws_subnet.this.id`: {true, false},
+		`length(aws_subnet.this)`:                     nil,
+	} {
+		expr, diags := hclsyntax.ParseExpression([]byte(src), "t.tf", hcl.InitialPos)
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		m := &modInst{cfg: &moduleConfig{}}
+		in := m.analyse(expr)
+		if len(in.splatted) != len(want) {
+			t.Errorf("%s: splatted = %v, want %v", src, in.splatted, want)
+			continue
+		}
+		for i := range want {
+			if in.splatted[i] != want[i] {
+				t.Errorf("%s: splatted = %v, want %v", src, in.splatted, want)
+			}
+		}
+	}
+}
