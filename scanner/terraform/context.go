@@ -419,10 +419,11 @@ type attrNameSet struct {
 	names, afterVarLocal map[string]bool
 }
 
-// newAttrNameSet starts the set with the names of travs, an expression's
-// traversals.
-func newAttrNameSet(travs []hcl.Traversal, shadowed bool) *attrNameSet {
-	s := &attrNameSet{names: map[string]bool{"id": true, "arn": true}}
+// newAttrNameSet starts the set, in names (empty), with the names of
+// travs, an expression's traversals.
+func newAttrNameSet(names map[string]bool, travs []hcl.Traversal, shadowed bool) *attrNameSet {
+	names["id"], names["arn"] = true, true
+	s := &attrNameSet{names: names}
 	if shadowed {
 		s.afterVarLocal = s.names
 	}

@@ -87,11 +87,17 @@ func (m *modInst) info(expr hcl.Expression) *exprInfo {
 // indexes.
 func (m *modInst) analyse(expr hcl.Expression) *exprInfo {
 	in := &exprInfo{}
+	// the names are gathered in a map of the load, emptied after, and
+	// kept as a sorted slice: most expressions are analysed once
+	if m.l.attrNames == nil {
+		m.l.attrNames = map[string]bool{}
+	}
+	defer clear(m.l.attrNames)
 	var names *attrNameSet
 	if se, ok := expr.(hclsyntax.Expression); ok {
 		// every traversal is a node of the walk, so the node names hold
 		// the names newAttrNameSet takes from the traversals
-		names = newAttrNameSet(nil, m.cfg.varLocalShadowed)
+		names = newAttrNameSet(m.l.attrNames, nil, m.cfg.varLocalShadowed)
 		var splatSources []*hclsyntax.ScopeTraversalExpr
 		w := syntaxWalker{travs: &in.travs, visit: func(n hclsyntax.Node) {
 			names.add(n)
@@ -116,7 +122,7 @@ func (m *modInst) analyse(expr hcl.Expression) *exprInfo {
 		}
 	} else {
 		in.travs = expr.Variables()
-		names = newAttrNameSet(in.travs, m.cfg.varLocalShadowed)
+		names = newAttrNameSet(m.l.attrNames, in.travs, m.cfg.varLocalShadowed)
 	}
 	in.vars, in.locals = rootNames(in.travs, "var"), rootNames(in.travs, "local")
 	if len(in.travs) > 0 {

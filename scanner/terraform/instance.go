@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/stackgate/stackgate/scanner/tfmap"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
@@ -132,8 +133,11 @@ func (m *modInst) where() string {
 // evaluator lacks, an attribute of a computed object) make the value
 // unknown with the reason, and a note; they do not fail the load.
 func (m *modInst) evalExpr(expr hcl.Expression, sc scope) cty.Value {
-	ctx := m.evalCtx(expr, sc)
 	b := &m.l.budget
+	if v, ok := literalValue(expr); ok && b.err == nil {
+		return v
+	}
+	ctx := m.evalCtx(expr, sc)
 	if b.err != nil {
 		// a limit was exceeded: the load fails; end it quickly
 		m.l.freeEvalCtx(ctx)
@@ -165,6 +169,27 @@ func (m *modInst) evalExpr(expr hcl.Expression, sc scope) cty.Value {
 		return unknownBecause(cty.DynamicPseudoType, reason)
 	}
 	return v
+}
+
+// literalValue returns the value of a literal (a number, a bool, null, a
+// quoted string without interpolations), which is what evaluating it in
+// any context gives, without diagnostics: attributes of resources are
+// evaluated one literal element at a time (bodyEval.literal), and making
+// an evaluation context for each was wasted.
+func literalValue(expr hcl.Expression) (cty.Value, bool) {
+	switch e := expr.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		return e.Val, true
+	case *hclsyntax.TemplateExpr:
+		// a template of one literal part renders to that string
+		if e.IsStringLiteral() {
+			v := e.Parts[0].(*hclsyntax.LiteralValueExpr).Val
+			if v.Type() == cty.String && v.IsKnown() && !v.IsNull() && !v.IsMarked() {
+				return v, true
+			}
+		}
+	}
+	return cty.NilVal, false
 }
 
 // pathObject is the path.* object of this instance. path.module is

@@ -117,6 +117,11 @@ func (m *modInst) resourceValue(key string, attrs []string, rng hcl.Range) (v ct
 	}
 	objs := make([]cty.Value, len(rs.insts))
 	for i, inst := range rs.insts {
+		if inst.computed == nil && len(attrs) > 8 {
+			// sized once: the whole object asks for every attribute the
+			// module reads, mostly not configured (see computedAttr)
+			inst.computed = make(map[string]cty.Value, len(attrs))
+		}
 		isObject := inst.obj.Type().IsObjectType()
 		size := len(attrs)
 		if isObject {

@@ -26,7 +26,7 @@ func TestSplattedTraversals(t *testing.T) {
 		if diags.HasErrors() {
 			t.Fatal(diags)
 		}
-		m := &modInst{cfg: &moduleConfig{}}
+		m := &modInst{l: &loader{}, cfg: &moduleConfig{}}
 		in := m.analyse(expr)
 		if len(in.splatted) != len(want) {
 			t.Errorf("%s: splatted = %v, want %v", src, in.splatted, want)
