@@ -34,6 +34,7 @@ type modInst struct {
 	// varObjs and localObjs are the var and local objects expressions
 	// see, made of memoized values (see namedRefs)
 	varObjs, localObjs namedObjects
+	pathObj            cty.Value // pathObject, once made
 }
 
 // instData is what count and for_each give the expressions of one instance.
@@ -192,16 +193,21 @@ func literalValue(expr hcl.Expression) (cty.Value, bool) {
 	return cty.NilVal, false
 }
 
-// pathObject is the path.* object of this instance. path.module is
-// relative to the root, as Terraform makes it.
+// pathObject is the path.* object of this instance, made once (every
+// file("${path.module}/...") asks for it). path.module is relative to
+// the root, as Terraform makes it.
 func (m *modInst) pathObject() cty.Value {
+	if m.pathObj != cty.NilVal {
+		return m.pathObj
+	}
 	mod := "."
 	if rel, err := filepath.Rel(m.l.rootAbs, m.cfg.abs); err == nil {
 		mod = filepath.ToSlash(rel)
 	}
-	return cty.ObjectVal(map[string]cty.Value{
+	m.pathObj = cty.ObjectVal(map[string]cty.Value{
 		"module": cty.StringVal(mod),
 		"root":   cty.StringVal("."),
 		"cwd":    cty.StringVal(filepath.ToSlash(m.l.rootAbs)),
 	})
+	return m.pathObj
 }
