@@ -131,6 +131,7 @@ func keepReasons(name string, fn function.Function, b *budget) function.Function
 	}
 	// fn.Params and fn.VarParam copy on each call: once here
 	fnParams, fnVar := fn.Params(), fn.VarParam()
+	what := name + "()" // the result, in budget errors
 	params := make([]function.Parameter, len(fnParams))
 	for i, p := range fnParams {
 		params[i] = any(p.Name)
@@ -207,7 +208,7 @@ func keepReasons(name string, fn function.Function, b *budget) function.Function
 			}
 			v, err := fn.Call(args)
 			if err == nil {
-				if err := b.checkValue(v, name+"()"); err != nil {
+				if err := b.checkValue(v, what); err != nil {
 					return cty.NilVal, err
 				}
 			}
