@@ -149,13 +149,9 @@ type namedRefs struct {
 }
 
 // namedObjects holds the objects of memoized values of one instance, by
-// nameSet key.
-type namedObjects map[string]namedObject
-
-type namedObject struct {
-	names []string
-	obj   cty.Value
-}
+// nameSet key (which names alone determine: no name holds the NUL that
+// joins them).
+type namedObjects map[string]cty.Value
 
 // add records that the expression reads name, whose value is v.
 func (r *namedRefs) add(name string, v cty.Value) {
@@ -174,8 +170,8 @@ func (r *namedRefs) add(name string, v cty.Value) {
 // (every reference was added: var or local names no iterator here).
 func (r *namedRefs) object(names nameSet, cache namedObjects) cty.Value {
 	shared := len(r.unmemo) == 0
-	if o, ok := cache[names.key]; ok && shared && slices.Equal(o.names, names.names) {
-		return o.obj
+	if o, ok := cache[names.key]; ok && shared {
+		return o
 	}
 	vals := make(map[string]cty.Value, len(names.names))
 	for _, n := range names.names {
@@ -187,7 +183,7 @@ func (r *namedRefs) object(names nameSet, cache namedObjects) cty.Value {
 	}
 	obj := cty.ObjectVal(vals)
 	if shared {
-		cache[names.key] = namedObject{names: names.names, obj: obj}
+		cache[names.key] = obj
 	}
 	return obj
 }

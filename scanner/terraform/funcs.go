@@ -84,7 +84,7 @@ func baseFunctions() map[string]function.Function {
 		"cidrhost": cidrHostFunc, "cidrnetmask": cidrNetmaskFunc, "cidrsubnet": cidrSubnetFunc,
 		"cidrsubnets": cidrSubnetsFunc,
 		// type conversion
-		"can": tryfunc.CanFunc, "try": tryFunc,
+		"can":    tryfunc.CanFunc, // try is the load's own (tryOnce)
 		"tobool": stdlib.MakeToFunc(cty.Bool), "tonumber": stdlib.MakeToFunc(cty.Number),
 		"tostring": stdlib.MakeToFunc(cty.String), "tolist": toCollectionFunc(cty.List(cty.DynamicPseudoType)),
 		"toset": toCollectionFunc(cty.Set(cty.DynamicPseudoType)), "tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
@@ -103,9 +103,9 @@ func baseFunctions() map[string]function.Function {
 // expressions and templates.
 func loadFunctions(b *budget) map[string]function.Function {
 	base := baseFuncs()
-	f := make(map[string]function.Function, len(base)+2)
+	f := make(map[string]function.Function, len(base)+3)
 	for name, fn := range base {
-		if name != "try" && name != "can" { // their parameters are expressions
+		if name != "can" { // its parameters are expressions
 			fn = keepReasons(name, fn, b)
 		}
 		f[name] = fn
@@ -240,24 +240,13 @@ func stringFunc(fn func(string) string) function.Function {
 	})
 }
 
-// tryFunc is HCL's try, except that an argument whose value is partly
-// unknown gives an unknown that keeps the reasons of its unknown parts
-// (HCL's try gives a bare unknown), so a finding says what is unknown.
-var tryFunc = function.New(&function.Spec{
-	VarParam: &function.Parameter{Name: "expressions", Type: customdecode.ExpressionClosureType},
-	Type: func(args []cty.Value) (cty.Type, error) {
-		v, err := try(args)
-		if err != nil {
-			return cty.NilType, err
-		}
-		return v.Type(), nil
-	},
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) { return try(args) },
-})
-
-// tryOnce is tryFunc for a load with budget b, evaluating its arguments
-// once where tryFunc, as HCL's try, evaluates them twice: once for the
-// result's type and once for the result. Its type is the dynamic
+// tryOnce is HCL's try for a load with budget b, except that an argument
+// whose value is partly unknown gives an unknown that keeps the reasons
+// of its unknown parts (HCL's try gives a bare unknown), so a finding
+// says what is unknown, and that it evaluates its arguments once where
+// HCL's try evaluates them twice: once for the result's type and once
+// for the result (TestTryOnceAsTwice compares it with such a try). Its
+// type is the dynamic
 // pseudo-type, which every result conforms to (its arguments, expression
 // closures, are never unknown or marked, so cty calls Impl whenever the
 // type is found), and Impl evaluates them. It then counts against the

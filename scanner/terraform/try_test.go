@@ -4,9 +4,27 @@ import (
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/customdecode"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
 )
+
+// tryFunc is try as HCL defines it, evaluating its arguments twice (once
+// for the result's type, once for the result), with the reasons of
+// unknown parts kept as tryOnce keeps them: the reference tryOnce must
+// agree with.
+var tryFunc = function.New(&function.Spec{
+	VarParam: &function.Parameter{Name: "expressions", Type: customdecode.ExpressionClosureType},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		v, err := try(args)
+		if err != nil {
+			return cty.NilType, err
+		}
+		return v.Type(), nil
+	},
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) { return try(args) },
+})
 
 // TestTryOnceAsTwice checks that tryOnce gives what tryFunc, which
 // evaluates its arguments twice, gives: the same value or error and the
