@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/stackgate/stackgate/policies/model"
 )
@@ -250,5 +251,34 @@ func TestChunkedEvaluation(t *testing.T) {
 		if diff := cmp.Diff(want, evaluateReleasing(t, c, doc)); diff != "" {
 			t.Errorf("chunks of %d, releasing resources: findings differ (-whole +chunked):\n%s", size, diff)
 		}
+	}
+}
+
+// TestBuiltinRulesTypeCheck is the type check New skips for the built-in
+// rules (newCompiler): they, with their tests, must pass every stage of
+// the compiler. A type error is caught by it and not by the skipping
+// compiler, so the check is here or nowhere.
+func TestBuiltinRulesTypeCheck(t *testing.T) {
+	set, user, err := loadModules(nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(user) != 0 {
+		t.Fatalf("no policy directory given, yet %d user modules", len(user))
+	}
+	full := ast.NewCompiler()
+	full.Compile(set.modules)
+	if full.Failed() {
+		t.Fatalf("built-in rules fail the full compile: %v", full.Errors)
+	}
+
+	typeError := map[string]*ast.Module{"bad.rego": ast.MustParseModule("package bad\n\nn := count(5)\n")}
+	checking := newCompiler(false)
+	if checking.Compile(typeError); !checking.Failed() {
+		t.Fatal("the full compiler accepted count(5)")
+	}
+	skipping := newCompiler(true)
+	if skipping.Compile(typeError); skipping.Failed() {
+		t.Fatalf("the compiler of the built-in rules still type-checks: %v", skipping.Errors)
 	}
 }
