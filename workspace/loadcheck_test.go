@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/stackgate/stackgate/policies/model"
+	"github.com/stackgate/stackgate/scanner"
 )
 
 // TestLoadAndCheck: checking each unit as it loads (and dropping its
@@ -122,4 +124,82 @@ func openTree(t *testing.T, rel string) (dir string, ws *Workspace) {
 		t.Fatal(err)
 	}
 	return dir, ws
+}
+
+// TestLoadAndCheckAhead: units loaded while the rules compile are held
+// and checked once they are ready, with the result of checking each as it
+// loads: the gate here opens only after the first unit, half of them, or
+// all of them have loaded (then every unit is checked after the load).
+func TestLoadAndCheckAhead(t *testing.T) {
+	for _, rel := range []string{"testdata/conformance", "examples", "testdata/cfn"} {
+		t.Run(filepath.Base(rel), func(t *testing.T) {
+			ctx := context.Background()
+			dir, ws := openTree(t, rel)
+			copts := CheckOptions{Layer: model.RuleLayerCI}
+			_, want, err := ws.LoadAndCheck(ctx, []string{dir}, LoadOptions{}, copts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want.Findings) == 0 {
+				t.Fatal("no findings: the tree was not checked")
+			}
+			for _, at := range []string{"first", "half", "all"} {
+				compiled := ws.ready
+				ws.ready = make(chan struct{})
+				var once sync.Once
+				open := func() { once.Do(func() { close(ws.ready) }) }
+				progress := func(done, total int) {
+					if at == "first" || (at == "half" && done >= total/2) || (at == "all" && done == total) {
+						open()
+					}
+				}
+				_, got, err := ws.LoadAndCheck(ctx, []string{dir}, LoadOptions{Workers: 2, Progress: progress}, copts)
+				open()
+				ws.ready = compiled
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want.Findings, got.Findings, cmpopts.EquateEmpty()); diff != "" {
+					t.Errorf("gate ready after %s: findings differ (-ready at once +held):\n%s", at, diff)
+				}
+				if diff := cmp.Diff(errorTexts(want.Errors), errorTexts(got.Errors)); diff != "" {
+					t.Errorf("gate ready after %s: errors differ:\n%s", at, diff)
+				}
+				if got.Resources != want.Resources || got.Files != want.Files {
+					t.Errorf("gate ready after %s: %d resources, %d files; want %d, %d", at, got.Resources, got.Files, want.Resources, want.Files)
+				}
+			}
+		})
+	}
+}
+
+// TestLoadAheadBound: units are held only while the rules compile, and only
+// up to maxAheadResources resources; take hands them over in the order
+// held.
+func TestLoadAheadBound(t *testing.T) {
+	ready := make(chan struct{})
+	a := &loadAhead{ready: ready}
+	unit := func(i, resources int) loadedUnit {
+		return loadedUnit{i, &scanner.Loaded{Resources: make([]model.Resource, resources)}}
+	}
+	if !a.hold(unit(0, maxAheadResources-10)) || !a.hold(unit(1, 10)) {
+		t.Fatal("units within the bound were not held")
+	}
+	if a.hold(unit(2, 1)) {
+		t.Fatal("a unit past the bound was held")
+	}
+	got := a.take()
+	if len(got) != 2 || got[0].index != 0 || got[1].index != 1 {
+		t.Fatalf("take = %v; want units 0 and 1", got)
+	}
+	if !a.hold(unit(3, 1)) {
+		t.Fatal("after take, a unit was not held")
+	}
+	close(ready)
+	if a.hold(unit(4, 1)) {
+		t.Fatal("a unit was held after the rules were ready")
+	}
+	if got := a.take(); len(got) != 1 || got[0].index != 3 {
+		t.Fatalf("take = %v; want unit 3", got)
+	}
 }
