@@ -17,6 +17,9 @@ import (
 	"runtime/pprof"
 
 	"github.com/spf13/cobra"
+
+	// first: no collection while the packages initialise (see initgc)
+	_ "github.com/stackgate/stackgate/internal/initgc"
 )
 
 // Exit codes (public interface).
