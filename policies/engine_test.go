@@ -254,11 +254,12 @@ func TestChunkedEvaluation(t *testing.T) {
 	}
 }
 
-// TestBuiltinRulesTypeCheck is the type check New skips for the built-in
-// rules (newCompiler): they, with their tests, must pass every stage of
-// the compiler. A type error is caught by it and not by the skipping
-// compiler, so the check is here or nowhere.
-func TestBuiltinRulesTypeCheck(t *testing.T) {
+// TestBuiltinRulesPassEveryCheck: the built-in rules, with their tests,
+// pass every stage of the compiler, the checks New skips for them
+// (newCompiler) included; those checks still run when user rules are
+// loaded. A mistake only they catch (a type error, a rule that recurses)
+// is caught here or nowhere.
+func TestBuiltinRulesPassEveryCheck(t *testing.T) {
 	set, user, err := loadModules(nil, true)
 	if err != nil {
 		t.Fatal(err)
@@ -272,13 +273,19 @@ func TestBuiltinRulesTypeCheck(t *testing.T) {
 		t.Fatalf("built-in rules fail the full compile: %v", full.Errors)
 	}
 
-	typeError := map[string]*ast.Module{"bad.rego": ast.MustParseModule("package bad\n\nn := count(5)\n")}
-	checking := newCompiler(false)
-	if checking.Compile(typeError); !checking.Failed() {
-		t.Fatal("the full compiler accepted count(5)")
-	}
-	skipping := newCompiler(true)
-	if skipping.Compile(typeError); skipping.Failed() {
-		t.Fatalf("the compiler of the built-in rules still type-checks: %v", skipping.Errors)
+	for _, src := range []string{
+		"package bad\n\nn := count(5)\n",            // types
+		"package bad\n\np if q\n\nq if p\n",         // recursion
+		"package bad\n\np if no_such_function(1)\n", // undefined function
+	} {
+		mistake := map[string]*ast.Module{"bad.rego": ast.MustParseModule(src)}
+		checking := newCompiler(false)
+		if checking.Compile(mistake); !checking.Failed() {
+			t.Errorf("the full compiler accepted %q", src)
+		}
+		skipping := newCompiler(true)
+		if skipping.Compile(mistake); skipping.Failed() {
+			t.Errorf("the compiler of the built-in rules still checks %q: %v", src, skipping.Errors)
+		}
 	}
 }
