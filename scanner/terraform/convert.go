@@ -26,7 +26,7 @@ type converter struct {
 // attributes), a tenth of the conversion's allocations.
 func toGo(v cty.Value) (map[string]any, map[string]string, []string) {
 	c := &converter{marks: map[string]cty.ValueMarks{}, unknown: map[string]string{}, sensitive: map[string]bool{}}
-	c.gatherMarks(v, nil)
+	c.gatherMarks(v, make([]pathStep, 0, 8)) // room for the usual depth
 	top := unmarkedShallow(v)
 	attrs := map[string]any{}
 	if top.IsKnown() && !top.IsNull() && top.Type().IsObjectType() {
@@ -69,13 +69,14 @@ func renderPath(steps []pathStep) string {
 // their marks to the set), so sets are not entered.
 func (c *converter) gatherMarks(v cty.Value, steps []pathStep) {
 	if v.IsMarked() {
-		uv, marks := v.Unmark()
+		uv, marks := v.Unmark() // marks is a copy: it can be kept
 		key := renderPath(steps)
-		if c.marks[key] == nil {
-			c.marks[key] = cty.ValueMarks{}
-		}
-		for m := range marks {
-			c.marks[key][m] = struct{}{}
+		if own, ok := c.marks[key]; ok {
+			for m := range marks {
+				own[m] = struct{}{}
+			}
+		} else {
+			c.marks[key] = marks
 		}
 		v = uv
 	}
