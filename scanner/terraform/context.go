@@ -63,7 +63,7 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 				m.l.addErr(errAt(rng, "invalid reference: data must be followed by a data source type and name"))
 				continue
 			}
-			refs.add(true, typ, name, t, 3, rng, info.splatted != nil && info.splatted[ti])
+			refs.add(true, typ, name, t, 3, rng, info.readAs(ti))
 		case "path":
 			vars["path"] = m.pathObject()
 		case "terraform":
@@ -84,7 +84,7 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 				m.l.addErr(errAt(rng, "reference to unknown name %q", root))
 				continue
 			}
-			refs.add(false, root, name, t, 2, rng, info.splatted != nil && info.splatted[ti])
+			refs.add(false, root, name, t, 2, rng, info.readAs(ti))
 		}
 	}
 	for _, r := range refs.list {
@@ -93,7 +93,7 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 			want = nil
 		}
 		if r.data {
-			v := m.resourceValue("data."+r.typ+"."+r.name, want, r.rng)
+			v := m.resourceValue("data."+r.typ+"."+r.name, want, r.indexed, r.rng)
 			for _, t := range r.tails {
 				v = withComputedTail(v, t, 3, "is read by the provider; not known statically")
 			}
@@ -103,7 +103,7 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 			dataObj[r.typ][r.name] = v
 			continue
 		}
-		v := m.resourceValue(r.typ+"."+r.name, want, r.rng)
+		v := m.resourceValue(r.typ+"."+r.name, want, r.indexed, r.rng)
 		for _, t := range r.tails {
 			v = withComputedTail(v, t, 2, "is known only after apply")
 		}
@@ -229,17 +229,47 @@ type resourceRef struct {
 	// instance: aws_kms_key.this["a"]) and passes it on, so it must offer
 	// every attribute read anywhere in the module.
 	whole bool
-	tails []hcl.Traversal // references that read nested attributes
+	// indexed is set when a reference indexes the resource with an
+	// expression and reads an attribute of the element
+	// (aws_subnet.this[count.index].id): that is one of the expression's
+	// attribute names when the element is an instance (count, for_each),
+	// but may be any attribute of a resource without either, whose
+	// object the key indexes (see resourceValue).
+	indexed bool
+	tails   []hcl.Traversal // references that read nested attributes
+}
+
+// traversalRead is how an expression reads the object of one of its
+// traversals when that is a resource alone (see resourceRefs.add).
+type traversalRead uint8
+
+const (
+	readWhole     traversalRead = iota // passed on, or read any other way
+	readSplatAttr                      // the source of a splat whose items start with an attribute
+	readIndexAttr                      // indexed by an expression, and an attribute of the element read
+)
+
+// readAs is how the expression reads travs[i] (see traversalRead).
+func (in *exprInfo) readAs(i int) traversalRead {
+	switch {
+	case in.splatted != nil && in.splatted[i]:
+		return readSplatAttr
+	case in.indexRead != nil && in.indexRead[i]:
+		return readIndexAttr
+	}
+	return readWhole
 }
 
 // add records traversal t; next is the step after the resource name.
-// splatted says t is the source of a splat whose items start with an
-// attribute (exprInfo.splatted): when t is the resource alone, the splat
-// reads only that attribute, one of the expression's attribute names, of
-// each instance, so the reference does not take the whole object (the
-// modules' aws_subnet.this[*].id would otherwise make every attribute
-// the module reads for each instance).
-func (rs *resourceRefs) add(data bool, typ, name string, t hcl.Traversal, next int, rng hcl.Range, splatted bool) {
+// read says how the expression reads t: when t is the resource alone and
+// is the source of a splat whose items start with an attribute
+// (exprInfo.splatted), the splat reads only that attribute, one of the
+// expression's attribute names, of each instance, so the reference does
+// not take the whole object (the modules' aws_subnet.this[*].id would
+// otherwise make every attribute the module reads for each instance);
+// the same holds for an attribute of an instance selected by an index
+// expression (exprInfo.indexRead), when the resource has instances.
+func (rs *resourceRefs) add(data bool, typ, name string, t hcl.Traversal, next int, rng hcl.Range, read traversalRead) {
 	var r *resourceRef
 	for _, c := range rs.list {
 		if c.data == data && c.typ == typ && c.name == name {
@@ -254,8 +284,14 @@ func (rs *resourceRefs) add(data bool, typ, name string, t hcl.Traversal, next i
 	if _, ok := stepAt(t, i).(hcl.TraverseIndex); ok {
 		i++
 	}
-	if _, ok := attrStep(t, i); !ok && !(splatted && len(t) == next) {
-		r.whole = true
+	if _, ok := attrStep(t, i); !ok {
+		switch {
+		case read == readSplatAttr && len(t) == next:
+		case read == readIndexAttr && len(t) == next:
+			r.indexed = true
+		default:
+			r.whole = true
+		}
 	}
 	if len(t) > i+1 {
 		r.tails = append(r.tails, t)

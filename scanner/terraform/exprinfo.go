@@ -30,6 +30,11 @@ type exprInfo struct {
 	// splat reads that attribute of every element and nothing else of
 	// them. nil when there is none; never modified.
 	splatted []bool
+	// indexRead[i] is set when travs[i] is the collection of an index
+	// expression followed by an attribute (aws_subnet.this[count.index].id):
+	// the expression reads that attribute of the element it selects and
+	// nothing else of it. nil when there is none; never modified.
+	indexRead []bool
 }
 
 // nameSet is a set of names, sorted, and its key in namedObjects.
@@ -98,7 +103,7 @@ func (m *modInst) analyse(expr hcl.Expression) *exprInfo {
 		// every traversal is a node of the walk, so the node names hold
 		// the names newAttrNameSet takes from the traversals
 		names = newAttrNameSet(m.l.attrNames, nil, m.cfg.varLocalShadowed)
-		var splatSources []*hclsyntax.ScopeTraversalExpr
+		var splatSources, indexSources []*hclsyntax.ScopeTraversalExpr
 		w := syntaxWalker{travs: &in.travs, visit: func(n hclsyntax.Node) {
 			names.add(n)
 			if iv, ok := indexedVarAt(n); ok {
@@ -107,18 +112,16 @@ func (m *modInst) analyse(expr hcl.Expression) *exprInfo {
 			if src, ok := attrSplatSource(n); ok {
 				splatSources = append(splatSources, src)
 			}
+			if src, ok := attrIndexSource(n); ok {
+				indexSources = append(indexSources, src)
+			}
 		}}
 		w.walk(se)
 		if w.unknown {
 			in.travs = expr.Variables()
-		} else if len(splatSources) > 0 {
-			in.splatted = make([]bool, len(in.travs))
-			for i, t := range in.travs {
-				// a splat source's traversal is its node's, shared
-				in.splatted[i] = slices.ContainsFunc(splatSources, func(src *hclsyntax.ScopeTraversalExpr) bool {
-					return len(t) > 0 && len(src.Traversal) == len(t) && &src.Traversal[0] == &t[0]
-				})
-			}
+		} else {
+			in.splatted = traversalsOf(in.travs, splatSources)
+			in.indexRead = traversalsOf(in.travs, indexSources)
 		}
 	} else {
 		in.travs = expr.Variables()
@@ -129,6 +132,44 @@ func (m *modInst) analyse(expr hcl.Expression) *exprInfo {
 		in.attrs = slices.Sorted(maps.Keys(names.names))
 	}
 	return in
+}
+
+// traversalsOf returns, for each of travs, whether it is the traversal
+// of one of the nodes srcs; nil when srcs is empty.
+func traversalsOf(travs []hcl.Traversal, srcs []*hclsyntax.ScopeTraversalExpr) []bool {
+	if len(srcs) == 0 {
+		return nil
+	}
+	is := make([]bool, len(travs))
+	for i, t := range travs {
+		// a node's traversal is shared, not copied
+		is[i] = slices.ContainsFunc(srcs, func(src *hclsyntax.ScopeTraversalExpr) bool {
+			return len(t) > 0 && len(src.Traversal) == len(t) && &src.Traversal[0] == &t[0]
+		})
+	}
+	return is
+}
+
+// attrIndexSource returns the traversal that is the collection of an
+// index expression when node reads an attribute of that expression's
+// element (x[count.index].id, x[each.key].tags["Name"]).
+func attrIndexSource(n hclsyntax.Node) (*hclsyntax.ScopeTraversalExpr, bool) {
+	rt, ok := n.(*hclsyntax.RelativeTraversalExpr)
+	if !ok {
+		return nil, false
+	}
+	ix, ok := rt.Source.(*hclsyntax.IndexExpr)
+	if !ok {
+		return nil, false
+	}
+	src, ok := ix.Collection.(*hclsyntax.ScopeTraversalExpr)
+	if !ok {
+		return nil, false
+	}
+	if _, ok := attrStep(rt.Traversal, 0); !ok {
+		return nil, false
+	}
+	return src, true
 }
 
 // attrSplatSource returns the traversal that is the source of node when

@@ -78,8 +78,10 @@ func (m *modInst) resourceState(key string, rng hcl.Range) *resState {
 // object of its configured attributes plus, as unknown, the attributes in
 // attrs that configuration does not set (id, arn and whatever the
 // referring expression reads), whose values only the provider knows. nil
-// attrs stand for every attribute the module reads.
-func (m *modInst) resourceValue(key string, attrs []string, rng hcl.Range) (v cty.Value) {
+// attrs stand for every attribute the module reads; so do attrs read by
+// indexing the resource (indexed, see resourceRef) when it has neither
+// count nor for_each: the key then names any attribute of its object.
+func (m *modInst) resourceValue(key string, attrs []string, indexed bool, rng hcl.Range) (v cty.Value) {
 	rs := m.resourceState(key, rng)
 	if rs == nil {
 		if m.l.active[m.prefix()+key] {
@@ -96,7 +98,7 @@ func (m *modInst) resourceValue(key string, attrs []string, rng hcl.Range) (v ct
 	// nil attrs ask for the whole object: every attribute the module
 	// reads. Every expression that passes a resource on asks for it, so it
 	// is built once.
-	whole := attrs == nil
+	whole := attrs == nil || indexed && rs.exp.kind == expandSingle
 	if whole {
 		if rs.whole != cty.NilVal {
 			return rs.whole
