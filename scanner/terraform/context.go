@@ -93,7 +93,7 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 			want = nil
 		}
 		if r.data {
-			v := m.resourceValue("data."+r.typ+"."+r.name, want, r.indexed, r.rng)
+			v := m.resourceValue("data."+r.typ+"."+r.name, want, r.indexed, r.rng).v
 			for _, t := range r.tails {
 				v = withComputedTail(v, t, 3, "is read by the provider; not known statically")
 			}
@@ -103,7 +103,14 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 			dataObj[r.typ][r.name] = v
 			continue
 		}
-		v := m.resourceValue(r.typ+"."+r.name, want, r.indexed, r.rng)
+		obj := m.resourceValue(r.typ+"."+r.name, want, r.indexed, r.rng)
+		if len(r.tails) == 0 && refs.alone(r) {
+			// the type's object holds this resource alone: the one made
+			// with its value serves
+			vars[r.typ] = obj.named(r.name)
+			continue
+		}
+		v := obj.v
 		for _, t := range r.tails {
 			v = withComputedTail(v, t, 2, "is known only after apply")
 		}
@@ -219,6 +226,17 @@ func (l *loader) freeEvalCtx(ctx *hcl.EvalContext) {
 // sources, so each object is built once with what every reference needs.
 type resourceRefs struct {
 	list []*resourceRef
+}
+
+// alone reports whether r is the only resource of its type in the list
+// (data sources have objects of their own).
+func (rs *resourceRefs) alone(r *resourceRef) bool {
+	for _, c := range rs.list {
+		if c != r && !c.data && c.typ == r.typ {
+			return false
+		}
+	}
+	return true
 }
 
 type resourceRef struct {
