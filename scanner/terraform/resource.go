@@ -68,11 +68,12 @@ func (m *modInst) resourceState(key string, rng hcl.Range) *resState {
 		m.l.addErr(errAt(rng, "reference to undeclared resource %s in %s", key, m.where()))
 		return nil
 	}
-	if !m.l.enter(m.prefix()+key, rng) {
+	addr := m.prefix() + key // the resource's address is its cycle key
+	if !m.l.enter(addr, rng) {
 		return nil
 	}
-	defer m.l.leave(m.prefix() + key)
-	rs := &resState{cfg: cfg, addr: m.prefix() + key}
+	defer m.l.leave(addr)
+	rs := &resState{cfg: cfg, addr: addr}
 	rs.exp, rs.ok = m.expand(cfg.count, cfg.forEach, rs.addr)
 	if rs.ok {
 		for i := 0; i < rs.exp.size(); i++ {
