@@ -94,12 +94,13 @@ func (m *modInst) resourceState(key string, rng hcl.Range) *resState {
 }
 
 // resourceValue is what expressions see for a resource: per instance an
-// object of its configured attributes plus, as unknown, the attributes in
-// attrs that configuration does not set (id, arn and whatever the
-// referring expression reads), whose values only the provider knows. nil
-// attrs stand for every attribute the module reads; so do attrs read by
-// indexing the resource (indexed, see resourceRef) when it has neither
-// count nor for_each: the key then names any attribute of its object.
+// object of the attributes in attrs (id, arn and whatever the referring
+// expression reads), as configured or, when the configuration does not
+// set them, unknown, as only the provider knows them. nil attrs ask for
+// the whole object, which also has every configured attribute, with
+// every attribute the module reads; so do attrs read by indexing the
+// resource (indexed, see resourceRef) when it has neither count nor
+// for_each: the key then names any attribute of its object.
 func (m *modInst) resourceValue(key string, attrs []string, indexed bool, rng hcl.Range) *resObject {
 	rs := m.resourceState(key, rng)
 	if rs == nil {
@@ -119,14 +120,14 @@ func (m *modInst) resourceValue(key string, attrs []string, indexed bool, rng hc
 	// is built once.
 	if attrs == nil || indexed && rs.exp.kind == expandSingle {
 		if rs.whole == nil {
-			rs.whole = &resObject{v: m.instancesValue(rs, m.cfg.attrsRead)}
+			rs.whole = &resObject{v: m.instancesValue(rs, m.cfg.attrsRead, true)}
 		}
 		return rs.whole
 	}
 	k := strings.Join(attrs, "\x00")
 	o, ok := rs.byAttrs[k]
 	if !ok {
-		o = &resObject{v: m.instancesValue(rs, attrs)}
+		o = &resObject{v: m.instancesValue(rs, attrs, false)}
 		if rs.byAttrs == nil {
 			rs.byAttrs = map[string]*resObject{}
 		}
@@ -136,8 +137,12 @@ func (m *modInst) resourceValue(key string, attrs []string, indexed bool, rng hc
 }
 
 // instancesValue builds the value of an expanded resource whose instances
-// offer attrs (see resourceValue).
-func (m *modInst) instancesValue(rs *resState, attrs []string) cty.Value {
+// offer attrs (see resourceValue) and, when configured is set, every
+// attribute their configuration sets. A reference that reads given
+// attributes (aws_iam_role.this[0].arn) sees those alone: its object
+// needs no others, and copying the instance's every attribute for it was
+// most of the work.
+func (m *modInst) instancesValue(rs *resState, attrs []string, configured bool) cty.Value {
 	objs := make([]cty.Value, len(rs.insts))
 	for i, inst := range rs.insts {
 		if inst.computed == nil && len(attrs) > 8 {
@@ -147,11 +152,11 @@ func (m *modInst) instancesValue(rs *resState, attrs []string) cty.Value {
 		}
 		isObject := inst.obj.Type().IsObjectType()
 		size := len(attrs)
-		if isObject {
+		if isObject && configured {
 			size += inst.obj.LengthInt()
 		}
 		vals := make(map[string]cty.Value, size)
-		if isObject {
+		if isObject && configured {
 			// by name, not ElementIterator, which makes a string value
 			// of each name
 			for name := range inst.obj.Type().AttributeTypes() {
@@ -159,10 +164,14 @@ func (m *modInst) instancesValue(rs *resState, attrs []string) cty.Value {
 			}
 		}
 		for _, a := range attrs {
-			if v, set := vals[a]; set && !(v.IsKnown() && !v.IsMarked() && v.IsNull()) {
-				continue
+			v, set := vals[a]
+			if !set && !configured && isObject && inst.obj.Type().HasAttribute(a) {
+				v, set = inst.obj.GetAttr(a), true
 			}
-			vals[a] = inst.computedAttr(rs.cfg, a)
+			if !set || v.IsKnown() && !v.IsMarked() && v.IsNull() {
+				v = inst.computedAttr(rs.cfg, a)
+			}
+			vals[a] = v
 		}
 		objs[i] = cty.ObjectVal(vals)
 	}
