@@ -32,9 +32,6 @@ type moduleConfig struct {
 	// every reference to a child module's outputs walks them), so they are
 	// sorted once here rather than on each use.
 	localNames, outputNames []string
-	// varLocalShadowed is set when var or local may name an iterator
-	// (scanModule): attribute names then include var.x's x.
-	varLocalShadowed bool
 	// sensitiveOutputs names the outputs declared `sensitive = true`:
 	// their values reach the calling module marked sensitive.
 	sensitiveOutputs map[string]bool
@@ -156,8 +153,7 @@ func decodeModule(display, abs string, files []*parsedFile) (*moduleConfig, []*m
 	}
 	var errs []*model.Error
 	add := func(diags hcl.Diagnostics) { errs = append(errs, diagErrors(diags)...) }
-	var attrsRead map[string]bool
-	m.varLocalShadowed, attrsRead = scanModule(files)
+	_, attrsRead := scanModule(files)
 	m.attrsRead = slices.Sorted(maps.Keys(attrsRead))
 	for _, pf := range files {
 		content, _, diags := pf.file.Body.PartialContent(fileSchema)

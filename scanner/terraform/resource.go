@@ -94,9 +94,9 @@ func (m *modInst) resourceState(key string, rng hcl.Range) *resState {
 }
 
 // resourceValue is what expressions see for a resource: per instance an
-// object of the attributes in attrs (id, arn and whatever the referring
-// expression reads), as configured or, when the configuration does not
-// set them, unknown, as only the provider knows them. nil attrs ask for
+// object of the attributes in attrs (those the referring expression
+// reads of it), as configured or, when the configuration does not set
+// them, unknown, as only the provider knows them. nil attrs ask for
 // the whole object, which also has every configured attribute, with
 // every attribute the module reads; so do attrs read by indexing the
 // resource (indexed, see resourceRef) when it has neither count nor
