@@ -32,9 +32,6 @@ type moduleConfig struct {
 	// every reference to a child module's outputs walks them), so they are
 	// sorted once here rather than on each use.
 	localNames, outputNames []string
-	// varLocalShadowed is set when var or local may name an iterator
-	// (scanModule): attribute names then include var.x's x.
-	varLocalShadowed bool
 	// sensitiveOutputs names the outputs declared `sensitive = true`:
 	// their values reach the calling module marked sensitive.
 	sensitiveOutputs map[string]bool
@@ -156,8 +153,7 @@ func decodeModule(display, abs string, files []*parsedFile) (*moduleConfig, []*m
 	}
 	var errs []*model.Error
 	add := func(diags hcl.Diagnostics) { errs = append(errs, diagErrors(diags)...) }
-	var attrsRead map[string]bool
-	m.varLocalShadowed, attrsRead = scanModule(files)
+	_, attrsRead := scanModule(files)
 	m.attrsRead = slices.Sorted(maps.Keys(attrsRead))
 	for _, pf := range files {
 		content, _, diags := pf.file.Body.PartialContent(fileSchema)
@@ -269,7 +265,7 @@ func decodeVariable(b *hcl.Block, isJSON bool) (*variableConfig, hcl.Diagnostics
 		return nil, diags
 	}
 	v := &variableConfig{name: b.Labels[0], typ: cty.DynamicPseudoType, nullable: true, rng: b.DefRange}
-	if !hclsyntax.ValidIdentifier(v.name) {
+	if !validIdentifier(v.name) {
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid variable name", Detail: "A name must start with a letter or underscore and may contain only letters, digits, underscores, and dashes.", Subject: &b.LabelRanges[0]}}
 	}
 	if a := c.Attributes["type"]; a != nil {
@@ -424,11 +420,36 @@ func traversalString(t hcl.Traversal) string {
 	return s
 }
 
+// validIdentifier is hclsyntax.ValidIdentifier, which runs HCL's scanner
+// over s (a tenth of decoding a module), with a fast path for the names
+// configurations use: ASCII letters, digits, underscores and dashes, not
+// starting with a digit or a dash, which the scanner reads as one
+// identifier. Anything else is left to the scanner.
+func validIdentifier(s string) bool {
+	return asciiIdentifier(s) || hclsyntax.ValidIdentifier(s)
+}
+
+func asciiIdentifier(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_':
+		case i > 0 && (c >= '0' && c <= '9' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // invalidLabel checks that the names in a block's labels are identifiers,
 // as Terraform requires ("resource \"\" \"x\"" is not a resource).
 func invalidLabel(b *hcl.Block) *model.Error {
 	for i, l := range b.Labels {
-		if !hclsyntax.ValidIdentifier(l) {
+		if !validIdentifier(l) {
 			return errAt(b.LabelRanges[i], "invalid %s name %q: a name must start with a letter or underscore and may contain only letters, digits, underscores, and dashes", b.Type, l)
 		}
 	}

@@ -23,7 +23,6 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 	if len(travs) == 0 {
 		return ctx
 	}
-	attrs := info.attrs
 	varObj := namedRefs{memo: m.vars}
 	localObj := namedRefs{memo: m.locals}
 	modObj := map[string]cty.Value{}
@@ -63,7 +62,7 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 				m.l.addErr(errAt(rng, "invalid reference: data must be followed by a data source type and name"))
 				continue
 			}
-			refs.add(true, typ, name, t, 3, rng, info.splatted != nil && info.splatted[ti])
+			refs.add(true, typ, name, t, 3, rng, info.readAs(ti), info.elemAttr(ti))
 		case "path":
 			vars["path"] = m.pathObject()
 		case "terraform":
@@ -84,16 +83,16 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 				m.l.addErr(errAt(rng, "reference to unknown name %q", root))
 				continue
 			}
-			refs.add(false, root, name, t, 2, rng, info.splatted != nil && info.splatted[ti])
+			refs.add(false, root, name, t, 2, rng, info.readAs(ti), info.elemAttr(ti))
 		}
 	}
 	for _, r := range refs.list {
-		want := attrs
+		want := r.attrs
 		if r.whole {
 			want = nil
 		}
 		if r.data {
-			v := m.resourceValue("data."+r.typ+"."+r.name, want, r.rng)
+			v := m.resourceValue("data."+r.typ+"."+r.name, want, r.indexed, r.rng).v
 			for _, t := range r.tails {
 				v = withComputedTail(v, t, 3, "is read by the provider; not known statically")
 			}
@@ -103,7 +102,14 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 			dataObj[r.typ][r.name] = v
 			continue
 		}
-		v := m.resourceValue(r.typ+"."+r.name, want, r.rng)
+		obj := m.resourceValue(r.typ+"."+r.name, want, r.indexed, r.rng)
+		if len(r.tails) == 0 && refs.alone(r) {
+			// the type's object holds this resource alone: the one made
+			// with its value serves
+			vars[r.typ] = obj.named(r.name)
+			continue
+		}
+		v := obj.v
 		for _, t := range r.tails {
 			v = withComputedTail(v, t, 2, "is known only after apply")
 		}
@@ -221,6 +227,17 @@ type resourceRefs struct {
 	list []*resourceRef
 }
 
+// alone reports whether r is the only resource of its type in the list
+// (data sources have objects of their own).
+func (rs *resourceRefs) alone(r *resourceRef) bool {
+	for _, c := range rs.list {
+		if c != r && !c.data && c.typ == r.typ {
+			return false
+		}
+	}
+	return true
+}
+
 type resourceRef struct {
 	data      bool
 	typ, name string
@@ -229,17 +246,62 @@ type resourceRef struct {
 	// instance: aws_kms_key.this["a"]) and passes it on, so it must offer
 	// every attribute read anywhere in the module.
 	whole bool
-	tails []hcl.Traversal // references that read nested attributes
+	// indexed is set when a reference indexes the resource with an
+	// expression and reads an attribute of the element
+	// (aws_subnet.this[count.index].id): that is the attribute read (in
+	// attrs) when the element is an instance (count, for_each), but may
+	// be any attribute of a resource without either, whose object the
+	// key indexes (see resourceValue).
+	indexed bool
+	tails   []hcl.Traversal // references that read nested attributes
+	// attrs are the attributes the references read of the resource's
+	// instances, sorted: all its object needs unless whole is set
+	attrs []string
+}
+
+// traversalRead is how an expression reads the object of one of its
+// traversals when that is a resource alone (see resourceRefs.add).
+type traversalRead uint8
+
+const (
+	readWhole     traversalRead = iota // passed on, or read any other way
+	readSplatAttr                      // the source of a splat whose items start with an attribute
+	readIndexAttr                      // indexed by an expression, and an attribute of the element read
+)
+
+// elemAttr is the attribute the expression reads of the elements of
+// travs[i] (see exprInfo.elemAttrs); "" when it reads none that way.
+func (in *exprInfo) elemAttr(i int) string {
+	if in.elemAttrs == nil {
+		return ""
+	}
+	return in.elemAttrs[i]
+}
+
+// readAs is how the expression reads travs[i] (see traversalRead).
+func (in *exprInfo) readAs(i int) traversalRead {
+	switch {
+	case in.splatted != nil && in.splatted[i]:
+		return readSplatAttr
+	case in.indexRead != nil && in.indexRead[i]:
+		return readIndexAttr
+	}
+	return readWhole
 }
 
 // add records traversal t; next is the step after the resource name.
-// splatted says t is the source of a splat whose items start with an
-// attribute (exprInfo.splatted): when t is the resource alone, the splat
-// reads only that attribute, one of the expression's attribute names, of
+// A traversal that reads an attribute of the resource or of one of its
+// instances (aws_s3_bucket.this.id, aws_subnet.this[0].id) adds that
+// attribute to r.attrs: the object the reference gets needs no other.
+// read says how the expression reads t otherwise: when t is the resource
+// alone and is the source of a splat whose items start with an attribute
+// (exprInfo.splatted), the splat reads only that attribute, elemAttr, of
 // each instance, so the reference does not take the whole object (the
 // modules' aws_subnet.this[*].id would otherwise make every attribute
-// the module reads for each instance).
-func (rs *resourceRefs) add(data bool, typ, name string, t hcl.Traversal, next int, rng hcl.Range, splatted bool) {
+// the module reads for each instance); the same holds for an attribute
+// of an instance selected by an index expression (exprInfo.indexRead),
+// when the resource has instances.
+func (rs *resourceRefs) add(data bool, typ, name string, t hcl.Traversal, next int, rng hcl.Range, read traversalRead, elemAttr string) {
 	var r *resourceRef
 	for _, c := range rs.list {
 		if c.data == data && c.typ == typ && c.name == name {
@@ -254,11 +316,27 @@ func (rs *resourceRefs) add(data bool, typ, name string, t hcl.Traversal, next i
 	if _, ok := stepAt(t, i).(hcl.TraverseIndex); ok {
 		i++
 	}
-	if _, ok := attrStep(t, i); !ok && !(splatted && len(t) == next) {
+	attr, ok := attrStep(t, i)
+	switch {
+	case ok:
+		r.reads(attr)
+	case read == readSplatAttr && len(t) == next:
+		r.reads(elemAttr)
+	case read == readIndexAttr && len(t) == next:
+		r.indexed = true
+		r.reads(elemAttr)
+	default:
 		r.whole = true
 	}
 	if len(t) > i+1 {
 		r.tails = append(r.tails, t)
+	}
+}
+
+// reads adds attr to the attributes r reads, kept sorted.
+func (r *resourceRef) reads(attr string) {
+	if i, found := slices.BinarySearch(r.attrs, attr); !found {
+		r.attrs = slices.Insert(r.attrs, i, attr)
 	}
 }
 
@@ -402,38 +480,15 @@ func attrStep(t hcl.Traversal, i int) (string, bool) {
 	return "", false
 }
 
-// attrNameSet collects every attribute name an expression reads, from its
-// traversals and, in native syntax, from attribute access anywhere (after
-// splats and index expressions; see add). Resource objects get those
-// attributes (as unknown, when the configuration does not set them),
-// because without provider schemas the evaluator cannot know every
-// computed attribute. The name right after var or local (var.create,
-// local.tags) names a variable or a local value, never an attribute of
-// what it holds, so it is left out, unless shadowed: an iterator of the
-// module is called var or local (see scanModule).
-type attrNameSet struct {
-	names, afterVarLocal map[string]bool
-}
-
-// newAttrNameSet starts the set, in names (empty), with the names of
-// travs, an expression's traversals.
-func newAttrNameSet(names map[string]bool, travs []hcl.Traversal, shadowed bool) *attrNameSet {
-	names["id"], names["arn"] = true, true
-	s := &attrNameSet{names: names}
-	if shadowed {
-		s.afterVarLocal = s.names
-	}
-	for _, t := range travs {
-		addTraversalNames(t, s.names, s.afterVarLocal)
-	}
-	return s
-}
-
-// add adds the names of node, one node of the expression's syntax tree.
-func (s *attrNameSet) add(node hclsyntax.Node) { addNodeNames(node, s.names, s.afterVarLocal) }
-
 // addNodeNames adds the attribute names of node, when it is a traversal
 // (also after a splat or an index expression), as addTraversalNames does.
+// The whole object of a resource (resourceValue) has every attribute name
+// read so anywhere in its module, as unknown when the configuration does
+// not set it, because without provider schemas the evaluator cannot know
+// every computed attribute. The name right after var or local
+// (var.create, local.tags) names a variable or a local value, never an
+// attribute of what it holds, so it is left out, unless shadowed: an
+// iterator of the module is called var or local (see scanModule).
 func addNodeNames(node hclsyntax.Node, names, afterVarLocal map[string]bool) {
 	switch e := node.(type) {
 	case *hclsyntax.RelativeTraversalExpr:
@@ -468,7 +523,7 @@ func addTraversalNames(t hcl.Traversal, names, afterVarLocal map[string]bool) {
 // local value in a module: a for expression or dynamic block of the module
 // names its iterator var or local, or the module has files in JSON syntax
 // (not walked); and it returns the attribute names read anywhere in the
-// module (see attrNameSet), with the names after var and local when those
+// module (see addNodeNames), with the names after var and local when those
 // may be iterators. The files' names were noted when they were parsed;
 // a file rebuilt with override blocks merged in is walked here.
 func scanModule(files []*parsedFile) (shadowed bool, attrs map[string]bool) {

@@ -16,25 +16,22 @@ type converter struct {
 	sensitive map[string]bool
 }
 
-// toGo converts an object value of a resource into its attributes. Marks
-// are taken off first (cty refuses to walk marked values) and looked up by
-// path; a leaf's reasons are its own and those of every enclosing value.
+// toGo converts an object value of a resource into its attributes. A
+// leaf's reasons are its own and those of every enclosing value. The
+// marks are gathered by path first (gatherMarks) and looked up by path
+// as the value is converted, so values whose paths render alike (a key
+// "a.b" and a nested b in a) share their marks. Neither walk makes an
+// unmarked copy of the value: UnmarkDeepWithPaths rebuilt every object
+// and tuple holding a marked value (most resources hold unknown, marked
+// attributes), a tenth of the conversion's allocations.
 func toGo(v cty.Value) (map[string]any, map[string]string, []string) {
-	unmarked, pvm := v.UnmarkDeepWithPaths()
 	c := &converter{marks: map[string]cty.ValueMarks{}, unknown: map[string]string{}, sensitive: map[string]bool{}}
-	for _, p := range pvm {
-		key := pathString(p.Path)
-		if c.marks[key] == nil {
-			c.marks[key] = cty.ValueMarks{}
-		}
-		for m := range p.Marks {
-			c.marks[key][m] = struct{}{}
-		}
-	}
+	c.gatherMarks(v, make([]pathStep, 0, 8)) // room for the usual depth
+	top := unmarkedShallow(v)
 	attrs := map[string]any{}
-	if unmarked.IsKnown() && !unmarked.IsNull() && unmarked.Type().IsObjectType() {
-		for name, av := range unmarked.AsValueMap() {
-			attrs[name] = c.value(av, name, c.marks[""])
+	if top.IsKnown() && !top.IsNull() && top.Type().IsObjectType() {
+		for name := range top.Type().AttributeTypes() {
+			attrs[name] = c.value(top.GetAttr(name), name, c.marks[""])
 		}
 	}
 	var sens []string
@@ -45,7 +42,79 @@ func toGo(v cty.Value) (map[string]any, map[string]string, []string) {
 	return attrs, c.unknown, sens
 }
 
+// pathStep is one step of the path gatherMarks is at: a key (attribute
+// or map key) or an index.
+type pathStep struct {
+	key   string
+	index int
+	isKey bool
+}
+
+// renderPath renders steps as the conversion renders the same path.
+func renderPath(steps []pathStep) string {
+	s := ""
+	for _, st := range steps {
+		if st.isKey {
+			s = model.AppendKey(s, st.key)
+		} else {
+			s = model.AppendIndex(s, st.index)
+		}
+	}
+	return s
+}
+
+// gatherMarks adds the marks of v and of the values nested in it to
+// c.marks, by path; steps is the path of v, rendered only where a value
+// is marked. The elements of a set are never marked (cty.SetVal moves
+// their marks to the set), so sets are not entered.
+func (c *converter) gatherMarks(v cty.Value, steps []pathStep) {
+	if v.IsMarked() {
+		uv, marks := v.Unmark() // marks is a copy: it can be kept
+		key := renderPath(steps)
+		if own, ok := c.marks[key]; ok {
+			for m := range marks {
+				own[m] = struct{}{}
+			}
+		} else {
+			c.marks[key] = marks
+		}
+		v = uv
+	}
+	if !v.IsKnown() || v.IsNull() {
+		return
+	}
+	ty := v.Type()
+	switch {
+	case ty.IsObjectType():
+		for name := range ty.AttributeTypes() {
+			c.gatherMarks(v.GetAttr(name), append(steps, pathStep{key: name, isKey: true}))
+		}
+	case ty.IsMapType():
+		for it := v.ElementIterator(); it.Next(); {
+			k, ev := it.Element()
+			c.gatherMarks(ev, append(steps, pathStep{key: k.AsString(), isKey: true}))
+		}
+	case ty.IsListType() || ty.IsTupleType():
+		i := 0
+		for it := v.ElementIterator(); it.Next(); {
+			_, ev := it.Element()
+			c.gatherMarks(ev, append(steps, pathStep{index: i}))
+			i++
+		}
+	}
+}
+
+// unmarkedShallow is v without its own marks; the values nested in it
+// keep theirs.
+func unmarkedShallow(v cty.Value) cty.Value {
+	if v.IsMarked() {
+		v, _ = v.Unmark()
+	}
+	return v
+}
+
 func (c *converter) value(v cty.Value, path string, inherited cty.ValueMarks) any {
+	v = unmarkedShallow(v)
 	marks := inherited
 	if own := c.marks[path]; len(own) > 0 {
 		marks = cty.ValueMarks{}
@@ -87,7 +156,15 @@ func (c *converter) value(v cty.Value, path string, inherited cty.ValueMarks) an
 			i++
 		}
 		return out
-	case ty.IsMapType() || ty.IsObjectType():
+	case ty.IsObjectType():
+		// by name, not ElementIterator, which makes a string value of
+		// each name
+		out := make(map[string]any, len(ty.AttributeTypes()))
+		for name := range ty.AttributeTypes() {
+			out[name] = c.value(v.GetAttr(name), model.AppendKey(path, name), marks)
+		}
+		return out
+	case ty.IsMapType():
 		out := map[string]any{}
 		for it := v.ElementIterator(); it.Next(); {
 			k, ev := it.Element()
@@ -107,25 +184,4 @@ func number(f *big.Float) any {
 	}
 	x, _ := f.Float64()
 	return x
-}
-
-// pathString renders a cty path in the model's syntax. Set elements have
-// no stable index in cty paths; they render as their parent.
-func pathString(p cty.Path) string {
-	s := ""
-	for _, step := range p {
-		switch st := step.(type) {
-		case cty.GetAttrStep:
-			s = model.AppendKey(s, st.Name)
-		case cty.IndexStep:
-			switch {
-			case st.Key.Type() == cty.String && st.Key.IsKnown():
-				s = model.AppendKey(s, st.Key.AsString())
-			case st.Key.Type() == cty.Number && st.Key.IsKnown():
-				i, _ := st.Key.AsBigFloat().Int64()
-				s = model.AppendIndex(s, int(i))
-			}
-		}
-	}
-	return s
 }

@@ -1,7 +1,6 @@
 package terraform
 
 import (
-	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -11,15 +10,14 @@ import (
 )
 
 // exprInfo is what evaluation needs to know about an expression that does
-// not depend on where it is evaluated: its traversals (Variables), the
-// attribute names it reads (attrNameSet) and the var.x[key] index
+// not depend on where it is evaluated: its traversals (Variables), how
+// it reads the resources they name and the var.x[key] index
 // expressions in it (indexedVarTraversals). An
 // expression of a module called from twenty examples, or of a resource
 // with a hundred instances, is evaluated many times; walking its syntax
 // tree each time was a tenth of a scan's time and allocations.
 type exprInfo struct {
 	travs   []hcl.Traversal // never modified: callers copy before appending
-	attrs   []string        // sorted; nil when travs is empty; never modified
 	indexed []indexedVar
 	// vars and locals are the names the traversals read after var and
 	// after local: the attributes of the var and local objects the
@@ -30,6 +28,15 @@ type exprInfo struct {
 	// splat reads that attribute of every element and nothing else of
 	// them. nil when there is none; never modified.
 	splatted []bool
+	// indexRead[i] is set when travs[i] is the collection of an index
+	// expression followed by an attribute (aws_subnet.this[count.index].id):
+	// the expression reads that attribute of the element it selects and
+	// nothing else of it. nil when there is none; never modified.
+	indexRead []bool
+	// elemAttrs[i] is the attribute that the splat or index expression
+	// whose source travs[i] is (splatted, indexRead) reads of each
+	// element; nil when there is none; never modified.
+	elemAttrs []string
 }
 
 // nameSet is a set of names, sorted, and its key in namedObjects.
@@ -83,74 +90,109 @@ func (m *modInst) info(expr hcl.Expression) *exprInfo {
 }
 
 // analyse finds the exprInfo of expr; in native syntax one walk over the
-// expression finds its traversals, its attribute names and its var.x[key]
-// indexes.
+// expression finds its traversals, the splats and index expressions that
+// read an attribute of their elements and its var.x[key] indexes.
 func (m *modInst) analyse(expr hcl.Expression) *exprInfo {
 	in := &exprInfo{}
-	// the names are gathered in a map of the load, emptied after, and
-	// kept as a sorted slice: most expressions are analysed once
-	if m.l.attrNames == nil {
-		m.l.attrNames = map[string]bool{}
-	}
-	defer clear(m.l.attrNames)
-	var names *attrNameSet
 	if se, ok := expr.(hclsyntax.Expression); ok {
-		// every traversal is a node of the walk, so the node names hold
-		// the names newAttrNameSet takes from the traversals
-		names = newAttrNameSet(m.l.attrNames, nil, m.cfg.varLocalShadowed)
-		var splatSources []*hclsyntax.ScopeTraversalExpr
+		var splatSources, indexSources []elemRead
 		w := syntaxWalker{travs: &in.travs, visit: func(n hclsyntax.Node) {
-			names.add(n)
 			if iv, ok := indexedVarAt(n); ok {
 				in.indexed = append(in.indexed, iv)
 			}
 			if src, ok := attrSplatSource(n); ok {
 				splatSources = append(splatSources, src)
 			}
+			if src, ok := attrIndexSource(n); ok {
+				indexSources = append(indexSources, src)
+			}
 		}}
 		w.walk(se)
 		if w.unknown {
 			in.travs = expr.Variables()
-		} else if len(splatSources) > 0 {
-			in.splatted = make([]bool, len(in.travs))
-			for i, t := range in.travs {
-				// a splat source's traversal is its node's, shared
-				in.splatted[i] = slices.ContainsFunc(splatSources, func(src *hclsyntax.ScopeTraversalExpr) bool {
-					return len(t) > 0 && len(src.Traversal) == len(t) && &src.Traversal[0] == &t[0]
-				})
-			}
+		} else if len(splatSources)+len(indexSources) > 0 {
+			in.elemAttrs = make([]string, len(in.travs))
+			in.splatted = traversalsOf(in.travs, splatSources, in.elemAttrs)
+			in.indexRead = traversalsOf(in.travs, indexSources, in.elemAttrs)
 		}
 	} else {
 		in.travs = expr.Variables()
-		names = newAttrNameSet(m.l.attrNames, in.travs, m.cfg.varLocalShadowed)
 	}
 	in.vars, in.locals = rootNames(in.travs, "var"), rootNames(in.travs, "local")
-	if len(in.travs) > 0 {
-		in.attrs = slices.Sorted(maps.Keys(names.names))
-	}
 	return in
+}
+
+// elemRead is a traversal whose elements a splat or an index expression
+// reads an attribute of.
+type elemRead struct {
+	src  *hclsyntax.ScopeTraversalExpr
+	attr string
+}
+
+// traversalsOf returns, for each of travs, whether it is the traversal
+// of one of srcs, whose attribute it then sets in attrs; nil when srcs
+// is empty.
+func traversalsOf(travs []hcl.Traversal, srcs []elemRead, attrs []string) []bool {
+	if len(srcs) == 0 {
+		return nil
+	}
+	is := make([]bool, len(travs))
+	for i, t := range travs {
+		// a node's traversal is shared, not copied
+		j := slices.IndexFunc(srcs, func(r elemRead) bool {
+			return len(t) > 0 && len(r.src.Traversal) == len(t) && &r.src.Traversal[0] == &t[0]
+		})
+		if j >= 0 {
+			is[i], attrs[i] = true, srcs[j].attr
+		}
+	}
+	return is
+}
+
+// attrIndexSource returns the traversal that is the collection of an
+// index expression when node reads an attribute of that expression's
+// element (x[count.index].id, x[each.key].tags["Name"]).
+func attrIndexSource(n hclsyntax.Node) (elemRead, bool) {
+	rt, ok := n.(*hclsyntax.RelativeTraversalExpr)
+	if !ok {
+		return elemRead{}, false
+	}
+	ix, ok := rt.Source.(*hclsyntax.IndexExpr)
+	if !ok {
+		return elemRead{}, false
+	}
+	src, ok := ix.Collection.(*hclsyntax.ScopeTraversalExpr)
+	if !ok {
+		return elemRead{}, false
+	}
+	attr, ok := attrStep(rt.Traversal, 0)
+	if !ok {
+		return elemRead{}, false
+	}
+	return elemRead{src, attr}, true
 }
 
 // attrSplatSource returns the traversal that is the source of node when
 // node is a splat over a traversal whose each item starts with an
 // attribute (x[*].id, x.*.id, x[*].tags["Name"]).
-func attrSplatSource(n hclsyntax.Node) (*hclsyntax.ScopeTraversalExpr, bool) {
+func attrSplatSource(n hclsyntax.Node) (elemRead, bool) {
 	e, ok := n.(*hclsyntax.SplatExpr)
 	if !ok {
-		return nil, false
+		return elemRead{}, false
 	}
 	src, ok := e.Source.(*hclsyntax.ScopeTraversalExpr)
 	if !ok {
-		return nil, false
+		return elemRead{}, false
 	}
 	each, ok := e.Each.(*hclsyntax.RelativeTraversalExpr)
 	if !ok || each.Source != hclsyntax.Expression(e.Item) {
-		return nil, false
+		return elemRead{}, false
 	}
-	if _, ok := attrStep(each.Traversal, 0); !ok {
-		return nil, false
+	attr, ok := attrStep(each.Traversal, 0)
+	if !ok {
+		return elemRead{}, false
 	}
-	return src, true
+	return elemRead{src, attr}, true
 }
 
 // indexedVarAt reports whether node is an index expression over var.x,

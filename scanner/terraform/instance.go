@@ -19,6 +19,7 @@ type modInst struct {
 	call   *moduleCall // the call that made this instance; nil for the root
 	data   instData    // each/count of that call, for evaluating its inputs
 	addr   string      // "module.a[\"k\"].module.b", "" for the root
+	pfx    string      // prefix(), made once: every evaluation's cycle key starts with it
 	key    string      // modules.json key: call names joined by "."
 	depth  int
 	funcs  map[string]function.Function
@@ -63,9 +64,11 @@ type providerRef struct {
 
 func (l *loader) newInst(cfg *moduleConfig, parent *modInst, call *moduleCall, addr string, data instData, key string, depth int) *modInst {
 	m := &modInst{
-		l: l, cfg: cfg, parent: parent, call: call, data: data, addr: addr, key: key, depth: depth,
-		vars: map[string]cty.Value{}, locals: map[string]cty.Value{}, outputs: map[string]cty.Value{},
-		resources: map[string]*resState{}, calls: map[string]*callState{}, regions: map[string]*providerRegion{}, defTags: map[string]*tfmap.DefaultTags{},
+		l: l, cfg: cfg, parent: parent, call: call, data: data, addr: addr, pfx: addrPrefix(addr), key: key, depth: depth,
+		// sized for every value: collect evaluates them all
+		vars: make(map[string]cty.Value, len(cfg.variables)), locals: make(map[string]cty.Value, len(cfg.locals)),
+		outputs: make(map[string]cty.Value, len(cfg.outputs)), resources: make(map[string]*resState, len(cfg.resources)),
+		calls: map[string]*callState{}, regions: map[string]*providerRegion{}, defTags: map[string]*tfmap.DefaultTags{},
 		providers: map[string]providerRef{}, varObjs: namedObjects{}, localObjs: namedObjects{},
 	}
 	m.funcs = l.funcsFor(cfg.abs)
@@ -114,11 +117,14 @@ func (l *loader) funcsFor(modAbs string) map[string]function.Function {
 }
 
 // prefix is the address prefix of resources in this instance.
-func (m *modInst) prefix() string {
-	if m.addr == "" {
+func (m *modInst) prefix() string { return m.pfx }
+
+// addrPrefix is the prefix of the addresses in the module instance at addr.
+func addrPrefix(addr string) string {
+	if addr == "" {
 		return ""
 	}
-	return m.addr + "."
+	return addr + "."
 }
 
 // where names the module instance in messages.

@@ -1080,3 +1080,41 @@ func TestLocalModuleSources(t *testing.T) {
 		t.Errorf("missing directory: %v", got)
 	}
 }
+
+// An attribute read from an instance that an index expression selects
+// (aws_s3_bucket.many[count.index].arn) is what the instance has; the
+// same index over a resource without count or for_each selects an
+// attribute of its object by name, any one the module reads.
+func TestIndexedResourceAttribute(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "main.tf", `variable "k" {
+  default = "bucket_domain_name"
+}
+
+resource "aws_s3_bucket" "one" {
+  bucket = "one"
+}
+
+resource "aws_s3_bucket" "many" {
+  count  = 2
+  bucket = "many-${count.index}"
+}
+
+resource "aws_s3_bucket_policy" "p" {
+  count  = 2
+  bucket = aws_s3_bucket.many[count.index].bucket
+  policy = aws_s3_bucket.many[count.index].arn
+}
+
+resource "aws_ssm_parameter" "s" {
+  name  = aws_s3_bucket.one.bucket_domain_name
+  value = aws_s3_bucket.one[var.k].id
+}
+`)
+	m := load(t, dir, Options{})
+	check(t, m, []expectation{
+		{addr: "aws_s3_bucket_policy.p[1]", path: "bucket", value: "many-1"},
+		{addr: "aws_s3_bucket_policy.p[1]", path: "policy", unknown: "aws_s3_bucket.many[1].arn is known only after apply"},
+		{addr: "aws_ssm_parameter.s", path: "value", unknown: "aws_s3_bucket.one.bucket_domain_name is known only after apply"},
+	})
+}

@@ -42,7 +42,6 @@ type loader struct {
 	consts      *hcl.EvalContext                        // constCtx
 	freeCtxs    []*hcl.EvalContext                      // evalCtx's contexts, for reuse
 	defaults    map[*variableConfig]cty.Value           // variable defaults, converted (computeVariable)
-	attrNames   map[string]bool                         // analyse's attribute names, empty between uses
 	funcsByDir  map[string]map[string]function.Function // funcsFor, by module directory
 	budget      budget
 	rootVars    map[string]rawVar

@@ -15,11 +15,29 @@ type resState struct {
 	exp   expansion
 	insts []*resInst
 	ok    bool
-	whole cty.Value // the whole object, once built (see resourceValue)
+	whole *resObject // the whole object, once built (see resourceValue)
 	// byAttrs holds the objects built for references that read given
 	// attributes, by the attribute list: the expressions of a module
 	// read the same resource's id or arn again and again.
-	byAttrs map[string]cty.Value
+	byAttrs map[string]*resObject
+}
+
+// resObject is a value of a resource that resourceValue built, kept
+// with the object of its type that holds it alone (see byName).
+type resObject struct {
+	v      cty.Value
+	byName cty.Value // {name = v}, once made
+}
+
+// named returns the object an expression sees under the resource's type
+// when it reads no other resource of that type ({this = v} under
+// aws_s3_bucket): made once, like v, for every expression that reads
+// the same attributes of the resource.
+func (o *resObject) named(name string) cty.Value {
+	if o.byName == cty.NilVal {
+		o.byName = cty.ObjectVal(map[string]cty.Value{name: o.v})
+	}
+	return o.byName
 }
 
 // resInst is one evaluated resource instance.
@@ -50,11 +68,12 @@ func (m *modInst) resourceState(key string, rng hcl.Range) *resState {
 		m.l.addErr(errAt(rng, "reference to undeclared resource %s in %s", key, m.where()))
 		return nil
 	}
-	if !m.l.enter(m.prefix()+key, rng) {
+	addr := m.prefix() + key // the resource's address is its cycle key
+	if !m.l.enter(addr, rng) {
 		return nil
 	}
-	defer m.l.leave(m.prefix() + key)
-	rs := &resState{cfg: cfg, addr: m.prefix() + key}
+	defer m.l.leave(addr)
+	rs := &resState{cfg: cfg, addr: addr}
 	rs.exp, rs.ok = m.expand(cfg.count, cfg.forEach, rs.addr)
 	if rs.ok {
 		for i := 0; i < rs.exp.size(); i++ {
@@ -75,46 +94,55 @@ func (m *modInst) resourceState(key string, rng hcl.Range) *resState {
 }
 
 // resourceValue is what expressions see for a resource: per instance an
-// object of its configured attributes plus, as unknown, the attributes in
-// attrs that configuration does not set (id, arn and whatever the
-// referring expression reads), whose values only the provider knows. nil
-// attrs stand for every attribute the module reads.
-func (m *modInst) resourceValue(key string, attrs []string, rng hcl.Range) (v cty.Value) {
+// object of the attributes in attrs (those the referring expression
+// reads of it), as configured or, when the configuration does not set
+// them, unknown, as only the provider knows them. nil attrs ask for
+// the whole object, which also has every configured attribute, with
+// every attribute the module reads; so do attrs read by indexing the
+// resource (indexed, see resourceRef) when it has neither count nor
+// for_each: the key then names any attribute of its object.
+func (m *modInst) resourceValue(key string, attrs []string, indexed bool, rng hcl.Range) *resObject {
 	rs := m.resourceState(key, rng)
 	if rs == nil {
 		if m.l.active[m.prefix()+key] {
-			return cycleVal()
+			return &resObject{v: cycleVal()}
 		}
-		return unknownBecause(cty.DynamicPseudoType, key+" is not declared")
+		return &resObject{v: unknownBecause(cty.DynamicPseudoType, key+" is not declared")}
 	}
 	if !rs.ok {
-		return unknownBecause(cty.DynamicPseudoType, rs.addr+" could not be expanded")
+		return &resObject{v: unknownBecause(cty.DynamicPseudoType, rs.addr+" could not be expanded")}
 	}
 	if rs.exp.kind == expandUnknown {
-		return unknownBecause(cty.DynamicPseudoType, rs.exp.reason)
+		return &resObject{v: unknownBecause(cty.DynamicPseudoType, rs.exp.reason)}
 	}
 	// nil attrs ask for the whole object: every attribute the module
 	// reads. Every expression that passes a resource on asks for it, so it
 	// is built once.
-	whole := attrs == nil
-	if whole {
-		if rs.whole != cty.NilVal {
-			return rs.whole
+	if attrs == nil || indexed && rs.exp.kind == expandSingle {
+		if rs.whole == nil {
+			rs.whole = &resObject{v: m.instancesValue(rs, m.cfg.attrsRead, true)}
 		}
-		attrs = m.cfg.attrsRead
-		defer func() { rs.whole = v }()
-	} else {
-		key := strings.Join(attrs, "\x00")
-		if v, ok := rs.byAttrs[key]; ok {
-			return v
-		}
-		defer func() {
-			if rs.byAttrs == nil {
-				rs.byAttrs = map[string]cty.Value{}
-			}
-			rs.byAttrs[key] = v
-		}()
+		return rs.whole
 	}
+	k := strings.Join(attrs, "\x00")
+	o, ok := rs.byAttrs[k]
+	if !ok {
+		o = &resObject{v: m.instancesValue(rs, attrs, false)}
+		if rs.byAttrs == nil {
+			rs.byAttrs = map[string]*resObject{}
+		}
+		rs.byAttrs[k] = o
+	}
+	return o
+}
+
+// instancesValue builds the value of an expanded resource whose instances
+// offer attrs (see resourceValue) and, when configured is set, every
+// attribute their configuration sets. A reference that reads given
+// attributes (aws_iam_role.this[0].arn) sees those alone: its object
+// needs no others, and copying the instance's every attribute for it was
+// most of the work.
+func (m *modInst) instancesValue(rs *resState, attrs []string, configured bool) cty.Value {
 	objs := make([]cty.Value, len(rs.insts))
 	for i, inst := range rs.insts {
 		if inst.computed == nil && len(attrs) > 8 {
@@ -124,11 +152,11 @@ func (m *modInst) resourceValue(key string, attrs []string, rng hcl.Range) (v ct
 		}
 		isObject := inst.obj.Type().IsObjectType()
 		size := len(attrs)
-		if isObject {
+		if isObject && configured {
 			size += inst.obj.LengthInt()
 		}
 		vals := make(map[string]cty.Value, size)
-		if isObject {
+		if isObject && configured {
 			// by name, not ElementIterator, which makes a string value
 			// of each name
 			for name := range inst.obj.Type().AttributeTypes() {
@@ -136,10 +164,14 @@ func (m *modInst) resourceValue(key string, attrs []string, rng hcl.Range) (v ct
 			}
 		}
 		for _, a := range attrs {
-			if v, set := vals[a]; set && !(v.IsKnown() && !v.IsMarked() && v.IsNull()) {
-				continue
+			v, set := vals[a]
+			if !set && !configured && isObject && inst.obj.Type().HasAttribute(a) {
+				v, set = inst.obj.GetAttr(a), true
 			}
-			vals[a] = inst.computedAttr(rs.cfg, a)
+			if !set || v.IsKnown() && !v.IsMarked() && v.IsNull() {
+				v = inst.computedAttr(rs.cfg, a)
+			}
+			vals[a] = v
 		}
 		objs[i] = cty.ObjectVal(vals)
 	}

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"bytes"
 	"path/filepath"
 	"strings"
 
@@ -31,7 +32,7 @@ func LocalModuleSources(fsys vfs.FS, dir string) []string {
 		}
 		name := filepath.Join(dir, e.Name())
 		src, err := readFile(fsys, name)
-		if err != nil || !strings.Contains(string(src), "module") {
+		if err != nil || !bytes.Contains(src, []byte("module")) {
 			continue
 		}
 		pf, errs := parseSource(name, src)

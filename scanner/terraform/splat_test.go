@@ -39,3 +39,32 @@ func TestSplattedTraversals(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexReadTraversals checks which traversals exprInfo marks as the
+// collection of an index expression whose element's attribute is read.
+func TestIndexReadTraversals(t *testing.T) {
+	for src, want := range map[string][]bool{
+		`aws_subnet.this[count.index].id`:               {true, false},
+		`aws_subnet.this[each.key].tags["Name"]`:        {true, false},
+		`aws_subnet.this[count.index]`:                  nil,
+		`aws_subnet.this[count.index][0]`:               nil,
+		`aws_subnet.this[0].id`:                         nil,
+		`aws_subnet.this[var.k].id == aws_subnet.other`: {true, false, false},
+	} {
+		expr, diags := hclsyntax.ParseExpression([]byte(src), "t.tf", hcl.InitialPos)
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		m := &modInst{l: &loader{}, cfg: &moduleConfig{}}
+		in := m.analyse(expr)
+		if len(in.indexRead) != len(want) {
+			t.Errorf("%s: indexRead = %v, want %v", src, in.indexRead, want)
+			continue
+		}
+		for i := range want {
+			if in.indexRead[i] != want[i] {
+				t.Errorf("%s: indexRead = %v, want %v", src, in.indexRead, want)
+			}
+		}
+	}
+}
