@@ -287,13 +287,13 @@ func (n *node) fill(b *builder, r *Resource) {
 	case n.e != nil:
 		mapAWS(b, r, n.e)
 	case strings.HasPrefix(r.Type, "awscc_"):
-		for _, l := range leaves(r, "", r.Attrs) {
+		for l := range leaves(r, "", r.Attrs) {
 			if p, ok := awsccPath(n.cfnType, l.path); ok {
 				b.emit(r, p, l)
 			}
 		}
 	default:
-		for _, l := range leaves(r, "", r.Attrs) {
+		for l := range leaves(r, "", r.Attrs) {
 			b.emit(r, l.path, l)
 		}
 	}
