@@ -337,8 +337,10 @@ func quickExpr(b []byte) (*tfjson.Expression, bool) {
 }
 
 // constantValue decodes a constant value as encoding/json decodes into an
-// interface{}: plain strings, booleans and null here, the rest by
-// encoding/json itself.
+// interface{}: plain strings, booleans and null here, the rest by a
+// valueParser that makes numbers float64 (encoding/json validated and
+// walked the text again, a third of decoding a plan's configuration), or
+// by encoding/json itself for a string with escapes.
 func constantValue(dst *any, v []byte) bool {
 	switch v[0] {
 	case 'n':
@@ -356,6 +358,14 @@ func constantValue(dst *any, v []byte) bool {
 			return false
 		}
 		*dst = s
+		return true
+	case '{', '[', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		p := valueParser{floats: true}
+		val, _ := p.parse(v, 0)
+		if p.badNumber {
+			return false // encoding/json's error, from the full decoder
+		}
+		*dst = val
 		return true
 	}
 	return json.Unmarshal(v, dst) == nil

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"runtime"
+	"strconv"
 	"sync"
 	"unicode/utf8"
 
@@ -318,6 +319,11 @@ func (e *fastChangeEntry) resourceChange() *tfjson.ResourceChange {
 // attribute names and values thousands of times.
 type valueParser struct {
 	strs map[string]string
+	// floats makes numbers float64, as encoding/json decodes them into
+	// an interface{} (a configuration's constant values); badNumber is
+	// then set by one that is out of float64's range, which encoding/json
+	// rejects.
+	floats, badNumber bool
 }
 
 // Interning bounds: strings up to maxIntern bytes, at most internCap of
@@ -405,6 +411,11 @@ func (p *valueParser) parse(b []byte, i int) (any, int) {
 		return nil, i + 4
 	}
 	end := skipValue(b, i)
+	if p.floats {
+		f, err := strconv.ParseFloat(string(b[i:end]), 64)
+		p.badNumber = p.badNumber || err != nil
+		return f, end
+	}
 	return normalize(json.Number(b[i:end])), end
 }
 
