@@ -1,6 +1,9 @@
 package policies
 
-import "github.com/stackgate/stackgate/policies/model"
+import (
+	"github.com/stackgate/stackgate/internal/parallel"
+	"github.com/stackgate/stackgate/policies/model"
+)
 
 // Sensitive values never reach a message.
 //
@@ -36,11 +39,17 @@ func redactFindings(findings []model.Finding, doc *model.Document) {
 // nil when the document has none.
 type findingRedactor struct{ red *model.Redactor }
 
-// redactorFor collects the sensitive values of every resource of doc.
+// redactorFor collects the sensitive values of every resource of doc,
+// each resource's on any core (it walks every value of the document),
+// taken in the order of the resources.
 func redactorFor(doc *model.Document) findingRedactor {
+	each := make([][]string, len(doc.Resources))
+	parallel.For(len(doc.Resources), 0, func(i int) {
+		each[i] = doc.Resources[i].SensitiveValues()
+	})
 	var values []string
-	for i := range doc.Resources {
-		values = append(values, doc.Resources[i].SensitiveValues()...)
+	for _, vs := range each {
+		values = append(values, vs...)
 	}
 	if len(values) == 0 {
 		return findingRedactor{}

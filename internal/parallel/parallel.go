@@ -36,20 +36,29 @@ func For(n, workers int, fn func(i int)) {
 
 // Ordered calls work(i) for every i in [0, n) on at most workers
 // goroutines (GOMAXPROCS when workers <= 0) and hands each result to
-// merge in index order, on the caller's goroutine. At most workers items
-// are in flight or waiting to be merged, so results are held for a window
-// of items, not for all of them. When merge returns false no further item
-// starts; Ordered waits for those already running and returns.
+// merge in index order, on the caller's goroutine. Items start in index
+// order, each as soon as a goroutine is free, so an item that takes long
+// does not hold the others up; at most twice workers items are in flight
+// or waiting to be merged, so results are held for a window of items,
+// not for all of them. When merge returns false no further item starts;
+// Ordered waits for those already running and returns.
 func Ordered[T any](n, workers int, work func(i int) T, merge func(i int, v T) bool) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	pending := make([]chan T, 0, workers) // in index order
+	window := 2 * workers
+	running := make(chan struct{}, workers) // a token per item running
+	pending := make([]chan T, 0, window)    // in index order
 	next := 0
 	for done := 0; done < n; done++ {
-		for next < n && len(pending) < workers {
+		for next < n && len(pending) < window {
+			running <- struct{}{}
 			ch := make(chan T, 1)
-			go func(i int) { ch <- work(i) }(next)
+			go func(i int) {
+				v := work(i)
+				<-running
+				ch <- v
+			}(next)
 			pending = append(pending, ch)
 			next++
 		}

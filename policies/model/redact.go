@@ -131,18 +131,32 @@ func (r Resource) SensitiveValues() []string {
 	return out
 }
 
+// collectSensitive adds the text of the values at or below path in v that
+// are sensitive (inside: below a sensitive path or secret-named key) to
+// seen. It walks every value of every resource, so the paths below are
+// made only while one of them may still be a sensitive path: not when
+// the resource has none, nor inside a sensitive value.
 func collectSensitive(v any, path string, inside bool, sensitive map[string]bool, seen map[string]bool) {
 	if path != "" && sensitive[path] {
 		inside = true
 	}
+	paths := len(sensitive) > 0 && !inside
 	switch x := v.(type) {
 	case map[string]any:
 		for k, e := range x {
-			collectSensitive(e, AppendKey(path, k), inside || isSecretName(k), sensitive, seen)
+			var p string
+			if paths {
+				p = AppendKey(path, k)
+			}
+			collectSensitive(e, p, inside || isSecretName(k), sensitive, seen)
 		}
 	case []any:
 		for i, e := range x {
-			collectSensitive(e, AppendIndex(path, i), inside, sensitive, seen)
+			var p string
+			if paths {
+				p = AppendIndex(path, i)
+			}
+			collectSensitive(e, p, inside, sensitive, seen)
 		}
 	default:
 		if !inside {

@@ -2,8 +2,10 @@ package plan
 
 import (
 	"encoding/json"
+	"slices"
 
 	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/stackgate/stackgate/internal/parallel"
 )
 
 // decodeConfig decodes the plan's configuration as json.Unmarshal into
@@ -83,24 +85,40 @@ func (m *fastModule) quick(b []byte) bool {
 			if !ok || elems == nil {
 				return ok
 			}
-			m.Resources = make([]*fastResource, len(elems))
-			for i, e := range elems {
-				if e[0] == 'n' {
-					continue
-				}
-				r := new(fastResource)
-				if !r.quick(e, p) {
-					*r = fastResource{}
-					if json.Unmarshal(e, r) != nil {
-						return false
-					}
-				}
-				m.Resources[i] = r
-			}
-			return true
+			m.Resources, ok = decodeResources(elems)
+			return ok
 		}
 		return true
 	})
+}
+
+// decodeResources decodes the resources of a module, in tasks of
+// entriesPerTask on every core: a plan of many resources has most of
+// them in one module, whose configuration, decoded on one core, was
+// still being decoded well after the resource changes beside it were.
+// ok is false when one of them is not a resource.
+func decodeResources(elems [][]byte) (rs []*fastResource, ok bool) {
+	rs = make([]*fastResource, len(elems))
+	tasks := (len(elems) + entriesPerTask - 1) / entriesPerTask
+	failed := make([]bool, tasks)
+	parallel.For(tasks, 0, func(t int) {
+		p := &valueParser{} // interns nothing: shared by no other task
+		for i := t * entriesPerTask; i < min(len(elems), (t+1)*entriesPerTask); i++ {
+			if elems[i][0] == 'n' {
+				continue
+			}
+			r := new(fastResource)
+			if !r.quick(elems[i], p) {
+				*r = fastResource{}
+				if json.Unmarshal(elems[i], r) != nil {
+					failed[t] = true
+					return
+				}
+			}
+			rs[i] = r
+		}
+	})
+	return rs, !slices.Contains(failed, true)
 }
 
 // quick decodes a configuration resource (an object) as json.Unmarshal
@@ -319,8 +337,10 @@ func quickExpr(b []byte) (*tfjson.Expression, bool) {
 }
 
 // constantValue decodes a constant value as encoding/json decodes into an
-// interface{}: plain strings, booleans and null here, the rest by
-// encoding/json itself.
+// interface{}: plain strings, booleans and null here, the rest by a
+// valueParser that makes numbers float64 (encoding/json validated and
+// walked the text again, a third of decoding a plan's configuration), or
+// by encoding/json itself for a string with escapes.
 func constantValue(dst *any, v []byte) bool {
 	switch v[0] {
 	case 'n':
@@ -338,6 +358,14 @@ func constantValue(dst *any, v []byte) bool {
 			return false
 		}
 		*dst = s
+		return true
+	case '{', '[', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		p := valueParser{floats: true}
+		val, _ := p.parse(v, 0)
+		if p.badNumber {
+			return false // encoding/json's error, from the full decoder
+		}
+		*dst = val
 		return true
 	}
 	return json.Unmarshal(v, dst) == nil

@@ -124,13 +124,18 @@ func eachMember(b []byte, p *valueParser, fields []string, fn func(name string, 
 	}
 	for i < len(b) && b[i] == '"' {
 		kEnd := skipString(b, i)
-		var name string
-		if p != nil {
-			name = p.intern(b[i+1 : kEnd-1]) // no copy: the names repeat
-		} else {
-			name = string(b[i+1 : kEnd-1])
+		name, ok := fieldNamed(b[i+1:kEnd-1], fields)
+		if !ok {
+			if p != nil {
+				name = p.intern(b[i+1 : kEnd-1]) // no copy: the names repeat
+			} else {
+				name = string(b[i+1 : kEnd-1])
+			}
+			if !plainName(name) || foldsToOneOf(name, fields) {
+				return false
+			}
 		}
-		if !plainName(name) || !knownOrForeign(name, fields) || n == len(seen) {
+		if n == len(seen) {
 			return false
 		}
 		for _, s := range seen[:n] {
@@ -165,20 +170,28 @@ func eachMember(b []byte, p *valueParser, fields []string, fn func(name string, 
 	return false
 }
 
-// knownOrForeign reports whether name is one of fields exactly or matches
-// none of them without regard to case.
-func knownOrForeign(name string, fields []string) bool {
+// fieldNamed returns the one of fields that the member name raw is,
+// that string itself: nothing is copied or looked up for the names of
+// the fields, which are almost all the names of a plan (ten or so in
+// every entry, configuration resource and expression).
+func fieldNamed(raw []byte, fields []string) (string, bool) {
 	for _, f := range fields {
-		if f == name {
+		if string(raw) == f {
+			return f, true
+		}
+	}
+	return "", false
+}
+
+// foldsToOneOf reports whether name matches one of fields without
+// regard to case (exact matches are found by fieldNamed).
+func foldsToOneOf(name string, fields []string) bool {
+	for _, f := range fields {
+		if len(f) == len(name) && bytes.EqualFold([]byte(f), []byte(name)) {
 			return true
 		}
 	}
-	for _, f := range fields {
-		if len(f) == len(name) && bytes.EqualFold([]byte(f), []byte(name)) {
-			return false
-		}
-	}
-	return true
+	return false
 }
 
 // modeField is stringField for a resource's mode.

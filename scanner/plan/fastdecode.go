@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"runtime"
+	"strconv"
 	"sync"
 	"unicode/utf8"
 
@@ -40,7 +41,7 @@ type fastDoc struct {
 	DeferredChanges skipped             `json:"deferred_changes,omitempty"`
 
 	// What decodeRest decodes from the members kept as text.
-	changes, drift []*fastChangeEntry
+	changes, drift []*tfjson.ResourceChange
 	config         *tfjson.Config
 }
 
@@ -202,10 +203,10 @@ func (d *fastDoc) decodeRest() error {
 	}
 	d.ResourceChanges, d.ResourceDrift = nil, nil
 	if changes != nil {
-		d.changes = make([]*fastChangeEntry, len(changes))
+		d.changes = make([]*tfjson.ResourceChange, len(changes))
 	}
 	if drift != nil {
-		d.drift = make([]*fastChangeEntry, len(drift))
+		d.drift = make([]*tfjson.ResourceChange, len(drift))
 	}
 	var cfgErr error
 	var wg sync.WaitGroup
@@ -232,17 +233,20 @@ func (d *fastDoc) decodeRest() error {
 		p := <-parsers
 		defer func() { parsers <- p }()
 		for i := t * entriesPerTask; i < min(len(elems), (t+1)*entriesPerTask); i++ {
-			if e, ok := decodeEntry(elems[i], p); ok {
-				out[i] = e
-			} else if err := json.Unmarshal(elems[i], &out[i]); err != nil {
-				errs[t] = err
-				return
+			e, ok := decodeEntry(elems[i], p)
+			if !ok {
+				e = nil // decoded afresh, not over what decodeEntry left
+				if err := json.Unmarshal(elems[i], &e); err != nil {
+					errs[t] = err
+					return
+				}
 			}
-			if e := out[i]; e != nil && e.Change != nil {
+			if e != nil && e.Change != nil {
 				e.Change.Before.parse(p)
 				e.Change.After.parse(p)
 				e.Change.ReplacePaths.parse(p)
 			}
+			out[i] = e.resourceChange()
 		}
 	})
 	wg.Wait()
@@ -278,38 +282,33 @@ func (d *fastDoc) plan() *tfjson.Plan {
 		}
 	}
 	p.Config = d.config
-	p.ResourceChanges = convertChanges(d.changes)
-	p.ResourceDrift = convertChanges(d.drift)
+	p.ResourceChanges, p.ResourceDrift = d.changes, d.drift
 	if d.PlannedValues {
 		p.PlannedValues = &tfjson.StateValues{}
 	}
 	return p
 }
 
-func convertChanges(in []*fastChangeEntry) []*tfjson.ResourceChange {
-	if in == nil {
+// resourceChange converts a decoded entry (nil for null) to the
+// tfjson.ResourceChange the builder reads, with the entry's values, not
+// copies. It is made on the core that decoded the entry, beside the
+// others, rather than for every entry in turn once all are decoded.
+func (e *fastChangeEntry) resourceChange() *tfjson.ResourceChange {
+	if e == nil {
 		return nil
 	}
-	out := make([]*tfjson.ResourceChange, len(in))
-	for i, e := range in {
-		if e == nil {
-			continue
+	rc := e.ResourceChange
+	if e.Change != nil {
+		c := e.Change.Change
+		c.Before, c.After = e.Change.Before.v, e.Change.After.v
+		c.AfterUnknown = e.Change.AfterUnknown.value()
+		c.BeforeSensitive, c.AfterSensitive = e.Change.BeforeSensitive.value(), e.Change.AfterSensitive.value()
+		if l, ok := e.Change.ReplacePaths.v.([]any); ok {
+			c.ReplacePaths = l
 		}
-		rc := e.ResourceChange
-		if e.Change != nil {
-			c := e.Change.Change
-			c.Before, c.After = e.Change.Before.v, e.Change.After.v
-			c.AfterUnknown = e.Change.AfterUnknown.value()
-			c.BeforeSensitive, c.AfterSensitive = e.Change.BeforeSensitive.value(), e.Change.AfterSensitive.value()
-			if l, ok := e.Change.ReplacePaths.v.([]any); ok {
-				c.ReplacePaths = l
-			}
-			rc.Change = &c
-		}
-		out[i] = &rc
-		in[i] = nil // let the decoded entry go as soon as the plan is built
+		rc.Change = &c
 	}
-	return out
+	return &rc
 }
 
 // valueParser decodes JSON values that encoding/json has already
@@ -320,6 +319,11 @@ func convertChanges(in []*fastChangeEntry) []*tfjson.ResourceChange {
 // attribute names and values thousands of times.
 type valueParser struct {
 	strs map[string]string
+	// floats makes numbers float64, as encoding/json decodes them into
+	// an interface{} (a configuration's constant values); badNumber is
+	// then set by one that is out of float64's range, which encoding/json
+	// rejects.
+	floats, badNumber bool
 }
 
 // Interning bounds: strings up to maxIntern bytes, at most internCap of
@@ -407,6 +411,11 @@ func (p *valueParser) parse(b []byte, i int) (any, int) {
 		return nil, i + 4
 	}
 	end := skipValue(b, i)
+	if p.floats {
+		f, err := strconv.ParseFloat(string(b[i:end]), 64)
+		p.badNumber = p.badNumber || err != nil
+		return f, end
+	}
 	return normalize(json.Number(b[i:end])), end
 }
 

@@ -114,11 +114,7 @@ func (b *builder) build() (*Plan, error) {
 		if i < len(changeSpans) {
 			sp = &changeSpans[i]
 		}
-		r, err := b.resource(rc, sp, &notes[i])
-		if r != nil {
-			slots[i], built[i] = *r, true
-		}
-		errs[i] = err
+		built[i], errs[i] = b.resource(&slots[i], rc, sp, &notes[i])
 	})
 	n := 0
 	byAddr := make(map[string]int, len(slots))
@@ -195,11 +191,12 @@ func action(a tfjson.Actions) (string, bool) {
 	return "", false
 }
 
-// resource builds the resource of one resource_changes entry; nil when
-// the entry is not one to check (a deposed object, a forgotten resource).
-// Its notes are appended to notes; it changes nothing in b, so entries
-// can be built at the same time.
-func (b *builder) resource(rc *tfjson.ResourceChange, sp *entrySpan, notes *[]string) (*tfmap.Resource, error) {
+// resource builds in r the resource of one resource_changes entry (its
+// slot in the plan's resources, not a copy made elsewhere first); false
+// when the entry is not one to check (a deposed object, a forgotten
+// resource). Its notes are appended to notes; it changes nothing in b,
+// so entries can be built at the same time.
+func (b *builder) resource(r *tfmap.Resource, rc *tfjson.ResourceChange, sp *entrySpan, notes *[]string) (bool, error) {
 	at := func() (int, int) {
 		if sp == nil {
 			return 0, 0
@@ -208,30 +205,30 @@ func (b *builder) resource(rc *tfjson.ResourceChange, sp *entrySpan, notes *[]st
 	}
 	if rc.Address == "" || rc.Type == "" || rc.Change == nil {
 		l, c := at()
-		return nil, model.Errorf(b.file, l, c, "invalid plan: a resource_changes entry lacks address, type or change")
+		return false, model.Errorf(b.file, l, c, "invalid plan: a resource_changes entry lacks address, type or change")
 	}
 	if rc.DeposedKey != "" {
 		*notes = append(*notes, fmt.Sprintf("%s: deposed object %s is destroyed by this plan; not checked", rc.Address, rc.DeposedKey))
-		return nil, nil
+		return false, nil
 	}
 	if rc.Change.Actions.Forget() {
 		*notes = append(*notes, fmt.Sprintf("%s is removed from the state without being destroyed; not checked", rc.Address))
-		return nil, nil
+		return false, nil
 	}
 	act, ok := action(rc.Change.Actions)
 	if !ok {
 		l, c := at()
-		return nil, model.Errorf(b.file, l, c, "unsupported actions %v for %s; stackgate knows create, update, delete, replace, no-op and read", []tfjson.Action(rc.Change.Actions), rc.Address)
+		return false, model.Errorf(b.file, l, c, "unsupported actions %v for %s; stackgate knows create, update, delete, replace, no-op and read", []tfjson.Action(rc.Change.Actions), rc.Address)
 	}
 	steps, ok := parseModule(rc.ModuleAddress)
 	if !ok {
 		l, c := at()
-		return nil, model.Errorf(b.file, l, c, "invalid plan: module_address of %s is not a module address", rc.Address)
+		return false, model.Errorf(b.file, l, c, "invalid plan: module_address of %s is not a module address", rc.Address)
 	}
 	ch := rc.Change
 	before := asObject(normalize(ch.Before))
 	after := asObject(normalize(ch.After))
-	r := &tfmap.Resource{
+	*r = tfmap.Resource{
 		Address: rc.Address,
 		Type:    rc.Type,
 		Name:    rc.Name,
@@ -272,7 +269,7 @@ func (b *builder) resource(rc *tfjson.ResourceChange, sp *entrySpan, notes *[]st
 		r.Region = b.plan.Region
 	}
 	b.unknowns(r, conf, steps, unknown)
-	return r, nil
+	return true, nil
 }
 
 // unknowns fills r.Unknown and r.Refs from the paths unknown after apply

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -232,11 +233,22 @@ var strPlain = func() (t [256]bool) {
 	return t
 }()
 
+// quoteBackslashOrControl is quoteOrBackslash that also holds for a
+// control character (a byte under 0x20): (x-0x20*lo)&^x&hi has the high
+// bit of the first byte of x under 0x20 set (and none without one).
+func quoteBackslashOrControl(x uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	return quoteOrBackslash(x) || (x-0x20*lo)&^x&hi != 0
+}
+
 // validString validates the JSON string at b[i] (a quote) as
 // encoding/json's scanner does and returns the offset after it.
 func validString(b []byte, i int) (int, bool) {
 	i++
 	for {
+		for i+8 <= len(b) && !quoteBackslashOrControl(binary.LittleEndian.Uint64(b[i:])) {
+			i += 8
+		}
 		for i < len(b) && strPlain[b[i]] {
 			i++
 		}

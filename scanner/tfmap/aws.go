@@ -35,7 +35,7 @@ func mapAWS(b *builder, r *Resource, e *entry) {
 			mapJSON(b, r, e, attr, rule.CFN)
 		}
 	}
-	for _, l := range leaves(r, "", r.Attrs) {
+	for l := range leaves(r, "", r.Attrs) {
 		top := firstKey(l.path)
 		if handled[top] || (l.unknown && l.path == top && e.computed[top]) {
 			continue
@@ -198,7 +198,7 @@ func takesDefaultTags(r *Resource, e *entry) bool {
 // mapJSON decodes a JSON document given as a string (policy =
 // jsonencode(...)) into the object CloudFormation holds.
 func mapJSON(b *builder, r *Resource, e *entry, attr, cfn string) {
-	for _, l := range leaves(r, attr, r.Attrs[attr]) {
+	for l := range leaves(r, attr, r.Attrs[attr]) {
 		if l.path != attr {
 			// a document built as an object rather than a string
 			if p, _, ok := e.translate(l.path); ok {
@@ -334,7 +334,7 @@ func expandEntries(r *Resource, base string, set []attrRule) []listEntry {
 		}
 		p := at(rule.TF)
 		v, _ := lookupPath(r.Attrs, p)
-		for _, l := range leaves(r, p, v) {
+		for l := range leaves(r, p, v) {
 			rel := rule.CFN + strings.TrimPrefix(genericPathOf(l.path), genericPathOf(p))
 			common = append(common, field{rel: rel, l: l})
 		}
@@ -349,12 +349,12 @@ func expandEntries(r *Resource, base string, set []attrRule) []listEntry {
 		var srcs []leaf
 		if list, ok := v.([]any); ok {
 			for j := range list {
-				srcs = append(srcs, leaves(r, model.AppendIndex(p, j), list[j])...)
+				srcs = slices.AppendSeq(srcs, leaves(r, model.AppendIndex(p, j), list[j]))
 			}
 			// an element that is unknown or a reference with no value
 			srcs = append(srcs, extraElements(r, p, len(list))...)
 		} else {
-			srcs = leaves(r, p, v)
+			srcs = slices.Collect(leaves(r, p, v))
 		}
 		for _, s := range srcs {
 			fields := append([]field{{rel: rule.CFN, l: s}}, common...)

@@ -287,13 +287,13 @@ func (n *node) fill(b *builder, r *Resource) {
 	case n.e != nil:
 		mapAWS(b, r, n.e)
 	case strings.HasPrefix(r.Type, "awscc_"):
-		for _, l := range leaves(r, "", r.Attrs) {
+		for l := range leaves(r, "", r.Attrs) {
 			if p, ok := awsccPath(n.cfnType, l.path); ok {
 				b.emit(r, p, l)
 			}
 		}
 	default:
-		for _, l := range leaves(r, "", r.Attrs) {
+		for l := range leaves(r, "", r.Attrs) {
 			b.emit(r, l.path, l)
 		}
 	}
@@ -352,20 +352,41 @@ func (n *node) tagsPath() string {
 	return "Tags"
 }
 
+// translatePaths translates the provider paths ps with tr, each
+// CloudFormation path once, in the order of the first path that gives it.
 func translatePaths(ps []string, tr func(string) (string, bool)) []string {
 	if ps == nil {
 		return nil
 	}
-	out := []string{}
-	seen := make(map[string]bool, len(ps))
+	out := make([]string, 0, len(ps))
+	// A resource's change lists a few dozen paths: the few it gives are
+	// searched for one already given, and a set is made only for more
+	// (it was half of what translating allocated).
+	var seen map[string]bool
+	if len(ps) > maxSearchedPaths {
+		seen = make(map[string]bool, len(ps))
+	}
 	for _, p := range ps {
-		if c, ok := tr(p); ok && c != "" && !seen[c] {
-			seen[c] = true
-			out = append(out, c)
+		c, ok := tr(p)
+		if !ok || c == "" {
+			continue
 		}
+		if seen != nil {
+			if seen[c] {
+				continue
+			}
+			seen[c] = true
+		} else if slices.Contains(out, c) {
+			continue
+		}
+		out = append(out, c)
 	}
 	return out
 }
+
+// maxSearchedPaths is the most paths translatePaths translates without a
+// set of those given.
+const maxSearchedPaths = 32
 
 // writtenPaths is a builder's tfToCFN with its provider paths sorted,
 // to find the values written below a path that none was written to
