@@ -62,7 +62,7 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 				m.l.addErr(errAt(rng, "invalid reference: data must be followed by a data source type and name"))
 				continue
 			}
-			refs.add(true, typ, name, t, 3, rng, info.readAs(ti), info.elemAttr(ti))
+			refs.add(true, typ, name, t, 3, rng, info.elem(ti))
 		case "path":
 			vars["path"] = m.pathObject()
 		case "terraform":
@@ -83,7 +83,7 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 				m.l.addErr(errAt(rng, "reference to unknown name %q", root))
 				continue
 			}
-			refs.add(false, root, name, t, 2, rng, info.readAs(ti), info.elemAttr(ti))
+			refs.add(false, root, name, t, 2, rng, info.elem(ti))
 		}
 	}
 	for _, r := range refs.list {
@@ -269,39 +269,36 @@ const (
 	readIndexAttr                      // indexed by an expression, and an attribute of the element read
 )
 
-// elemAttr is the attribute the expression reads of the elements of
-// travs[i] (see exprInfo.elemAttrs); "" when it reads none that way.
-func (in *exprInfo) elemAttr(i int) string {
-	if in.elemAttrs == nil {
-		return ""
-	}
-	return in.elemAttrs[i]
+// elemAccess is how an expression reads the elements of one of its
+// traversals: read, and for readSplatAttr and readIndexAttr the
+// attribute it reads of them.
+type elemAccess struct {
+	read traversalRead
+	attr string
 }
 
-// readAs is how the expression reads travs[i] (see traversalRead).
-func (in *exprInfo) readAs(i int) traversalRead {
-	switch {
-	case in.splatted != nil && in.splatted[i]:
-		return readSplatAttr
-	case in.indexRead != nil && in.indexRead[i]:
-		return readIndexAttr
+// elem is how the expression reads the elements of travs[i] (see
+// exprInfo.elems).
+func (in *exprInfo) elem(i int) elemAccess {
+	if in.elems == nil {
+		return elemAccess{}
 	}
-	return readWhole
+	return in.elems[i]
 }
 
 // add records traversal t; next is the step after the resource name.
 // A traversal that reads an attribute of the resource or of one of its
 // instances (aws_s3_bucket.this.id, aws_subnet.this[0].id) adds that
 // attribute to r.attrs: the object the reference gets needs no other.
-// read says how the expression reads t otherwise: when t is the resource
+// elem says how the expression reads t otherwise: when t is the resource
 // alone and is the source of a splat whose items start with an attribute
-// (exprInfo.splatted), the splat reads only that attribute, elemAttr, of
+// (exprInfo.elems), the splat reads only that attribute, elem.attr, of
 // each instance, so the reference does not take the whole object (the
 // modules' aws_subnet.this[*].id would otherwise make every attribute
 // the module reads for each instance); the same holds for an attribute
-// of an instance selected by an index expression (exprInfo.indexRead),
+// of an instance selected by an index expression (readIndexAttr),
 // when the resource has instances.
-func (rs *resourceRefs) add(data bool, typ, name string, t hcl.Traversal, next int, rng hcl.Range, read traversalRead, elemAttr string) {
+func (rs *resourceRefs) add(data bool, typ, name string, t hcl.Traversal, next int, rng hcl.Range, elem elemAccess) {
 	var r *resourceRef
 	for _, c := range rs.list {
 		if c.data == data && c.typ == typ && c.name == name {
@@ -320,11 +317,11 @@ func (rs *resourceRefs) add(data bool, typ, name string, t hcl.Traversal, next i
 	switch {
 	case ok:
 		r.reads(attr)
-	case read == readSplatAttr && len(t) == next:
-		r.reads(elemAttr)
-	case read == readIndexAttr && len(t) == next:
+	case elem.read == readSplatAttr && len(t) == next:
+		r.reads(elem.attr)
+	case elem.read == readIndexAttr && len(t) == next:
 		r.indexed = true
-		r.reads(elemAttr)
+		r.reads(elem.attr)
 	default:
 		r.whole = true
 	}

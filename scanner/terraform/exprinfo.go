@@ -23,20 +23,12 @@ type exprInfo struct {
 	// after local: the attributes of the var and local objects the
 	// expression sees (see namedRefs).
 	vars, locals nameSet
-	// splatted[i] is set when travs[i] is the source of a splat whose
-	// each item starts with an attribute (aws_subnet.this[*].id): the
-	// splat reads that attribute of every element and nothing else of
-	// them. nil when there is none; never modified.
-	splatted []bool
-	// indexRead[i] is set when travs[i] is the collection of an index
-	// expression followed by an attribute (aws_subnet.this[count.index].id):
-	// the expression reads that attribute of the element it selects and
-	// nothing else of it. nil when there is none; never modified.
-	indexRead []bool
-	// elemAttrs[i] is the attribute that the splat or index expression
-	// whose source travs[i] is (splatted, indexRead) reads of each
-	// element; nil when there is none; never modified.
-	elemAttrs []string
+	// elems[i] says how travs[i] is read when it is the source of a splat
+	// whose each item starts with an attribute (aws_subnet.this[*].id) or
+	// the collection of an index expression followed by an attribute
+	// (aws_subnet.this[count.index].id): that attribute of the elements,
+	// and nothing else of them. nil when there is neither; never modified.
+	elems []elemAccess
 }
 
 // nameSet is a set of names, sorted, and its key in namedObjects.
@@ -95,25 +87,23 @@ func (m *modInst) info(expr hcl.Expression) *exprInfo {
 func (m *modInst) analyse(expr hcl.Expression) *exprInfo {
 	in := &exprInfo{}
 	if se, ok := expr.(hclsyntax.Expression); ok {
-		var splatSources, indexSources []elemRead
+		var sources []elemRead
 		w := syntaxWalker{travs: &in.travs, visit: func(n hclsyntax.Node) {
 			if iv, ok := indexedVarAt(n); ok {
 				in.indexed = append(in.indexed, iv)
 			}
 			if src, ok := attrSplatSource(n); ok {
-				splatSources = append(splatSources, src)
+				sources = append(sources, src)
 			}
 			if src, ok := attrIndexSource(n); ok {
-				indexSources = append(indexSources, src)
+				sources = append(sources, src)
 			}
 		}}
 		w.walk(se)
 		if w.unknown {
 			in.travs = expr.Variables()
-		} else if len(splatSources)+len(indexSources) > 0 {
-			in.elemAttrs = make([]string, len(in.travs))
-			in.splatted = traversalsOf(in.travs, splatSources, in.elemAttrs)
-			in.indexRead = traversalsOf(in.travs, indexSources, in.elemAttrs)
+		} else {
+			in.elems = elemAccesses(in.travs, sources)
 		}
 	} else {
 		in.travs = expr.Variables()
@@ -123,30 +113,30 @@ func (m *modInst) analyse(expr hcl.Expression) *exprInfo {
 }
 
 // elemRead is a traversal whose elements a splat or an index expression
-// reads an attribute of.
+// reads an attribute of, and how.
 type elemRead struct {
-	src  *hclsyntax.ScopeTraversalExpr
-	attr string
+	src *hclsyntax.ScopeTraversalExpr
+	elemAccess
 }
 
-// traversalsOf returns, for each of travs, whether it is the traversal
-// of one of srcs, whose attribute it then sets in attrs; nil when srcs
-// is empty.
-func traversalsOf(travs []hcl.Traversal, srcs []elemRead, attrs []string) []bool {
+// elemAccesses returns, for each of travs, how it is read when it is the
+// traversal of one of srcs (the zero elemAccess, readWhole, otherwise);
+// nil when srcs is empty.
+func elemAccesses(travs []hcl.Traversal, srcs []elemRead) []elemAccess {
 	if len(srcs) == 0 {
 		return nil
 	}
-	is := make([]bool, len(travs))
+	out := make([]elemAccess, len(travs))
 	for i, t := range travs {
 		// a node's traversal is shared, not copied
 		j := slices.IndexFunc(srcs, func(r elemRead) bool {
 			return len(t) > 0 && len(r.src.Traversal) == len(t) && &r.src.Traversal[0] == &t[0]
 		})
 		if j >= 0 {
-			is[i], attrs[i] = true, srcs[j].attr
+			out[i] = srcs[j].elemAccess
 		}
 	}
-	return is
+	return out
 }
 
 // attrIndexSource returns the traversal that is the collection of an
@@ -169,7 +159,7 @@ func attrIndexSource(n hclsyntax.Node) (elemRead, bool) {
 	if !ok {
 		return elemRead{}, false
 	}
-	return elemRead{src, attr}, true
+	return elemRead{src, elemAccess{readIndexAttr, attr}}, true
 }
 
 // attrSplatSource returns the traversal that is the source of node when
@@ -192,7 +182,7 @@ func attrSplatSource(n hclsyntax.Node) (elemRead, bool) {
 	if !ok {
 		return elemRead{}, false
 	}
-	return elemRead{src, attr}, true
+	return elemRead{src, elemAccess{readSplatAttr, attr}}, true
 }
 
 // indexedVarAt reports whether node is an index expression over var.x,
