@@ -226,13 +226,15 @@ func (d *fastDoc) decodeRest() error {
 	nd := (len(drift) + entriesPerTask - 1) / entriesPerTask
 	errs := make([]error, nc+nd)
 	parallel.For(nc+nd, workers, func(t int) {
-		elems, out := changes, d.changes
+		// task t's error goes in errs[t]: the drift's tasks after the
+		// changes', so the first error is the document's first
+		elems, out, first := changes, d.changes, t*entriesPerTask
 		if t >= nc {
-			elems, out, t = drift, d.drift, t-nc
+			elems, out, first = drift, d.drift, (t-nc)*entriesPerTask
 		}
 		p := <-parsers
 		defer func() { parsers <- p }()
-		for i := t * entriesPerTask; i < min(len(elems), (t+1)*entriesPerTask); i++ {
+		for i := first; i < min(len(elems), first+entriesPerTask); i++ {
 			e, ok := decodeEntry(elems[i], p)
 			if !ok {
 				e = nil // decoded afresh, not over what decodeEntry left

@@ -33,6 +33,9 @@ func TestLoadErrors(t *testing.T) {
 		{name: "entry without change", src: `{"format_version": "1.2", "resource_changes": [{"address": "a.b", "type": "a", "name": "b", "mode": "managed"}]}`, line: 1, col: 60, msg: "lacks address, type or change"},
 		{name: "unknown action", src: `{"format_version": "1.2", "resource_changes": [{"address": "a.b", "type": "a", "name": "b", "mode": "managed", "change": {"actions": ["explode"]}}]}`, msg: "unsupported actions [explode] for a.b"},
 		{name: "bad module address", src: `{"format_version": "1.2", "resource_changes": [{"address": "a.b", "module_address": "mod.x", "type": "a", "name": "b", "mode": "managed", "change": {"actions": ["create"]}}]}`, msg: "module_address"},
+		// two tasks, one of resource_changes and one of resource_drift, fail
+		// at once: the first in the document is the one reported
+		{name: "bad change and drift", src: `{"format_version": "1.2", "resource_changes": [{"address": 5, "type": "a", "name": "b", "mode": "managed", "change": {"actions": ["create"]}}], "resource_drift": [{"address": 6, "type": "a", "name": "c", "mode": "managed", "change": {"actions": ["update"]}}]}`, line: 1, col: 60, msg: "resource_changes.address: expected a string"},
 		{name: "duplicate", src: `{"format_version": "1.2", "resource_changes": [{"address": "a.b", "type": "a", "name": "b", "mode": "managed", "change": {"actions": ["create"]}}, {"address": "a.b", "type": "a", "name": "b", "mode": "managed", "change": {"actions": ["create"]}}]}`, msg: "twice"},
 		{name: "deep", src: `{"format_version": "1.2", "planned_values": ` + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "}", line: 1, col: 300, msg: "deeper than 256"},
 	}
