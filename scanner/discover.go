@@ -37,6 +37,11 @@ type Candidate struct {
 	// Kind is KindTerraform for a Terraform root module directory; empty
 	// for files, whose kind is decided by content.
 	Kind Kind
+	// Modules are, for a Terraform root module, the directories its
+	// module tree is read from as far as literal local sources tell: Path
+	// first, then each directory it calls, directly or through another
+	// (LoadOptions.ReleaseModules).
+	Modules []string
 }
 
 // DiscoverOptions controls which files are considered.
@@ -98,8 +103,8 @@ func Discover(roots []string, opts DiscoverOptions) ([]Candidate, error) {
 	for d := range tfDirs {
 		dirs = append(dirs, d)
 	}
-	for _, d := range terraformRoots(opts.FS, dirs) {
-		out = append(out, Candidate{Path: d, Kind: KindTerraform})
+	for _, r := range terraformRoots(opts.FS, dirs) {
+		out = append(out, Candidate{Path: r.dir, Kind: KindTerraform, Modules: r.modules})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil

@@ -38,6 +38,15 @@ type LoadOptions struct {
 	// FS is the view of files the loaders read (nil: the disk). The
 	// Terraform loader uses it too unless its own options set one.
 	FS vfs.FS
+	// ReleaseModules drops a module directory's syntax trees and decoded
+	// configuration from the Terraform loader's caches as soon as the
+	// last root module whose Candidate.Modules holds it is loaded. A
+	// batch run that loads each directory's callers once (stackgate
+	// scan) sets it: the trees were most of its live heap, so the
+	// collector marked them again and again and ran more often. A
+	// long-running process (the language server) keeps them for the next
+	// load.
+	ReleaseModules bool
 }
 
 // Loaded is one loaded source file.
@@ -79,12 +88,17 @@ type Loaded struct {
 func Load(ctx context.Context, cands []Candidate, opts LoadOptions) []Loaded {
 	out := make([]Loaded, len(cands))
 	var done atomic.Int64
+	var release *moduleRelease
+	if opts.ReleaseModules {
+		release = newModuleRelease(cands)
+	}
 	parallel.For(len(cands), opts.Workers, func(i int) {
 		if err := ctx.Err(); err != nil {
 			out[i] = Loaded{File: cands[i].Path, Err: err}
 		} else {
 			out[i] = loadOne(ctx, cands[i], opts)
 		}
+		release.loaded(cands[i])
 		if opts.Then != nil {
 			opts.Then(i, &out[i])
 		}

@@ -38,6 +38,10 @@ type LoadOptions struct {
 	// Result.Sources, then name every file read with nil contents. A
 	// large template's text is then not held while its rules run.
 	DropSources bool
+	// ReleaseModules lets the Terraform loader drop each module's syntax
+	// trees once the last root module calling it is loaded
+	// (scanner.LoadOptions.ReleaseModules), for a run that loads once.
+	ReleaseModules bool
 }
 
 // namesOnly is sources with every file's contents dropped.
@@ -103,6 +107,7 @@ func load(ctx context.Context, cands []scanner.Candidate, opts LoadOptions, fsys
 		Progress:       opts.Progress,
 		Then:           then,
 		FS:             fsys,
+		ReleaseModules: opts.ReleaseModules,
 	})
 }
 

@@ -169,6 +169,9 @@ func (fl *scanFlags) openPaths(paths []string, stderr io.Writer) (*workspace.Wor
 			Workers:        fl.jobs,
 			Progress:       prog.update,
 			DropSources:    !report.ShowsSource(fl.format),
+			// one load per command: what a module's last caller has
+			// read is not read again
+			ReleaseModules: true,
 		},
 		progressDone: prog.done,
 	}, nil

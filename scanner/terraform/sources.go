@@ -32,7 +32,7 @@ func LocalModuleSources(fsys vfs.FS, dir string) []string {
 		}
 		name := filepath.Join(dir, e.Name())
 		src, err := readFile(fsys, name)
-		if err != nil || !bytes.Contains(src, []byte("module")) {
+		if err != nil || !mayCallModule(src, strings.HasSuffix(name, ".json")) {
 			continue
 		}
 		pf, errs := parseSource(name, src)
@@ -56,4 +56,47 @@ func LocalModuleSources(fsys vfs.FS, dir string) []string {
 		}
 	}
 	return out
+}
+
+// mayCallModule reports whether src may hold a module block, so that
+// LocalModuleSources parses (and the parse cache holds from discovery on)
+// only the files that call modules: in terraform-aws-modules that is one
+// file in three. A JSON file may if it has the word module anywhere.
+// In native syntax a block's header, braces included, is on one line, so
+// a module block needs the word module, not part of a longer name nor
+// followed by a dot (module.x.y is a reference), with a { later on its
+// line. The test errs toward yes: a comment or a string may pass it, and
+// then the file is parsed, as every file was before.
+func mayCallModule(src []byte, json bool) bool {
+	word := []byte("module")
+	if json {
+		return bytes.Contains(src, word)
+	}
+	for i := 0; ; {
+		k := bytes.Index(src[i:], word)
+		if k < 0 {
+			return false
+		}
+		start, end := i+k, i+k+len(word)
+		i = end
+		if start > 0 && isNameByte(src[start-1]) {
+			continue
+		}
+		if end < len(src) && (isNameByte(src[end]) || src[end] == '.') {
+			continue
+		}
+		line := src[end:]
+		if nl := bytes.IndexByte(line, '\n'); nl >= 0 {
+			line = line[:nl]
+		}
+		if bytes.IndexByte(line, '{') >= 0 {
+			return true
+		}
+	}
+}
+
+// isNameByte reports whether c may continue an HCL identifier (ASCII;
+// any other byte of a UTF-8 letter is >= 0x80 and counts too).
+func isNameByte(c byte) bool {
+	return c == '_' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
 }
