@@ -84,3 +84,36 @@ func TestGetOrComputeOnce(t *testing.T) {
 		t.Errorf("after a panicking computation got %d, want 7", v)
 	}
 }
+
+// TestGetOrComputeUnlessPending: a caller that would wait for another's
+// computation of the same version gets false at once; one of another
+// version, or with nothing pending, computes or finds the value.
+func TestGetOrComputeUnlessPending(t *testing.T) {
+	c := newLatest[string, int]()
+	release, started := make(chan struct{}), make(chan struct{})
+	done := make(chan int)
+	go func() {
+		done <- c.getOrCompute("k", "v1", func() int {
+			close(started)
+			<-release
+			return 1
+		})
+	}()
+	<-started
+	if v, ok := c.getOrComputeUnlessPending("k", "v1", func() int { t.Error("computed while pending"); return 0 }); ok || v != 0 {
+		t.Errorf("pending at the same version: got %d, %v; want 0, false", v, ok)
+	}
+	if v, ok := c.getOrComputeUnlessPending("k", "v2", func() int { return 2 }); !ok || v != 2 {
+		t.Errorf("pending at another version: got %d, %v; want 2, true", v, ok)
+	}
+	close(release)
+	if v := <-done; v != 1 {
+		t.Fatalf("the first computation gave %d", v)
+	}
+	if v, ok := c.getOrComputeUnlessPending("k", "v1", func() int { t.Error("computed a cached value"); return 0 }); !ok || v != 1 {
+		t.Errorf("cached: got %d, %v; want 1, true", v, ok)
+	}
+	if v, ok := c.getOrComputeUnlessPending("new", "v1", func() int { return 3 }); !ok || v != 3 {
+		t.Errorf("absent: got %d, %v; want 3, true", v, ok)
+	}
+}

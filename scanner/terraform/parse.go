@@ -49,6 +49,18 @@ func parseSource(name string, src []byte) (*parsedFile, []*model.Error) {
 	return c.file, c.errs
 }
 
+// parseSourceUnlessBusy is parseSource, except that it returns busy
+// instead of waiting when another goroutine is parsing the same content
+// under the same name.
+func parseSourceUnlessBusy(name string, src []byte) (pf *parsedFile, errs []*model.Error, busy bool) {
+	sum := sha256.Sum256(src)
+	c, ok := parseCache.getOrComputeUnlessPending(name, string(sum[:]), func() parsed {
+		pf, errs := parseUncached(name, src)
+		return parsed{pf, errs}
+	})
+	return c.file, c.errs, !ok
+}
+
 type parsed struct {
 	file *parsedFile
 	errs []*model.Error
@@ -143,6 +155,20 @@ func (c *latest[K, V]) getOrCompute(k K, version string, compute func() V) V {
 	p.ok = true
 	c.put(k, version, p.value)
 	return p.value
+}
+
+// getOrComputeUnlessPending is getOrCompute, except that when another
+// caller is computing the value of k at this version it returns false at
+// once instead of waiting for it.
+func (c *latest[K, V]) getOrComputeUnlessPending(k K, version string, compute func() V) (V, bool) {
+	c.mu.Lock()
+	if p, ok := c.pending[k]; ok && p.version == version {
+		c.mu.Unlock()
+		var zero V
+		return zero, false
+	}
+	c.mu.Unlock()
+	return c.getOrCompute(k, version, compute), true
 }
 
 // clear empties the cache (benchmarks of a cold start).
@@ -266,31 +292,60 @@ func (l *loader) readModuleDir(display, abs string) (files, overrides []*parsedF
 			names = append(names, n)
 		}
 	}
-	for _, n := range names {
+	// Files another load is parsing right now (a root module calling the
+	// same module) are left for a second pass, so that this load parses
+	// the others meanwhile instead of waiting: two examples of one module
+	// starting together parse its files between them, not one each.
+	type entry struct {
+		name string
+		src  []byte
+		err  *model.Error
+		pf   *parsedFile
+		errs []*model.Error
+		busy bool
+	}
+	entries := make([]entry, len(names))
+	for i, n := range names {
 		if l.stopped() {
 			return nil, nil, nil
 		}
-		name := filepath.Join(display, n)
+		e := &entries[i]
+		e.name = filepath.Join(display, n)
 		src, err := readFile(l.fs, filepath.Join(abs, n))
 		if err != nil {
-			errs = append(errs, relabel(err, name))
+			e.err = relabel(err, e.name)
 			continue
 		}
-		pf, perrs := parseSource(name, src)
-		if pf != nil && pf.file.Bytes != nil {
+		e.src = src
+		e.pf, e.errs, e.busy = parseSourceUnlessBusy(e.name, src)
+	}
+	for i, n := range names {
+		if l.stopped() {
+			return nil, nil, nil
+		}
+		e := &entries[i]
+		if e.err != nil {
+			errs = append(errs, e.err)
+			continue
+		}
+		if e.busy {
+			e.pf, e.errs = parseSource(e.name, e.src)
+		}
+		src := e.src
+		if e.pf != nil && e.pf.file.Bytes != nil {
 			// the same bytes as the cached tree's (same name, same
 			// hash): a module called from twenty root modules keeps
 			// one copy of its files, not twenty
-			src = pf.file.Bytes
+			src = e.pf.file.Bytes
 		}
-		l.files[name] = src
-		errs = append(errs, perrs...)
+		l.files[e.name] = src
+		errs = append(errs, e.errs...)
 		switch {
-		case pf == nil:
+		case e.pf == nil:
 		case isOverrideFile(n):
-			overrides = append(overrides, pf)
+			overrides = append(overrides, e.pf)
 		default:
-			files = append(files, pf)
+			files = append(files, e.pf)
 		}
 	}
 	if len(names) == 0 && len(errs) == 0 {
