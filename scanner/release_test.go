@@ -113,3 +113,29 @@ func TestReleaseModules(t *testing.T) {
 	}
 	terraform.ClearCaches()
 }
+
+// A root module's directories include those outside the scanned paths:
+// reach reads them, and what they call.
+func TestModulesOutsideScan(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"examples/a/main.tf":           "module \"shared\" {\n  source = \"../../modules/shared\"\n}\n",
+		"modules/shared/main.tf":       "module \"inner\" {\n  source = \"./inner\"\n}\n",
+		"modules/shared/inner/main.tf": "resource \"aws_sqs_queue\" \"q\" {}\n",
+	})
+	t.Chdir(root)
+	cands, err := Discover([]string{"examples"}, DiscoverOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cands) != 1 {
+		t.Fatalf("candidates: %v", cands)
+	}
+	var got []string
+	for _, m := range cands[0].Modules {
+		got = append(got, filepath.ToSlash(m))
+	}
+	if d := cmp.Diff([]string{"examples/a", "modules/shared", "modules/shared/inner"}, got); d != "" {
+		t.Errorf("modules (-want +got):\n%s", d)
+	}
+}

@@ -31,12 +31,16 @@ func terraformRoots(fsys vfs.FS, dirs []string) []tfRoot {
 	parallel.For(len(dirs), 0, func(i int) {
 		sources[i] = terraform.LocalModuleSources(fsys, dirs[i])
 	})
-	calls := make(map[string][]string, len(dirs)) // directory -> directories it calls
+	// directory -> directories it calls; every scanned directory has an
+	// entry, so that reach reads only directories outside the scan
+	calls := make(map[string][]string, len(dirs))
 	for i, dir := range dirs {
 		dir = filepath.Clean(dir)
+		callees := calls[dir]
 		for _, src := range sources[i] {
-			calls[dir] = append(calls[dir], filepath.Clean(filepath.Join(dir, src)))
+			callees = append(callees, filepath.Clean(filepath.Join(dir, src)))
 		}
+		calls[dir] = callees
 	}
 	called := map[string]bool{}
 	for _, callees := range calls {
