@@ -85,6 +85,31 @@ func ClearCaches() {
 	configCache.clear()
 }
 
+// ReleaseDir drops what the caches hold for the module directory dir,
+// named as its callers name it (the directory a scan found, or a
+// caller's directory joined with a local source): its parsed files and
+// its decoded configuration. A batch scan calls it once the last root
+// module that calls the directory is loaded (scanner.LoadOptions.
+// ReleaseModules). A later load of the directory parses it again.
+func ReleaseDir(dir string) {
+	dir = filepath.Clean(dir)
+	parseCache.deleteIf(func(name string) bool { return filepath.Dir(name) == dir })
+	configCache.deleteIf(func(k configKey) bool { return filepath.Clean(k.display) == dir })
+}
+
+// CachedFiles returns the names of the parsed files the cache holds,
+// sorted: what a load would not parse again.
+func CachedFiles() []string {
+	parseCache.mu.Lock()
+	defer parseCache.mu.Unlock()
+	names := make([]string, 0, len(parseCache.entries))
+	for n := range parseCache.entries {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
 // maxCached bounds each cache's entries; a long-running process starts a
 // cache afresh when it fills.
 const maxCached = 8192
@@ -176,6 +201,17 @@ func (c *latest[K, V]) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.entries = map[K]versioned[V]{}
+}
+
+// deleteIf drops the entries whose key drop accepts.
+func (c *latest[K, V]) deleteIf(drop func(K) bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k := range c.entries {
+		if drop(k) {
+			delete(c.entries, k)
+		}
+	}
 }
 
 // put stores v as k's value at this version, replacing any other version.
@@ -408,39 +444,3 @@ type decoded struct {
 // shares parsed files. A moduleConfig is not modified after decoding, but
 // for its expression cache (safe for concurrent use).
 var configCache = newLatest[configKey, decoded]()
-
-// deleteIf drops the entries whose key drop accepts.
-func (c *latest[K, V]) deleteIf(drop func(K) bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for k := range c.entries {
-		if drop(k) {
-			delete(c.entries, k)
-		}
-	}
-}
-
-// ReleaseDir drops what the caches hold for the module directory dir,
-// named as its callers name it (the directory a scan found, or a
-// caller's directory joined with a local source): its parsed files and
-// its decoded configuration. A batch scan calls it once the last root
-// module that calls the directory is loaded (scanner.LoadOptions.
-// ReleaseModules). A later load of the directory parses it again.
-func ReleaseDir(dir string) {
-	dir = filepath.Clean(dir)
-	parseCache.deleteIf(func(name string) bool { return filepath.Dir(name) == dir })
-	configCache.deleteIf(func(k configKey) bool { return filepath.Clean(k.display) == dir })
-}
-
-// CachedFiles returns the names of the parsed files the cache holds,
-// sorted: what a load would not parse again.
-func CachedFiles() []string {
-	parseCache.mu.Lock()
-	defer parseCache.mu.Unlock()
-	names := make([]string, 0, len(parseCache.entries))
-	for n := range parseCache.entries {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
