@@ -103,10 +103,11 @@ func baseFunctions() map[string]function.Function {
 // expressions and templates.
 func loadFunctions(b *budget) map[string]function.Function {
 	base := baseFuncs()
+	wraps := baseWraps()
 	f := make(map[string]function.Function, len(base)+3)
 	for name, fn := range base {
-		if name != "can" { // its parameters are expressions
-			fn = keepReasons(name, fn, b)
+		if w := wraps[name]; w != nil {
+			fn = w.keepReasons(b)
 		}
 		f[name] = fn
 	}
@@ -115,82 +116,118 @@ func loadFunctions(b *budget) map[string]function.Function {
 	return f
 }
 
-// keepReasons wraps function name of one load so that an unknown result
-// says why it is unknown: cty drops the marks of a marked unknown argument
-// whose parameter accepts marks (element(module.vpc.cidrs, 0) would be
-// unknown with no reason). The wrapper accepts anything and lets fn check,
-// convert and compute exactly as before; it only adds the reasons of the
-// arguments to a result that is unknown without one. It also holds the
-// call to the load's budget: a call whose output would be over a limit is
-// refused before it runs (budget.preCheck), a result over one is refused
-// after, and once a limit is exceeded every call is unknown at once.
-func keepReasons(name string, fn function.Function, b *budget) function.Function {
+// baseWraps holds, for every base function but can (its parameters are
+// expressions), what its keepReasons wrapper needs that does not depend on
+// the load. Every load wraps every base function, and most call few of
+// them: making this once, not per load, spares each load most of the
+// wrapping's allocations.
+var baseWraps = sync.OnceValue(func() map[string]*reasonWrap {
+	base := baseFuncs()
+	wraps := make(map[string]*reasonWrap, len(base))
+	for name, fn := range base {
+		if name != "can" {
+			wraps[name] = newReasonWrap(name, fn)
+		}
+	}
+	return wraps
+})
+
+// reasonWrap is a base function with the parts of its keepReasons wrapper
+// that every load shares; never modified once made.
+type reasonWrap struct {
+	name string
+	fn   function.Function
+	// fn.Params and fn.VarParam copy on each call: once here
+	fnParams []function.Parameter
+	fnVar    *function.Parameter
+	// the wrapper's parameters: any value
+	params   []function.Parameter
+	varParam *function.Parameter
+	what     string // the result, in budget errors
+	desc     string
+}
+
+func newReasonWrap(name string, fn function.Function) *reasonWrap {
 	any := func(name string) function.Parameter {
 		return function.Parameter{Name: name, Type: cty.DynamicPseudoType,
 			AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true}
 	}
-	// fn.Params and fn.VarParam copy on each call: once here
-	fnParams, fnVar := fn.Params(), fn.VarParam()
-	what := name + "()" // the result, in budget errors
-	params := make([]function.Parameter, len(fnParams))
-	for i, p := range fnParams {
-		params[i] = any(p.Name)
+	w := &reasonWrap{name: name, fn: fn, fnParams: fn.Params(), fnVar: fn.VarParam(),
+		what: name + "()", desc: fn.Description()}
+	w.params = make([]function.Parameter, len(w.fnParams))
+	for i, p := range w.fnParams {
+		w.params[i] = any(p.Name)
 	}
-	var varParam *function.Parameter
-	if vp := fnVar; vp != nil {
+	if vp := w.fnVar; vp != nil {
 		p := any(vp.Name)
-		varParam = &p
+		w.varParam = &p
 	}
-	// convertArgs converts arguments to fn's parameter types, as HCL does
-	// before a call: a tuple literal becomes the list a parameter wants.
-	convertArgs := func(args []cty.Value) ([]cty.Value, error) {
-		out := make([]cty.Value, len(args))
-		for i, a := range args {
-			var ty cty.Type
-			switch {
-			case i < len(fnParams):
-				ty = fnParams[i].Type
-			case fnVar != nil:
-				ty = fnVar.Type
-			default:
-				return nil, fmt.Errorf("too many arguments")
-			}
-			out[i] = a
-			if ty == cty.DynamicPseudoType || a.Type().Equals(ty) {
-				continue
-			}
-			// linear for a tuple of one element type, where cty's
-			// conversion takes quadratic time (join over a for result)
-			c, err := convertCollection(a, ty)
-			if err != nil {
-				if errors.Is(err, errSlowConvert) {
-					return nil, function.NewArgError(i, err)
-				}
-				name := ""
-				if i < len(fnParams) {
-					name = fnParams[i].Name
-				} else {
-					name = fnVar.Name
-				}
-				return nil, function.NewArgErrorf(i, "Invalid value for %q parameter: %s.", name, convert.MismatchMessage(a.Type(), ty))
-			}
-			out[i] = c
+	return w
+}
+
+// convertArgs converts arguments to fn's parameter types, as HCL does
+// before a call: a tuple literal becomes the list a parameter wants.
+func (w *reasonWrap) convertArgs(args []cty.Value) ([]cty.Value, error) {
+	fnParams, fnVar := w.fnParams, w.fnVar
+	out := make([]cty.Value, len(args))
+	for i, a := range args {
+		var ty cty.Type
+		switch {
+		case i < len(fnParams):
+			ty = fnParams[i].Type
+		case fnVar != nil:
+			ty = fnVar.Type
+		default:
+			return nil, fmt.Errorf("too many arguments")
 		}
-		return out, nil
+		out[i] = a
+		if ty == cty.DynamicPseudoType || a.Type().Equals(ty) {
+			continue
+		}
+		// linear for a tuple of one element type, where cty's
+		// conversion takes quadratic time (join over a for result)
+		c, err := convertCollection(a, ty)
+		if err != nil {
+			if errors.Is(err, errSlowConvert) {
+				return nil, function.NewArgError(i, err)
+			}
+			name := ""
+			if i < len(fnParams) {
+				name = fnParams[i].Name
+			} else {
+				name = fnVar.Name
+			}
+			return nil, function.NewArgErrorf(i, "Invalid value for %q parameter: %s.", name, convert.MismatchMessage(a.Type(), ty))
+		}
+		out[i] = c
 	}
+	return out, nil
+}
+
+// keepReasons wraps the function of w for one load so that an unknown
+// result says why it is unknown: cty drops the marks of a marked unknown
+// argument whose parameter accepts marks (element(module.vpc.cidrs, 0)
+// would be unknown with no reason). The wrapper accepts anything and lets
+// fn check, convert and compute exactly as before; it only adds the
+// reasons of the arguments to a result that is unknown without one. It
+// also holds the call to the load's budget b: a call whose output would
+// be over a limit is refused before it runs (budget.preCheck), a result
+// over one is refused after, and once a limit is exceeded every call is
+// unknown at once.
+func (w *reasonWrap) keepReasons(b *budget) function.Function {
 	return function.New(&function.Spec{
-		Description: fn.Description(),
-		Params:      params,
-		VarParam:    varParam,
+		Description: w.desc,
+		Params:      w.params,
+		VarParam:    w.varParam,
 		Type: func(args []cty.Value) (cty.Type, error) {
 			if b.err != nil {
 				return cty.DynamicPseudoType, nil
 			}
-			conv, err := convertArgs(args)
+			conv, err := w.convertArgs(args)
 			if err != nil {
 				return cty.NilType, err
 			}
-			if err := b.preCheck(name, conv); err != nil {
+			if err := b.preCheck(w.name, conv); err != nil {
 				return cty.NilType, err
 			}
 			// fn's own type check runs once, in fn.Call below, with the
@@ -202,13 +239,13 @@ func keepReasons(name string, fn function.Function, b *budget) function.Function
 			if b.err != nil {
 				return cty.DynamicVal, nil
 			}
-			args, err := convertArgs(args)
+			args, err := w.convertArgs(args)
 			if err != nil {
 				return cty.NilVal, err
 			}
-			v, err := fn.Call(args)
+			v, err := w.fn.Call(args)
 			if err == nil {
-				if err := b.checkValue(v, what); err != nil {
+				if err := b.checkValue(v, w.what); err != nil {
 					return cty.NilVal, err
 				}
 			}
