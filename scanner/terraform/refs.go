@@ -301,7 +301,13 @@ func (m *modInst) inputOrigin(expr hcl.Expression, forEach hcl.Expression, sc sc
 	if depth > maxRefDepth {
 		return hcl.Range{}, false
 	}
-	travs := append(m.indexedVarTraversals(expr, sc), m.info(expr).travs...)
+	// inputOriginOf only reads the traversals: the expression's own serve
+	// as they are when no var.x[key] adds to them (most expressions), and
+	// are copied only behind those that do
+	travs := m.info(expr).travs
+	if ix := m.indexedVarTraversals(expr, sc); len(ix) > 0 {
+		travs = append(ix, travs...)
+	}
 	return m.inputOriginOf(travs, forEach, sc, iters, depth)
 }
 
@@ -383,7 +389,8 @@ func (m *modInst) elementOrigin(forEach hcl.Expression, key cty.Value, t hcl.Tra
 		if ft.RootName() != "var" || len(ft) != 2 {
 			continue
 		}
-		full := append(append(hcl.Traversal{}, ft...), steps...)
+		full := make(hcl.Traversal, 0, len(ft)+len(steps)) // one allocation, not two
+		full = append(append(full, ft...), steps...)
 		if r, ok := m.inputOriginOf([]hcl.Traversal{full}, nil, sc, nil, depth+1); ok {
 			return r, true
 		}
