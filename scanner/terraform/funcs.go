@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -166,10 +167,13 @@ func newReasonWrap(name string, fn function.Function) *reasonWrap {
 }
 
 // convertArgs converts arguments to fn's parameter types, as HCL does
-// before a call: a tuple literal becomes the list a parameter wants.
+// before a call: a tuple literal becomes the list a parameter wants. It
+// returns args itself when none needs converting (most calls): the
+// result is only read, by the budget's check and by fn.Call, which
+// copies before it unmarks.
 func (w *reasonWrap) convertArgs(args []cty.Value) ([]cty.Value, error) {
 	fnParams, fnVar := w.fnParams, w.fnVar
-	out := make([]cty.Value, len(args))
+	out, copied := args, false
 	for i, a := range args {
 		var ty cty.Type
 		switch {
@@ -180,7 +184,6 @@ func (w *reasonWrap) convertArgs(args []cty.Value) ([]cty.Value, error) {
 		default:
 			return nil, fmt.Errorf("too many arguments")
 		}
-		out[i] = a
 		if ty == cty.DynamicPseudoType || a.Type().Equals(ty) {
 			continue
 		}
@@ -198,6 +201,9 @@ func (w *reasonWrap) convertArgs(args []cty.Value) ([]cty.Value, error) {
 				name = fnVar.Name
 			}
 			return nil, function.NewArgErrorf(i, "Invalid value for %q parameter: %s.", name, convert.MismatchMessage(a.Type(), ty))
+		}
+		if !copied {
+			out, copied = slices.Clone(args), true
 		}
 		out[i] = c
 	}
