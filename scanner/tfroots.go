@@ -36,11 +36,7 @@ func terraformRoots(fsys vfs.FS, dirs []string) []tfRoot {
 	calls := make(map[string][]string, len(dirs))
 	for i, dir := range dirs {
 		dir = filepath.Clean(dir)
-		callees := calls[dir]
-		for _, src := range sources[i] {
-			callees = append(callees, filepath.Clean(filepath.Join(dir, src)))
-		}
-		calls[dir] = callees
+		calls[dir] = append(calls[dir], calledDirs(dir, sources[i])...)
 	}
 	called := map[string]bool{}
 	for _, callees := range calls {
@@ -67,9 +63,7 @@ func reach(fsys vfs.FS, root string, calls map[string][]string) []string {
 	for i := 0; i < len(out); i++ {
 		callees, ok := calls[out[i]]
 		if !ok {
-			for _, src := range terraform.LocalModuleSources(fsys, out[i]) {
-				callees = append(callees, filepath.Clean(filepath.Join(out[i], src)))
-			}
+			callees = calledDirs(out[i], terraform.LocalModuleSources(fsys, out[i]))
 			calls[out[i]] = callees
 		}
 		for _, c := range callees {
@@ -78,6 +72,16 @@ func reach(fsys vfs.FS, root string, calls map[string][]string) []string {
 				out = append(out, c)
 			}
 		}
+	}
+	return out
+}
+
+// calledDirs is the directories that the local sources of dir's module
+// blocks name.
+func calledDirs(dir string, sources []string) []string {
+	out := make([]string, len(sources))
+	for i, src := range sources {
+		out[i] = filepath.Clean(filepath.Join(dir, src))
 	}
 	return out
 }
