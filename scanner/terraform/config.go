@@ -3,6 +3,7 @@ package terraform
 import (
 	"maps"
 	"slices"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
@@ -50,6 +51,11 @@ type variableConfig struct {
 	nullable  bool
 	rng       hcl.Range
 	rules     []validationRule
+	// converted is the default, converted to typ, once a load found it
+	// (computeVariable): a constant, the same in every instance of the
+	// module in every load, so a module called from twenty root modules
+	// converts it once, not twenty times. nil until then.
+	converted atomic.Pointer[cty.Value]
 }
 
 // validationRule is a variable's validation block.

@@ -41,7 +41,6 @@ type loader struct {
 	base        map[string]function.Function            // loadFunctions
 	consts      *hcl.EvalContext                        // constCtx
 	freeCtxs    []*hcl.EvalContext                      // evalCtx's contexts, for reuse
-	defaults    map[*variableConfig]cty.Value           // variable defaults, converted (computeVariable)
 	funcsByDir  map[string]map[string]function.Function // funcsFor, by module directory
 	budget      budget
 	rootVars    map[string]rawVar

@@ -86,14 +86,14 @@ func (m *modInst) computeVariable(decl *variableConfig) (cty.Value, hcl.Range) {
 			return unknownBecause(decl.typ, m.noValue(decl)), hcl.Range{}
 		}
 		// The default is a constant: its value is the same in every
-		// instance of the module, so it is found once per load, unless
-		// evaluating it counts against the budget (a for expression, a
-		// template), which each evaluation must do, or a limit was
-		// exceeded (the internal functions of for expressions then give
-		// unknown values).
+		// instance of the module, in every load, so it is found once
+		// (decl.converted), unless evaluating it counts against the
+		// budget (a for expression, a template), which each evaluation
+		// must do, or a limit was exceeded (the internal functions of
+		// for expressions then give unknown values).
 		b := &m.l.budget
-		if out, ok := m.l.defaults[decl]; ok && b.err == nil {
-			return out, decl.def.Range()
+		if out := decl.converted.Load(); out != nil && b.err == nil {
+			return *out, decl.def.Range()
 		}
 		counts := [3]int64{b.iterations, b.exprBytes, b.loadBytes}
 		d, diags := decl.def.Value(m.l.constCtx())
@@ -110,10 +110,7 @@ func (m *modInst) computeVariable(decl *variableConfig) (cty.Value, hcl.Range) {
 		return unknownBecause(decl.typ, "var."+decl.name+" has an invalid value"), hcl.Range{}
 	}
 	if remember {
-		if m.l.defaults == nil {
-			m.l.defaults = map[*variableConfig]cty.Value{}
-		}
-		m.l.defaults[decl] = out
+		decl.converted.Store(&out)
 	}
 	return out, where
 }
