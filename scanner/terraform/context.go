@@ -37,53 +37,41 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 			continue
 		}
 		switch root {
-		case "var":
-			if name, ok := stepName(t, 1); ok {
-				varObj.add(name, m.variable(name, rng))
-			} else {
-				m.l.addErr(errAt(rng, "invalid reference: var must be followed by a variable name"))
-			}
-		case "local":
-			if name, ok := stepName(t, 1); ok {
-				localObj.add(name, m.local(name, rng))
-			} else {
-				m.l.addErr(errAt(rng, "invalid reference: local must be followed by a local value name"))
-			}
-		case "module":
-			if name, ok := stepName(t, 1); ok {
-				modObj[name] = m.moduleValue(name, outputsWanted(travs, name), rng)
-			} else {
-				m.l.addErr(errAt(rng, "invalid reference: module must be followed by a module call name"))
-			}
-		case "data":
-			typ, ok1 := stepName(t, 1)
-			name, ok2 := stepName(t, 2)
-			if !ok1 || !ok2 {
-				m.l.addErr(errAt(rng, "invalid reference: data must be followed by a data source type and name"))
-				continue
-			}
-			refs.add(true, typ, name, t, 3, rng, info.elem(ti))
 		case "path":
 			vars["path"] = m.pathObject()
+			continue
 		case "terraform":
 			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal(m.l.workspace)})
+			continue
 		case "count":
 			if sc.data.hasCount {
 				vars["count"] = sc.data.countObj
 			}
+			continue
 		case "each":
 			if sc.data.hasEach {
 				vars["each"] = sc.data.eachObj
 			}
+			continue
 		case "self":
 			vars["self"] = unknownBecause(cty.DynamicPseudoType, "self is known only after apply")
+			continue
+		}
+		typ, name, ok := m.refName(t, rng)
+		if !ok {
+			continue
+		}
+		switch root {
+		case "var":
+			varObj.add(name, m.variable(name, rng))
+		case "local":
+			localObj.add(name, m.local(name, rng))
+		case "module":
+			modObj[name] = m.moduleValue(name, outputsWanted(travs, name), rng)
+		case "data":
+			refs.add(true, typ, name, t, 3, rng, info.elem(ti))
 		default:
-			name, ok := stepName(t, 1)
-			if !ok {
-				m.l.addErr(errAt(rng, "reference to unknown name %q", root))
-				continue
-			}
-			refs.add(false, root, name, t, 2, rng, info.elem(ti))
+			refs.add(false, typ, name, t, 2, rng, info.elem(ti))
 		}
 	}
 	for _, r := range refs.list {

@@ -65,9 +65,9 @@ type providerRef struct {
 func (l *loader) newInst(cfg *moduleConfig, parent *modInst, call *moduleCall, addr string, data instData, key string, depth int) *modInst {
 	m := &modInst{
 		l: l, cfg: cfg, parent: parent, call: call, data: data, addr: addr, pfx: addrPrefix(addr), key: key, depth: depth,
-		// sized for every value: collect evaluates them all
+		// sized for every value collect evaluates; outputs only when read
 		vars: make(map[string]cty.Value, len(cfg.variables)), locals: make(map[string]cty.Value, len(cfg.locals)),
-		outputs: make(map[string]cty.Value, len(cfg.outputs)), resources: make(map[string]*resState, len(cfg.resources)),
+		outputs: map[string]cty.Value{}, resources: make(map[string]*resState, len(cfg.resources)),
 		calls: map[string]*callState{}, regions: map[string]*providerRegion{}, defTags: map[string]*tfmap.DefaultTags{},
 		providers: map[string]providerRef{}, varObjs: namedObjects{}, localObjs: namedObjects{},
 	}

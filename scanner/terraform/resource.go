@@ -63,9 +63,8 @@ func (m *modInst) resourceState(key string, rng hcl.Range) *resState {
 	if rs, ok := m.resources[key]; ok {
 		return rs
 	}
-	cfg := m.cfg.resByKey[key]
+	cfg := m.resourceDecl(key, rng)
 	if cfg == nil {
-		m.l.addErr(errAt(rng, "reference to undeclared resource %s in %s", key, m.where()))
 		return nil
 	}
 	addr := m.prefix() + key // the resource's address is its cycle key

@@ -13,9 +13,8 @@ func (m *modInst) variable(name string, rng hcl.Range) cty.Value {
 	if v, ok := m.vars[name]; ok {
 		return v
 	}
-	decl := m.cfg.variables[name]
+	decl := m.variableDecl(name, rng)
 	if decl == nil {
-		m.l.addErr(errAt(rng, "reference to undeclared input variable %q in %s", name, m.where()))
 		return unknownBecause(cty.DynamicPseudoType, "var."+name+" is not declared")
 	}
 	key := m.prefix() + "var." + name
@@ -128,9 +127,8 @@ func (m *modInst) local(name string, rng hcl.Range) cty.Value {
 	if v, ok := m.locals[name]; ok {
 		return v
 	}
-	attr := m.cfg.locals[name]
+	attr := m.localDecl(name, rng)
 	if attr == nil {
-		m.l.addErr(errAt(rng, "reference to undeclared local value %q in %s", name, m.where()))
 		return unknownBecause(cty.DynamicPseudoType, "local."+name+" is not declared")
 	}
 	return m.evalOnce(m.locals, "local."+name, name, attr)
@@ -141,9 +139,8 @@ func (m *modInst) output(name string, rng hcl.Range) cty.Value {
 	if v, ok := m.outputs[name]; ok {
 		return v
 	}
-	attr := m.cfg.outputs[name]
+	attr := m.outputDecl(name, rng)
 	if attr == nil {
-		m.l.addErr(errAt(rng, "%s has no output named %q", m.addr, name))
 		return unknownBecause(cty.DynamicPseudoType, m.addr+"."+name+" is not declared")
 	}
 	v := m.evalOnce(m.outputs, "output."+name, name, attr)
@@ -173,9 +170,8 @@ func (m *modInst) evalOnce(memo map[string]cty.Value, key, name string, attr *hc
 // outputs evaluated (nil: all), so a parent can use one output of a child
 // whose other outputs depend on the parent.
 func (m *modInst) moduleValue(name string, want map[string]bool, rng hcl.Range) cty.Value {
-	call := m.cfg.modByName[name]
+	call := m.callDecl(name, rng)
 	if call == nil {
-		m.l.addErr(errAt(rng, "reference to undeclared module call %q in %s", name, m.where()))
 		return unknownBecause(cty.DynamicPseudoType, "module."+name+" is not declared")
 	}
 	cs := m.expandCall(call)
@@ -215,4 +211,51 @@ func (m *modInst) unresolvedModuleValue(cs *callState, want map[string]bool) cty
 		outs[out] = unknownBecause(cty.DynamicPseudoType, reason)
 	}
 	return cty.ObjectVal(outs)
+}
+
+// The declarations a reference names, or nil with the reference reported
+// at rng as Terraform reports it: evaluation (variable, local, output,
+// moduleValue, resourceState) and the check of the outputs nothing reads
+// (checkRefs) report the same problems in the same words.
+
+func (m *modInst) variableDecl(name string, rng hcl.Range) *variableConfig {
+	decl := m.cfg.variables[name]
+	if decl == nil {
+		m.l.addErr(errAt(rng, "reference to undeclared input variable %q in %s", name, m.where()))
+	}
+	return decl
+}
+
+func (m *modInst) localDecl(name string, rng hcl.Range) *hcl.Attribute {
+	attr := m.cfg.locals[name]
+	if attr == nil {
+		m.l.addErr(errAt(rng, "reference to undeclared local value %q in %s", name, m.where()))
+	}
+	return attr
+}
+
+func (m *modInst) outputDecl(name string, rng hcl.Range) *hcl.Attribute {
+	attr := m.cfg.outputs[name]
+	if attr == nil {
+		m.l.addErr(errAt(rng, "%s has no output named %q", m.addr, name))
+	}
+	return attr
+}
+
+func (m *modInst) callDecl(name string, rng hcl.Range) *moduleCall {
+	call := m.cfg.modByName[name]
+	if call == nil {
+		m.l.addErr(errAt(rng, "reference to undeclared module call %q in %s", name, m.where()))
+	}
+	return call
+}
+
+// resourceDecl takes the resource's key: "aws_s3_bucket.x",
+// "data.aws_iam_policy_document.y".
+func (m *modInst) resourceDecl(key string, rng hcl.Range) *resourceConfig {
+	cfg := m.cfg.resByKey[key]
+	if cfg == nil {
+		m.l.addErr(errAt(rng, "reference to undeclared resource %s in %s", key, m.where()))
+	}
+	return cfg
 }
