@@ -20,6 +20,7 @@ func loadTerraform(ctx context.Context, c Candidate, opts LoadOptions) Loaded {
 	if tfOpts.FS == nil {
 		tfOpts.FS = opts.FS
 	}
+	tfOpts.Ahead = c.Modules
 	mod, err := terraform.Load(ctx, c.Path, tfOpts)
 	if err != nil {
 		l.Err = err

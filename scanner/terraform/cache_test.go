@@ -1,7 +1,11 @@
 package terraform
 
 import (
+	"crypto/sha256"
 	"fmt"
+	"path/filepath"
+	"slices"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -115,5 +119,63 @@ func TestGetOrComputeUnlessPending(t *testing.T) {
 	}
 	if v, ok := c.getOrComputeUnlessPending("new", "v1", func() int { return 3 }); !ok || v != 3 {
 		t.Errorf("absent: got %d, %v; want 3, true", v, ok)
+	}
+}
+
+// TestParseWhenFree: a load that needs a file another load is parsing
+// parses, meanwhile, the configuration files of Options.Ahead that no load
+// has parsed nor is parsing, each once, and then returns the other load's
+// parse of the file.
+func TestParseWhenFree(t *testing.T) {
+	parseCache.clear()
+	t.Cleanup(parseCache.clear)
+	dir := t.TempDir()
+	busy := write(t, dir, "shared/main.tf", "resource \"x_y\" \"a\" {}\n")
+	for _, n := range []string{"shared/vars.tf", "m1/main.tf", "m2/main.tf"} {
+		write(t, dir, n, "variable \"v\" {}\n")
+	}
+	write(t, dir, "m2/README.md", "not configuration\n")
+	if _, errs := parseSource(filepath.Join(dir, "shared", "vars.tf"), []byte("variable \"v\" {}\n")); errs != nil {
+		t.Fatal(errs) // parsed already: not parsed again
+	}
+
+	// another load parses shared/main.tf until release is closed
+	src := []byte("resource \"x_y\" \"a\" {}\n")
+	started, release, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	var other *parsedFile
+	go func() {
+		defer close(done)
+		sum := sha256.Sum256(src)
+		c, _ := parseCache.getOrComputeUnlessPending(busy, string(sum[:]), func() parsed {
+			close(started)
+			<-release
+			pf, errs := parseUncached(busy, src)
+			return parsed{pf, errs}
+		})
+		other = c.file
+	}()
+	<-started
+	// release it once everything else is parsed (or after a while, so
+	// that a load that waits instead fails the test rather than hangs)
+	go func() {
+		for deadline := time.Now().Add(10 * time.Second); len(CachedFiles()) < 3 && time.Now().Before(deadline); {
+			time.Sleep(time.Millisecond)
+		}
+		close(release)
+	}()
+	l := &loader{ctx: t.Context(), fs: orDisk(nil), opts: Options{Ahead: []string{
+		filepath.Join(dir, "shared"), filepath.Join(dir, "m1"), filepath.Join(dir, "m2"), filepath.Join(dir, "gone")}}}
+	pf, errs := l.parseWhenFree(busy, src)
+	<-done
+	if pf == nil || errs != nil || pf != other {
+		t.Fatalf("parseWhenFree = %v, %v; want the other load's parse %v", pf, errs, other)
+	}
+	want := []string{filepath.Join(dir, "m1", "main.tf"), filepath.Join(dir, "m2", "main.tf"), busy, filepath.Join(dir, "shared", "vars.tf")}
+	sort.Strings(want)
+	if got := CachedFiles(); !slices.Equal(got, want) {
+		t.Errorf("cached %q, want %q", got, want)
+	}
+	if l.parseAhead() {
+		t.Error("parseAhead found a file to parse after parsing them all")
 	}
 }

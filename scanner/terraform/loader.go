@@ -48,6 +48,7 @@ type loader struct {
 	active      map[string]bool // evaluations in progress, for cycle detection
 	activeStack []string
 	workspace   string
+	ahead       []aheadFile // parseAhead's files not tried yet; nil before the first call
 }
 
 // Load evaluates the root module in dir. Every file is read through

@@ -78,6 +78,11 @@ type Options struct {
 	// with the MaxFileBytes limit; an editor passes its unsaved buffers as
 	// vfs.WithOverlay(vfs.OS(terraform.MaxFileBytes), buffers).
 	FS vfs.FS
+	// Ahead are the directories of the modules the root module calls,
+	// directly or through others, as they are named in ranges (the scan's
+	// Candidate.Modules). A load that waits for a file another load is
+	// parsing parses theirs meanwhile (parseWhenFree); nil: it waits.
+	Ahead []string
 }
 
 // Module is an evaluated root module.

@@ -66,6 +66,65 @@ type parsed struct {
 	errs []*model.Error
 }
 
+// parseWhenFree returns the parse of name that another load has under
+// way. Rather than leave its core idle meanwhile, this load parses files
+// it will read later (parseAhead): two root modules that call the same
+// module start together, one parses that module's largest file, and the
+// other parses the files of the modules they both call next.
+func (l *loader) parseWhenFree(name string, src []byte) (*parsedFile, []*model.Error) {
+	for l.parseAhead() {
+		if pf, errs, busy := parseSourceUnlessBusy(name, src); !busy {
+			return pf, errs
+		}
+	}
+	return parseSource(name, src)
+}
+
+// parseAhead parses one configuration file of the directories in
+// Options.Ahead that no load has parsed nor is parsing, and reports
+// whether it found one. The directories are listed on the first call,
+// and each file is tried once.
+func (l *loader) parseAhead() bool {
+	if l.ahead == nil {
+		l.ahead = []aheadFile{}
+		for _, dir := range l.opts.Ahead {
+			abs, err := filepath.Abs(dir)
+			if err != nil {
+				continue
+			}
+			names, _ := l.fileNames(abs)
+			for _, n := range names {
+				if isConfigFile(n) {
+					l.ahead = append(l.ahead, aheadFile{name: filepath.Join(dir, n), abs: filepath.Join(abs, n)})
+				}
+			}
+		}
+	}
+	for len(l.ahead) > 0 && !l.stopped() {
+		f := l.ahead[0]
+		l.ahead = l.ahead[1:]
+		src, err := readFile(l.fs, f.abs)
+		if err != nil {
+			continue // reported when a load reads it for its module
+		}
+		sum := sha256.Sum256(src)
+		parsedHere := false
+		parseCache.getOrComputeUnlessPending(f.name, string(sum[:]), func() parsed {
+			parsedHere = true
+			pf, errs := parseUncached(f.name, src)
+			return parsed{pf, errs}
+		})
+		if parsedHere {
+			return true
+		}
+	}
+	return false
+}
+
+// aheadFile is a file parseAhead may parse: its name in ranges and its
+// absolute path.
+type aheadFile struct{ name, abs string }
+
 // parseCache shares parsed files across module calls and root modules: a
 // module called from twenty examples is parsed once, not twenty times.
 // Parsed files are never modified after parsing (evaluation only reads the
@@ -365,7 +424,7 @@ func (l *loader) readModuleDir(display, abs string) (files, overrides []*parsedF
 			continue
 		}
 		if e.busy {
-			e.pf, e.errs = parseSource(e.name, e.src)
+			e.pf, e.errs = l.parseWhenFree(e.name, e.src)
 		}
 		src := e.src
 		if e.pf != nil && e.pf.file.Bytes != nil {
