@@ -12,16 +12,12 @@ import (
 
 // collect appends the resources of m and of its child module instances.
 func (l *loader) collect(m *modInst, out *[]tfmap.Resource) {
-	// Every variable and local is evaluated, used or not, so invalid
-	// values and references are reported as Terraform reports them. An
-	// output is evaluated when something reads it; the references of those
-	// nothing reads are checked once the whole load is evaluated
-	// (checkUnreadOutputs).
+	// Every variable is evaluated, used or not, so invalid values are
+	// reported as Terraform reports them. A local value or an output is
+	// evaluated when something reads it; those nothing reads are checked
+	// once the whole load is evaluated (checkUnread).
 	for _, name := range m.cfg.varOrder {
 		m.variable(name, m.cfg.variables[name].rng)
-	}
-	for _, name := range m.cfg.localNames {
-		m.local(name, m.cfg.locals[name].NameRange)
 	}
 	for _, rc := range m.cfg.resources {
 		if l.failed() {

@@ -5,15 +5,16 @@
 //
 // What is evaluated: variables (defaults, terraform.tfvars,
 // terraform.tfvars.json, *.auto.tfvars(.json), --var-file, TF_VAR_ and
-// --var, with type constraints and optional() defaults), locals, the
-// module outputs that expressions read, Terraform's common functions,
-// count and for_each, dynamic blocks, local modules and modules that
-// `terraform init` left in .terraform/modules, override files
+// --var, with type constraints and optional() defaults), the local
+// values and module outputs that expressions read, Terraform's common
+// functions, count and for_each, dynamic blocks, local modules and modules
+// that `terraform init` left in .terraform/modules, override files
 // (override.tf, *_override.tf) merged as Terraform merges them, provider
-// default_tags (for the mapping to merge into tags). An output that
-// nothing reads (every output of the root module) reaches no resource,
-// so it is not evaluated; its references are checked, as Terraform's
-// validate checks them.
+// default_tags (for the mapping to merge into tags). A local value or
+// output that nothing reads (every output of the root module) reaches no
+// resource, so it is not evaluated; its references are checked, as
+// Terraform's validate checks them, and cycles among such local values
+// are reported.
 //
 // Values that cannot be known statically stay unknown, with the reason:
 // a variable without a value ("var.x has no value"), an attribute only the

@@ -105,7 +105,7 @@ func Load(ctx context.Context, dir string, opts Options) (mod *Module, err error
 	root := l.newInst(cfg, nil, nil, "", instData{}, "", 0)
 	m := &Module{Dir: dir, Files: l.files}
 	l.collect(root, &m.Resources)
-	l.checkUnreadOutputs(root)
+	l.checkUnread(root)
 	m.Notes = l.notes
 	if err := result(); err != nil {
 		return nil, err

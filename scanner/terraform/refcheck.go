@@ -42,19 +42,44 @@ var namedBy = map[string]string{"var": "a variable name", "local": "a local valu
 // each, self).
 var contextRoots = map[string]bool{"path": true, "terraform": true, "count": true, "each": true, "self": true}
 
-// checkUnreadOutputs checks the outputs of m and of its child module
-// instances that nothing read while the load evaluated (collect): a root
-// module's outputs, and those of a module its caller does not use. Their
-// values reach no rule, so they are not evaluated; their references are
-// checked (checkRefs), which is what evaluating them reported. Evaluating
-// them was a tenth of the CPU time of a scan of terraform-aws-modules
-// (eks, vpc, s3-bucket), whose examples pass whole modules on as outputs
+// checkUnread checks the local values and outputs of m and of its child
+// module instances that nothing read while the load evaluated (collect):
+// a root module's outputs, those of a module its caller does not use,
+// and local values that only those read, or nothing. Their values reach
+// no rule, so they are not evaluated; their references are checked
+// (checkRefs), which is what evaluating them reported. Evaluating them
+// was a tenth of the CPU time of a scan of terraform-aws-modules (eks,
+// vpc, s3-bucket), whose examples pass whole modules on as outputs
 // (eks_managed_node_groups = module.eks_managed_node_group): every output
 // of every node group module, as objects nothing reads. Checking them
 // last, once nothing else will evaluate them, reports each problem once:
 // one checked first and evaluated later (a sibling module's input reads
 // it) would be reported twice.
-func (l *loader) checkUnreadOutputs(m *modInst) {
+//
+// A local value that leads, through local values nothing read, into a
+// cycle of them is evaluated instead, in name order as collect did, so
+// the cycle is reported as it was.
+func (l *loader) checkUnread(m *modInst) {
+	unread := map[string]bool{}
+	for _, name := range m.cfg.localNames {
+		if _, read := m.locals[name]; !read {
+			unread[name] = true
+		}
+	}
+	cyclic := m.leadIntoCycles(unread)
+	for _, name := range m.cfg.localNames {
+		if l.failed() {
+			return
+		}
+		if _, read := m.locals[name]; read || !unread[name] {
+			continue
+		}
+		if cyclic[name] {
+			m.local(name, m.cfg.locals[name].NameRange)
+		} else {
+			m.checkRefs(m.cfg.locals[name].Expr)
+		}
+	}
 	for _, name := range m.cfg.outputNames {
 		if l.failed() {
 			return
@@ -65,9 +90,45 @@ func (l *loader) checkUnreadOutputs(m *modInst) {
 	}
 	for _, call := range m.cfg.modules {
 		for _, child := range m.expandCall(call).insts {
-			l.checkUnreadOutputs(child)
+			l.checkUnread(child)
 		}
 	}
+}
+
+// leadIntoCycles returns the local values among unread whose references
+// to other local values among unread lead into a cycle of them.
+func (m *modInst) leadIntoCycles(unread map[string]bool) map[string]bool {
+	const (
+		unseen = iota
+		onPath
+		seen
+	)
+	state := map[string]int{}
+	leads := map[string]bool{}
+	var visit func(name string) bool
+	visit = func(name string) bool {
+		switch state[name] {
+		case onPath:
+			return true
+		case seen:
+			return leads[name]
+		}
+		state[name] = onPath
+		for _, t := range m.info(m.cfg.locals[name].Expr).travs {
+			if t.RootName() != "local" {
+				continue
+			}
+			if next, ok := stepName(t, 1); ok && unread[next] && visit(next) {
+				leads[name] = true
+			}
+		}
+		state[name] = seen
+		return leads[name]
+	}
+	for name := range unread {
+		visit(name)
+	}
+	return leads
 }
 
 // checkRefs reports what evaluating expr would report of its references
