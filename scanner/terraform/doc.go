@@ -12,9 +12,9 @@
 // (override.tf, *_override.tf) merged as Terraform merges them, provider
 // default_tags (for the mapping to merge into tags). A local value or
 // output that nothing reads (every output of the root module) reaches no
-// resource, so it is not evaluated; its references are checked, as
-// Terraform's validate checks them, and cycles among such local values
-// are reported.
+// resource, so it is not evaluated; its references are checked (an
+// undeclared name is an error, as when it was evaluated), and cycles
+// among such local values are reported.
 //
 // Values that cannot be known statically stay unknown, with the reason:
 // a variable without a value ("var.x has no value"), an attribute only the
