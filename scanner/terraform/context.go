@@ -80,7 +80,7 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 			want = nil
 		}
 		if r.data {
-			v := m.resourceValue("data."+r.typ+"."+r.name, want, r.indexed, r.rng).v
+			v := m.resourceValue(r.key(), want, r.indexed, r.rng).v
 			for _, t := range r.tails {
 				v = withComputedTail(v, t, 3, "is read by the provider; not known statically")
 			}
@@ -90,7 +90,7 @@ func (m *modInst) evalCtx(expr hcl.Expression, sc scope) *hcl.EvalContext {
 			dataObj[r.typ][r.name] = v
 			continue
 		}
-		obj := m.resourceValue(r.typ+"."+r.name, want, r.indexed, r.rng)
+		obj := m.resourceValue(r.key(), want, r.indexed, r.rng)
 		if len(r.tails) == 0 && refs.alone(r) {
 			// the type's object holds this resource alone: the one made
 			// with its value serves
@@ -245,6 +245,15 @@ type resourceRef struct {
 	// attrs are the attributes the references read of the resource's
 	// instances, sorted: all its object needs unless whole is set
 	attrs []string
+}
+
+// key is the resource's key in its module: "aws_s3_bucket.x",
+// "data.aws_iam_policy_document.y".
+func (r *resourceRef) key() string {
+	if r.data {
+		return "data." + r.typ + "." + r.name
+	}
+	return r.typ + "." + r.name
 }
 
 // traversalRead is how an expression reads the object of one of its

@@ -41,11 +41,7 @@ func readFile(fsys vfs.FS, path string) ([]byte, error) {
 // parseSource parses src as native HCL or, for names ending in .json, as
 // HCL's JSON syntax, after the checks that protect the parsers.
 func parseSource(name string, src []byte) (*parsedFile, []*model.Error) {
-	sum := sha256.Sum256(src)
-	c := parseCache.getOrCompute(name, string(sum[:]), func() parsed {
-		pf, errs := parseUncached(name, src)
-		return parsed{pf, errs}
-	})
+	c, _, _ := parseCached(name, src, true)
 	return c.file, c.errs
 }
 
@@ -53,12 +49,26 @@ func parseSource(name string, src []byte) (*parsedFile, []*model.Error) {
 // instead of waiting when another goroutine is parsing the same content
 // under the same name.
 func parseSourceUnlessBusy(name string, src []byte) (pf *parsedFile, errs []*model.Error, busy bool) {
+	c, _, busy := parseCached(name, src, false)
+	return c.file, c.errs, busy
+}
+
+// parseCached returns the parse of src under name from parseCache,
+// parsing it when the cache has none (parsedHere). When another goroutine
+// is parsing it, it waits for that parse if wait is set, else returns
+// busy at once.
+func parseCached(name string, src []byte, wait bool) (c parsed, parsedHere, busy bool) {
 	sum := sha256.Sum256(src)
-	c, ok := parseCache.getOrComputeUnlessPending(name, string(sum[:]), func() parsed {
+	compute := func() parsed {
+		parsedHere = true
 		pf, errs := parseUncached(name, src)
 		return parsed{pf, errs}
-	})
-	return c.file, c.errs, !ok
+	}
+	if wait {
+		return parseCache.getOrCompute(name, string(sum[:]), compute), parsedHere, false
+	}
+	c, ok := parseCache.getOrComputeUnlessPending(name, string(sum[:]), compute)
+	return c, parsedHere, !ok
 }
 
 type parsed struct {
@@ -107,14 +117,7 @@ func (l *loader) parseAhead() bool {
 		if err != nil {
 			continue // reported when a load reads it for its module
 		}
-		sum := sha256.Sum256(src)
-		parsedHere := false
-		parseCache.getOrComputeUnlessPending(f.name, string(sum[:]), func() parsed {
-			parsedHere = true
-			pf, errs := parseUncached(f.name, src)
-			return parsed{pf, errs}
-		})
-		if parsedHere {
+		if _, parsedHere, _ := parseCached(f.name, src, false); parsedHere {
 			return true
 		}
 	}

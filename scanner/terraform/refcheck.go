@@ -166,11 +166,7 @@ func (m *modInst) checkRefs(expr hcl.Expression) {
 		}
 	}
 	for _, r := range refs.list {
-		key := r.typ + "." + r.name
-		if r.data {
-			key = "data." + key
-		}
-		m.resourceDecl(key, r.rng)
+		m.resourceDecl(r.key(), r.rng)
 	}
 }
 
